@@ -1,0 +1,221 @@
+#include "device/sim.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+
+#define G_M_S2 9.81
+
+/* One horizontal axis of the simulated person. Millimetres and seconds. */
+typedef struct sim_axis {
+	double kp, kd;        /* feedback stiffness (1) and damping (s) */
+	double noise_mm;      /* motor noise RMS */
+	double noise_tau_s;   /* motor noise correlation time */
+	double c, v;          /* centre of mass position and velocity */
+	double r, rv;         /* reference and its rate */
+	double m1, m;         /* motor noise: OU state, and that low-passed */
+	double p;             /* last COP */
+} sim_axis;
+
+typedef struct sim_dev {
+	struct dev base;
+	dev_open_cfg cfg;
+	rng rng;
+	sim_axis ax[2];
+	double omega0_sq;     /* g / COM height */
+	double weight_n;
+	double load;          /* 0 = nobody on the plate, 1 = standing */
+	double breath_phase;
+	unsigned substeps;    /* integration steps per frame (≈ 1 kHz) */
+	double dt_s;          /* integration step */
+	bool running;
+	mono_us t0_us;
+	uint64_t k;           /* next frame index */
+	/* Steering, written by any thread. */
+	_Atomic double steer_x, steer_y;
+	atomic_bool steer_active, steer_on;
+} sim_dev;
+
+static int sim_enumerate(dev_info *out, size_t max, size_t *n_found)
+{
+	if (max > 0) {
+		memset(out, 0, sizeof *out);
+		strcpy(out->backend, "sim");
+		strcpy(out->id, "sim");
+		strcpy(out->name, "Simulated plate");
+		strcpy(out->serial, "SIM-0001");
+		out->rate_hz = 100;
+		out->plate = (cop_plate){SIM_PLATE_WIDTH_MM, SIM_PLATE_DEPTH_MM};
+		out->usable = true;
+	}
+	*n_found = 1;
+	return POISE_OK;
+}
+
+static void axis_init(sim_axis *a, double kp, double kd, double noise_mm, double tau_s)
+{
+	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise_tau_s = tau_s};
+}
+
+static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
+{
+	(void)which;
+	double rate = cfg && cfg->rate_hz > 0 ? cfg->rate_hz : 100;
+	if (rate < 10 || rate > 4000)
+		return POISE_E_INVALID;
+	sim_dev *s = calloc(1, sizeof *s);
+	if (!s)
+		return POISE_E_NOMEM;
+	if (cfg)
+		s->cfg = *cfg;
+	size_t n;
+	sim_enumerate(&s->base.info, 1, &n);
+	s->base.ops = &sim_ops;
+	s->base.info.rate_hz = rate;
+	double mass = s->cfg.body_mass_kg > 0 ? s->cfg.body_mass_kg : 70;
+	double height = s->cfg.height_m > 0 ? s->cfg.height_m : 1.70;
+	s->weight_n = mass * G_M_S2;
+	/* Centre of mass at about 55 % of body height (Winter's anthropometry). */
+	s->omega0_sq = G_M_S2 / (0.55 * height);
+	/* ML is stiffer and quieter than AP with the feet side by side. */
+	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25);
+	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3);
+	s->substeps = (unsigned)ceil(1000.0 / rate);
+	s->dt_s = 1.0 / (rate * s->substeps);
+	rng_seed(&s->rng, s->cfg.seed);
+	s->load = 1;
+	atomic_init(&s->steer_x, 0.0);
+	atomic_init(&s->steer_y, 0.0);
+	atomic_init(&s->steer_active, false);
+	atomic_init(&s->steer_on, true);
+	*out = &s->base;
+	return POISE_OK;
+}
+
+static int sim_start(dev *d)
+{
+	sim_dev *s = (sim_dev *)d;
+	s->running = true;
+	s->t0_us = dev_now_us();
+	s->k = 0;
+	return POISE_OK;
+}
+
+static int sim_stop(dev *d)
+{
+	((sim_dev *)d)->running = false;
+	return POISE_OK;
+}
+
+static void sim_close(dev *d)
+{
+	free(d);
+}
+
+static int sim_steer(dev *d, const dev_steer *st)
+{
+	sim_dev *s = (sim_dev *)d;
+	atomic_store(&s->steer_x, st->x_mm);
+	atomic_store(&s->steer_y, st->y_mm);
+	atomic_store(&s->steer_on, st->on_plate);
+	atomic_store(&s->steer_active, st->active);
+	return POISE_OK;
+}
+
+/* Advances one axis by dt toward target (mm). */
+static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, double dt)
+{
+	/* The reference follows the target critically damped (≈ 0.3 s), as a
+	 * person plans a smooth weight shift rather than a jump. */
+	const double wr = 2.0 * M_PI * 0.9;
+	double ra = wr * wr * (target - a->r) - 2.0 * wr * a->rv;
+	a->rv += ra * dt;
+	a->r += a->rv * dt;
+	/* Ornstein–Uhlenbeck motor noise (stationary RMS noise_mm), smoothed
+	 * by a 40 ms first-order lag: muscles do not twitch infinitely fast. */
+	double decay = exp(-dt / a->noise_tau_s);
+	a->m1 = a->m1 * decay + a->noise_mm * sqrt(1.0 - decay * decay) * rng_normal(r);
+	a->m += (a->m1 - a->m) * (dt / (0.08 + dt));
+	a->p = a->c + a->kp * (a->c - a->r) + a->kd * a->v + a->m;
+	double acc = omega0_sq * (a->c - a->p);
+	a->v += acc * dt; /* semi-implicit Euler: stable for this oscillator */
+	a->c += a->v * dt;
+}
+
+static void sim_next_frame(sim_dev *s, poise_frame *f)
+{
+	bool active = atomic_load(&s->steer_active);
+	double tx = active ? atomic_load(&s->steer_x) : 0;
+	double ty = active ? atomic_load(&s->steer_y) : 0;
+	double load_target = atomic_load(&s->steer_on) ? 1.0 : 0.0;
+	for (unsigned i = 0; i < s->substeps; i++) {
+		axis_step(&s->ax[0], &s->rng, s->omega0_sq, tx, s->dt_s);
+		axis_step(&s->ax[1], &s->rng, s->omega0_sq, ty, s->dt_s);
+		/* Stepping on or off takes about 0.4 s. */
+		double dl = s->dt_s / 0.4;
+		s->load += fmax(-dl, fmin(dl, load_target - s->load));
+		s->breath_phase += 2.0 * M_PI * 0.25 * s->dt_s;
+	}
+	if (s->load <= 0) {
+		/* An empty plate: the person is reset to quiet stance. */
+		for (int a = 0; a < 2; a++) {
+			s->ax[a].c = s->ax[a].v = s->ax[a].r = s->ax[a].rv = 0;
+		}
+	}
+	double fz = s->load * (s->weight_n + 1.5 * sin(s->breath_phase) + 0.5 * rng_normal(&s->rng));
+	double period_us = 1e6 / s->base.info.rate_hz;
+	f->t_us = s->t0_us + (mono_us)llround((double)s->k * period_us);
+	f->seq = (uint32_t)s->k;
+	f->flags = 0;
+	cop_to_forces(&s->base.info.plate, s->ax[0].p, s->ax[1].p, fz, f->force_n);
+	for (int c = 0; c < CELL_COUNT; c++)
+		f->force_n[c] += 0.15 * rng_normal(&s->rng); /* load-cell noise */
+	s->k++;
+}
+
+static int sim_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int timeout_ms)
+{
+	sim_dev *s = (sim_dev *)d;
+	*n_read = 0;
+	if (!s->running)
+		return POISE_E_STATE;
+	if (max == 0)
+		return POISE_OK;
+	double period_us = 1e6 / s->base.info.rate_hz;
+	if (s->cfg.realtime) {
+		mono_us due = s->t0_us + (mono_us)llround((double)s->k * period_us);
+		mono_us limit = dev_now_us() + (mono_us)(timeout_ms > 0 ? timeout_ms : 0) * 1000u;
+		if (due > limit) {
+			dev_sleep_until(limit);
+			return POISE_OK;
+		}
+		dev_sleep_until(due);
+		mono_us now = dev_now_us();
+		size_t n = 0;
+		while (n < max &&
+		       s->t0_us + (mono_us)llround((double)s->k * period_us) <= now)
+			sim_next_frame(s, &out[n++]);
+		*n_read = n;
+		return POISE_OK;
+	}
+	for (size_t i = 0; i < max; i++)
+		sim_next_frame(s, &out[i]);
+	*n_read = max;
+	return POISE_OK;
+}
+
+const struct dev_ops sim_ops = {
+	.name = "sim",
+	.description = "simulated plate (quiet-stance sway; steer it with the mouse or arrow keys)",
+	.enumerate = sim_enumerate,
+	.open = sim_open,
+	.start = sim_start,
+	.read = sim_read,
+	.stop = sim_stop,
+	.close = sim_close,
+	.steer = sim_steer,
+};
