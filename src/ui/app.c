@@ -1,0 +1,441 @@
+#include "ui/app.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/pipeline.h"
+#include "device/acq.h"
+#include "device/device.h"
+#include "ui/gfx.h"
+#include "ui/live.h"
+
+#define APP_RING_FRAMES 16384 /* 16 s at 1 kHz: a stalled frame loses nothing */
+#define APP_POP_BATCH 256
+#define STEER_SPEED_MM_S 80.0
+
+typedef struct app {
+	app_cfg cfg;
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	gfx g;
+	bool gfx_ready;
+	dev *d;
+	acq *acq;
+	pipeline *pl;
+	cop_sample *samples; /* pl_max_out() long */
+	poise_frame frames[APP_POP_BATCH];
+	ui_live live;
+	live_layout layout;
+	SDL_FRect live_area;
+	/* Steering the simulated plate. */
+	dev_steer steer;
+	bool mouse_steering;
+	/* Measured device rate. */
+	uint64_t rate_frames;
+	Uint64 rate_t0;
+	double rate_hz;
+	/* Messages. */
+	char toast[384];
+	Uint64 toast_until;
+	bool device_lost;
+	char lost_msg[256];
+	bool tare_pending;
+	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state;
+	bool quit;
+} app;
+
+static Uint64 now_ticks(void)
+{
+	return SDL_GetPerformanceCounter();
+}
+
+static double ticks_to_s(Uint64 t)
+{
+	return (double)t / (double)SDL_GetPerformanceFrequency();
+}
+
+static void app_toast(app *a, const char *msg)
+{
+	snprintf(a->toast, sizeof a->toast, "%s", msg);
+	a->toast_until = now_ticks() + 4 * SDL_GetPerformanceFrequency();
+}
+
+static void take_screenshot(app *a, const char *path)
+{
+	char name[64], msg[320];
+	if (!path) {
+		time_t t = time(NULL);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(name, sizeof name, "poise-%Y%m%d-%H%M%S.png", &tm);
+		path = name;
+	}
+	gfx_screenshot(&a->g, path, msg, sizeof msg);
+	app_toast(a, msg);
+	fprintf(stderr, "poise: %s\n", msg);
+}
+
+static void push_steer(app *a)
+{
+	if (a->d->ops->steer)
+		a->d->ops->steer(a->d, &a->steer);
+	a->live.target_on = a->steer.active;
+	a->live.target_x = a->steer.x_mm;
+	a->live.target_y = a->steer.y_mm;
+}
+
+/* Mouse position → millimetres, if it is over the plate or zoom panel. */
+static bool mouse_to_mm(app *a, int mx, int my, double *x, double *y)
+{
+	SDL_FPoint p = {(float)mx, (float)my};
+	if (SDL_PointInFRect(&p, &a->layout.plate_panel)) {
+		live_map_to_mm(&a->layout.plate, p.x, p.y, x, y);
+		return true;
+	}
+	if (SDL_PointInFRect(&p, &a->layout.zoom_panel)) {
+		live_map_to_mm(&a->layout.zoom, p.x, p.y, x, y);
+		return true;
+	}
+	return false;
+}
+
+static void clamp_steer(app *a)
+{
+	double hw = a->d->info.plate.width_mm / 2, hd = a->d->info.plate.depth_mm / 2;
+	a->steer.x_mm = fmax(-hw, fmin(hw, a->steer.x_mm));
+	a->steer.y_mm = fmax(-hd, fmin(hd, a->steer.y_mm));
+}
+
+static void handle_key(app *a, const SDL_KeyboardEvent *k)
+{
+	switch (k->keysym.sym) {
+	case SDLK_ESCAPE:
+		a->quit = true;
+		break;
+	case SDLK_F12:
+		take_screenshot(a, NULL);
+		break;
+	case SDLK_F11: {
+		Uint32 fs = SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP;
+		SDL_SetWindowFullscreen(a->win, fs ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+		break;
+	}
+	case SDLK_s:
+		if (a->d->ops->steer) {
+			a->steer.on_plate = !a->steer.on_plate;
+			push_steer(a);
+		}
+		break;
+	case SDLK_c:
+		a->steer.active = false;
+		a->steer.x_mm = a->steer.y_mm = 0;
+		push_steer(a);
+		break;
+	case SDLK_t:
+		if (a->live.on_plate) {
+			app_toast(a, "Tare needs an empty plate: ask the patient to step off, then press T.");
+		} else {
+			pl_tare_start(a->pl, (uint32_t)(a->d->info.rate_hz), 5.0);
+			a->tare_pending = true;
+			app_toast(a, "Taring: keep the plate empty and still for one second...");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void handle_event(app *a, const SDL_Event *e)
+{
+	switch (e->type) {
+	case SDL_QUIT:
+		a->quit = true;
+		break;
+	case SDL_KEYDOWN:
+		handle_key(a, &e->key);
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+		if (e->button.button == SDL_BUTTON_LEFT && a->d->ops->steer) {
+			double x, y;
+			if (mouse_to_mm(a, e->button.x, e->button.y, &x, &y)) {
+				a->mouse_steering = true;
+				a->steer = (dev_steer){x, y, a->steer.on_plate, true};
+				clamp_steer(a);
+				push_steer(a);
+			}
+		}
+		break;
+	case SDL_MOUSEMOTION:
+		if (a->mouse_steering) {
+			double x, y;
+			if (mouse_to_mm(a, e->motion.x, e->motion.y, &x, &y)) {
+				a->steer.x_mm = x;
+				a->steer.y_mm = y;
+				clamp_steer(a);
+				push_steer(a);
+			}
+		}
+		break;
+	case SDL_MOUSEBUTTONUP:
+		if (e->button.button == SDL_BUTTON_LEFT && a->mouse_steering) {
+			a->mouse_steering = false;
+			a->steer.active = false; /* let go: back to quiet stance */
+			push_steer(a);
+		}
+		break;
+	case SDL_WINDOWEVENT:
+		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+			gfx_rescale(&a->g, e->window.data2);
+			ui_live_free(&a->live); /* labels re-render at the new size */
+			gfx_label_free(&a->lab_title);
+			gfx_label_free(&a->lab_device);
+			gfx_label_free(&a->lab_hint);
+			gfx_label_free(&a->lab_state);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Arrow keys lean the simulated person while held. */
+static void steer_keys(app *a, double dt)
+{
+	if (!a->d->ops->steer || a->mouse_steering)
+		return;
+	const Uint8 *ks = SDL_GetKeyboardState(NULL);
+	double dx = (ks[SDL_SCANCODE_RIGHT] ? 1 : 0) - (ks[SDL_SCANCODE_LEFT] ? 1 : 0);
+	double dy = (ks[SDL_SCANCODE_UP] ? 1 : 0) - (ks[SDL_SCANCODE_DOWN] ? 1 : 0);
+	if (dx == 0 && dy == 0)
+		return;
+	a->steer.active = true;
+	a->steer.x_mm += dx * STEER_SPEED_MM_S * dt;
+	a->steer.y_mm += dy * STEER_SPEED_MM_S * dt;
+	clamp_steer(a);
+	push_steer(a);
+}
+
+static void pump_frames(app *a)
+{
+	size_t n;
+	while ((n = acq_pop(a->acq, a->frames, APP_POP_BATCH)) > 0) {
+		a->rate_frames += n;
+		for (size_t i = 0; i < n; i++) {
+			size_t m = pl_push(a->pl, &a->frames[i], a->samples);
+			for (size_t j = 0; j < m; j++)
+				ui_live_push(&a->live, &a->samples[j]);
+		}
+	}
+	Uint64 t = now_ticks();
+	double el = ticks_to_s(t - a->rate_t0);
+	if (el >= 0.5) {
+		a->rate_hz = (double)a->rate_frames / el;
+		a->rate_frames = 0;
+		a->rate_t0 = t;
+	}
+	int err;
+	if (!a->device_lost && acq_state(a->acq, &err) == ACQ_ENDED) {
+		/* Drain once more: the thread's last frames precede its state. */
+		while ((n = acq_pop(a->acq, a->frames, APP_POP_BATCH)) > 0)
+			for (size_t i = 0; i < n; i++) {
+				size_t m = pl_push(a->pl, &a->frames[i], a->samples);
+				for (size_t j = 0; j < m; j++)
+					ui_live_push(&a->live, &a->samples[j]);
+			}
+		a->device_lost = true;
+		snprintf(a->lost_msg, sizeof a->lost_msg, "%s stopped: %s. Check the cable or power.",
+		         a->d->info.name, poise_strerror(err));
+	}
+	if (a->tare_pending && pl_tare_result(a->pl) != POISE_E_STATE) {
+		a->tare_pending = false;
+		app_toast(a, pl_tare_result(a->pl) == POISE_OK
+		                 ? "Tare done: the empty plate now reads zero."
+		                 : "Tare failed: the plate was not still. Keep it empty and try again.");
+	}
+}
+
+static void draw(app *a)
+{
+	int w, h;
+	SDL_GetRendererOutputSize(a->ren, &w, &h);
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	float s = g->scale;
+	gfx_fill(g, (SDL_FRect){0, 0, (float)w, (float)h}, t->bg);
+
+	/* Top bar: name, device, presence. */
+	float bar_h = 56 * s;
+	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
+	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
+	gfx_label_draw(g, &a->lab_title, FONT_TITLE, t->accent, 20 * s, 12 * s, 0, "Poise");
+	gfx_label_draw(g, &a->lab_device, FONT_BODY, t->ink_soft, 120 * s, 18 * s, 0, "%s%s%s",
+	               a->d->info.name, a->d->info.serial[0] ? " · " : "", a->d->info.serial);
+	if (a->live.on_plate)
+		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ok, (float)w - 20 * s, 18 * s, 2,
+		               "● On the plate");
+	else
+		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ink_soft, (float)w - 20 * s, 18 * s, 2,
+		               "○ Plate empty");
+
+	float foot_h = 40 * s, pad = 16 * s;
+	a->live_area = (SDL_FRect){pad, bar_h + pad, (float)w - 2 * pad, (float)h - bar_h - foot_h - 2 * pad};
+	ui_live_layout(&a->live, a->live_area, &a->layout);
+	ui_live_draw(&a->live, g, a->live_area, a->rate_hz);
+
+	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 10 * s, 0, "%s",
+	               a->d->ops->steer
+	                   ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · T tare · F11 full screen · F12 screenshot · Esc quit"
+	                   : "T tare · F11 full screen · F12 screenshot · Esc quit");
+
+	if (a->device_lost) {
+		SDL_FRect b = {0, bar_h, (float)w, 48 * s};
+		gfx_fill(g, b, t->warn);
+		gfx_label_draw(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2,
+		               bar_h + 12 * s, 1, "%s", a->lost_msg);
+	}
+	if (a->toast[0] && now_ticks() < a->toast_until) {
+		gfx_label_draw(g, &a->lab_toast, FONT_BODY, (SDL_Color){255, 255, 255, 255}, 0, 0, 0, "%s",
+		               a->toast);
+		float tw = (float)a->lab_toast.w + 40 * s, th = (float)a->lab_toast.h + 20 * s;
+		SDL_FRect box = {((float)w - tw) / 2, (float)h - foot_h - th - 24 * s, tw, th};
+		gfx_fill(g, box, (SDL_Color){30, 34, 42, 235});
+		gfx_label_draw(g, &a->lab_toast, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2,
+		               box.y + 10 * s, 1, "%s", a->toast);
+	}
+}
+
+static int open_device(app *a, char *msg, size_t msg_len)
+{
+	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
+	int rc = dev_open_spec(&a->d, a->cfg.device ? a->cfg.device : "auto", &oc, msg, msg_len);
+	if (rc)
+		return rc;
+	pl_cfg pc;
+	pl_cfg_default(&pc, &a->d->info.plate, a->d->info.rate_hz);
+	rc = pl_create(&a->pl, &pc);
+	if (rc == POISE_OK) {
+		a->samples = calloc(pl_max_out(a->pl), sizeof *a->samples);
+		rc = a->samples ? POISE_OK : POISE_E_NOMEM;
+	}
+	if (rc == POISE_OK)
+		rc = acq_create(&a->acq, a->d, APP_RING_FRAMES);
+	if (rc == POISE_OK)
+		rc = acq_start(a->acq);
+	if (rc) {
+		snprintf(msg, msg_len, "cannot start %s: %s", a->d->info.name, poise_strerror(rc));
+		return rc;
+	}
+	ui_live_init(&a->live, &a->d->info.plate, pc.out_rate_hz);
+	a->steer = (dev_steer){.on_plate = true};
+	return POISE_OK;
+}
+
+static void app_cleanup(app *a)
+{
+	acq_destroy(a->acq);
+	dev_close(a->d);
+	pl_destroy(a->pl);
+	free(a->samples);
+	ui_live_free(&a->live);
+	gfx_label *labs[] = {&a->lab_title, &a->lab_device, &a->lab_hint, &a->lab_toast, &a->lab_banner,
+	                     &a->lab_state};
+	for (size_t i = 0; i < sizeof labs / sizeof labs[0]; i++)
+		gfx_label_free(labs[i]);
+	if (a->gfx_ready)
+		gfx_free(&a->g);
+	if (a->ren)
+		SDL_DestroyRenderer(a->ren);
+	if (a->win)
+		SDL_DestroyWindow(a->win);
+	TTF_Quit();
+	SDL_Quit();
+}
+
+int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
+{
+	app *a = calloc(1, sizeof *a);
+	if (!a) {
+		snprintf(msg, msg_len, "out of memory");
+		return 1;
+	}
+	a->cfg = *cfg;
+	int code = 1;
+	/* Without a GPU, SDL's software renderer drawing straight into the
+	 * window is the fastest path (DESIGN.md, Performance); a user may still
+	 * pick another with SDL_RENDER_DRIVER. */
+	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		snprintf(msg, msg_len,
+		         "cannot open a window: %s. Poise needs a desktop session (X11 or Wayland); "
+		         "without a screen, try: xvfb-run -a build/default/src/poise",
+		         SDL_GetError());
+		free(a);
+		return 1;
+	}
+	if (TTF_Init() != 0) {
+		snprintf(msg, msg_len, "cannot start the font engine: %s", TTF_GetError());
+		goto out;
+	}
+	if (open_device(a, msg, msg_len) != POISE_OK)
+		goto out;
+	int w = cfg->width > 0 ? cfg->width : 1280, h = cfg->height > 0 ? cfg->height : 720;
+	a->win = SDL_CreateWindow("Poise", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+	                          SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
+	                              (cfg->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
+	if (!a->win) {
+		snprintf(msg, msg_len, "cannot open a window: %s", SDL_GetError());
+		goto out;
+	}
+	SDL_SetWindowMinimumSize(a->win, 800, 500);
+	a->ren = SDL_CreateRenderer(a->win, -1, 0);
+	if (!a->ren) {
+		snprintf(msg, msg_len, "cannot create a renderer: %s", SDL_GetError());
+		goto out;
+	}
+	SDL_GetRendererOutputSize(a->ren, &w, &h);
+	if (gfx_init(&a->g, a->ren, h, msg, msg_len) != POISE_OK)
+		goto out;
+	a->gfx_ready = true;
+
+	SDL_DisplayMode mode;
+	int hz = SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
+	Uint64 freq = SDL_GetPerformanceFrequency(), period = freq / (Uint64)hz;
+	Uint64 start = now_ticks(), last = start, next = start + period;
+	a->rate_t0 = start;
+	while (!a->quit) {
+		SDL_Event e;
+		while (SDL_PollEvent(&e))
+			handle_event(a, &e);
+		Uint64 t = now_ticks();
+		steer_keys(a, ticks_to_s(t - last));
+		last = t;
+		pump_frames(a);
+		draw(a);
+		if (cfg->quit_after_s > 0 && ticks_to_s(t - start) >= cfg->quit_after_s) {
+			if (cfg->screenshot)
+				take_screenshot(a, cfg->screenshot);
+			a->quit = true;
+		}
+		SDL_RenderPresent(a->ren);
+		/* Pace to the display's refresh rate. */
+		t = now_ticks();
+		if (t < next)
+			SDL_Delay((Uint32)((next - t) * 1000 / freq));
+		next += period;
+		if (now_ticks() > next + period)
+			next = now_ticks() + period; /* fell behind: do not race to catch up */
+	}
+	code = 0;
+out:
+	app_cleanup(a);
+	free(a);
+	return code;
+}

@@ -1,0 +1,24 @@
+/* Poise: the SDL2 application shell: window, event loop, device and
+ * pipeline wiring, the screens. Called from main() for the GUI.
+ */
+#ifndef POISE_UI_APP_H
+#define POISE_UI_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct app_cfg {
+	const char *device;     /* device spec ("auto", "sim", "usb", ...) */
+	bool fullscreen;
+	int width, height;      /* window size; 0 = 1280 × 720 */
+	uint64_t seed;          /* simulated plate's seed */
+	const char *screenshot; /* save a PNG here when quitting after quit_after_s */
+	double quit_after_s;    /* > 0: quit by itself after this long (demos, tests) */
+} app_cfg;
+
+/* Runs the GUI until the user quits. Returns a process exit code: 0, or 1
+ * with a sentence for people in msg (no display, no font, ...). */
+int app_run(const app_cfg *cfg, char *msg, size_t msg_len);
+
+#endif

@@ -1,0 +1,328 @@
+#include "ui/gfx.h"
+
+#include <SDL_image.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+
+#ifndef POISE_SOURCE_ASSET_DIR
+#define POISE_SOURCE_ASSET_DIR "assets"
+#endif
+
+static const char *const font_file[FONT_COUNT] = {
+	"fonts/DejaVuSans.ttf", "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf",
+	"fonts/DejaVuSans-Bold.ttf",
+};
+static const int font_base_px[FONT_COUNT] = {15, 20, 26, 56};
+
+static bool file_exists(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+bool gfx_asset_path(const char *rel, char *buf, size_t len)
+{
+	const char *env = getenv("POISE_ASSET_DIR");
+	if (env && *env) {
+		snprintf(buf, len, "%s/%s", env, rel);
+		if (file_exists(buf))
+			return true;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(buf, len, "%s/../share/poise/assets/%s", exe, rel);
+			if (file_exists(buf))
+				return true;
+		}
+	}
+	snprintf(buf, len, "%s/%s", POISE_SOURCE_ASSET_DIR, rel);
+	return file_exists(buf);
+}
+
+static SDL_Texture *make_circle_texture(SDL_Renderer *r, double inner_frac)
+{
+	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, GFX_DISC_PX, GFX_DISC_PX, 32,
+	                                                SDL_PIXELFORMAT_ARGB8888);
+	if (!s)
+		return NULL;
+	double c = GFX_DISC_PX / 2.0, rad = c - 1.0, inner = rad * inner_frac;
+	Uint32 *px = s->pixels;
+	for (int y = 0; y < GFX_DISC_PX; y++) {
+		for (int x = 0; x < GFX_DISC_PX; x++) {
+			double d = hypot(x + 0.5 - c, y + 0.5 - c);
+			/* One-pixel linear ramps at the edges: anti-aliasing. */
+			double a = fmin(fmax(rad - d + 0.5, 0), 1);
+			if (inner_frac > 0)
+				a = fmin(a, fmin(fmax(d - inner + 0.5, 0), 1));
+			Uint32 alpha = (Uint32)lround(a * 255);
+			px[y * (s->pitch / 4) + x] = alpha << 24 | 0xffffffu;
+		}
+	}
+	SDL_Texture *t = SDL_CreateTextureFromSurface(r, s);
+	SDL_FreeSurface(s);
+	if (t) {
+		SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+		SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
+	}
+	return t;
+}
+
+static void close_fonts(gfx *g)
+{
+	for (int i = 0; i < FONT_COUNT; i++) {
+		if (g->font[i])
+			TTF_CloseFont(g->font[i]);
+		g->font[i] = NULL;
+	}
+}
+
+int gfx_rescale(gfx *g, int win_h)
+{
+	float scale = win_h > 0 ? (float)win_h / 720.0f : 1.0f;
+	if (scale < 0.6f)
+		scale = 0.6f;
+	TTF_Font *f[FONT_COUNT] = {0};
+	for (int i = 0; i < FONT_COUNT; i++) {
+		char path[PATH_MAX];
+		if (!gfx_asset_path(font_file[i], path, sizeof path))
+			goto fail;
+		f[i] = TTF_OpenFont(path, (int)lroundf(font_base_px[i] * scale));
+		if (!f[i])
+			goto fail;
+	}
+	close_fonts(g);
+	for (int i = 0; i < FONT_COUNT; i++) {
+		g->font[i] = f[i];
+		g->font_px[i] = (int)lroundf(font_base_px[i] * scale);
+	}
+	g->scale = scale;
+	return POISE_OK;
+fail:
+	for (int i = 0; i < FONT_COUNT; i++)
+		if (f[i])
+			TTF_CloseFont(f[i]);
+	return POISE_E_NOT_FOUND;
+}
+
+int gfx_init(gfx *g, SDL_Renderer *r, int win_h, char *msg, size_t msg_len)
+{
+	memset(g, 0, sizeof *g);
+	g->r = r;
+	g->theme = (gfx_theme){
+		.bg = {245, 244, 240, 255},
+		.panel = {255, 255, 255, 255},
+		.ink = {20, 24, 32, 255},
+		.ink_soft = {96, 102, 112, 255},
+		.grid = {214, 216, 220, 255},
+		.accent = {0, 92, 175, 255},
+		.cop = {214, 70, 0, 255},
+		.trail = {214, 70, 0, 150},
+		.target = {0, 122, 80, 255},
+		.warn = {180, 20, 30, 255},
+		.ok = {0, 122, 80, 255},
+	};
+	if (gfx_rescale(g, win_h) != POISE_OK) {
+		char path[PATH_MAX];
+		gfx_asset_path(font_file[0], path, sizeof path);
+		snprintf(msg, msg_len,
+		         "cannot load the font %s (%s); set POISE_ASSET_DIR to the assets folder",
+		         path, TTF_GetError());
+		return POISE_E_NOT_FOUND;
+	}
+	g->disc = make_circle_texture(r, 0);
+	g->ring = make_circle_texture(r, 0.84);
+	if (!g->disc || !g->ring) {
+		snprintf(msg, msg_len, "cannot create textures: %s", SDL_GetError());
+		gfx_free(g);
+		return POISE_E_NOMEM;
+	}
+	return POISE_OK;
+}
+
+void gfx_free(gfx *g)
+{
+	close_fonts(g);
+	if (g->disc)
+		SDL_DestroyTexture(g->disc);
+	if (g->ring)
+		SDL_DestroyTexture(g->ring);
+	g->disc = g->ring = NULL;
+}
+
+static void draw_circle_tex(gfx *g, SDL_Texture *t, float cx, float cy, float rad, SDL_Color c)
+{
+	SDL_SetTextureColorMod(t, c.r, c.g, c.b);
+	SDL_SetTextureAlphaMod(t, c.a);
+	SDL_FRect dst = {cx - rad, cy - rad, 2 * rad, 2 * rad};
+	SDL_RenderCopyF(g->r, t, NULL, &dst);
+}
+
+void gfx_disc(gfx *g, float cx, float cy, float rad_px, SDL_Color c)
+{
+	draw_circle_tex(g, g->disc, cx, cy, rad_px, c);
+}
+
+void gfx_ring(gfx *g, float cx, float cy, float rad_px, SDL_Color c)
+{
+	draw_circle_tex(g, g->ring, cx, cy, rad_px, c);
+}
+
+void gfx_fill(gfx *g, SDL_FRect rc, SDL_Color c)
+{
+	SDL_SetRenderDrawBlendMode(g->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+	SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, c.a);
+	SDL_RenderFillRectF(g->r, &rc);
+}
+
+void gfx_frame(gfx *g, SDL_FRect rc, SDL_Color c, int t)
+{
+	gfx_fill(g, (SDL_FRect){rc.x, rc.y, rc.w, (float)t}, c);
+	gfx_fill(g, (SDL_FRect){rc.x, rc.y + rc.h - (float)t, rc.w, (float)t}, c);
+	gfx_fill(g, (SDL_FRect){rc.x, rc.y, (float)t, rc.h}, c);
+	gfx_fill(g, (SDL_FRect){rc.x + rc.w - (float)t, rc.y, (float)t, rc.h}, c);
+}
+
+void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int thickness)
+{
+	if (thickness <= 1) {
+		SDL_SetRenderDrawBlendMode(g->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+		SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, c.a);
+		SDL_RenderDrawLineF(g->r, x0, y0, x1, y1);
+		return;
+	}
+	float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+	if (len < 1e-3f)
+		return;
+	float nx = -dy / len * (float)thickness * 0.5f, ny = dx / len * (float)thickness * 0.5f;
+	SDL_Vertex v[4] = {
+		{{x0 + nx, y0 + ny}, c, {0, 0}},
+		{{x1 + nx, y1 + ny}, c, {0, 0}},
+		{{x1 - nx, y1 - ny}, c, {0, 0}},
+		{{x0 - nx, y0 - ny}, c, {0, 0}},
+	};
+	static const int idx[6] = {0, 1, 2, 0, 2, 3};
+	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
+	SDL_RenderGeometry(g->r, NULL, v, 4, idx, 6);
+}
+
+static bool color_eq(SDL_Color a, SDL_Color b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+static void blit_aligned(gfx *g, SDL_Texture *t, int w, int h, float x, float y, int align)
+{
+	if (align == 1)
+		x -= (float)w / 2;
+	else if (align == 2)
+		x -= (float)w;
+	SDL_FRect dst = {roundf(x), roundf(y), (float)w, (float)h};
+	SDL_RenderCopyF(g->r, t, NULL, &dst);
+}
+
+void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align,
+                    const char *fmt, ...)
+{
+	char buf[sizeof l->text];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (!l->tex || l->font != font || !color_eq(l->color, c) || strcmp(buf, l->text) != 0) {
+		gfx_label_free(l);
+		if (!buf[0])
+			return;
+		SDL_Surface *s = TTF_RenderUTF8_Blended(g->font[font], buf, c);
+		if (!s)
+			return;
+		l->tex = SDL_CreateTextureFromSurface(g->r, s);
+		l->w = s->w;
+		l->h = s->h;
+		SDL_FreeSurface(s);
+		if (!l->tex)
+			return;
+		memcpy(l->text, buf, sizeof buf);
+		l->font = font;
+		l->color = c;
+	}
+	blit_aligned(g, l->tex, l->w, l->h, x, y, align);
+}
+
+void gfx_label_free(gfx_label *l)
+{
+	if (l->tex)
+		SDL_DestroyTexture(l->tex);
+	l->tex = NULL;
+	l->text[0] = 0;
+	l->w = l->h = 0;
+}
+
+void gfx_text(gfx *g, int font, SDL_Color c, float x, float y, int align, const char *s)
+{
+	if (!s || !*s)
+		return;
+	SDL_Surface *surf = TTF_RenderUTF8_Blended(g->font[font], s, c);
+	if (!surf)
+		return;
+	SDL_Texture *t = SDL_CreateTextureFromSurface(g->r, surf);
+	if (t) {
+		blit_aligned(g, t, surf->w, surf->h, x, y, align);
+		SDL_DestroyTexture(t);
+	}
+	SDL_FreeSurface(surf);
+}
+
+int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len)
+{
+	int w, h;
+	if (SDL_GetRendererOutputSize(g->r, &w, &h) != 0) {
+		snprintf(msg, msg_len, "screenshot failed: %s", SDL_GetError());
+		return POISE_E_IO;
+	}
+	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	if (!s) {
+		snprintf(msg, msg_len, "screenshot failed: %s", SDL_GetError());
+		return POISE_E_NOMEM;
+	}
+	int rc = POISE_OK;
+	if (SDL_RenderReadPixels(g->r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
+		snprintf(msg, msg_len, "screenshot failed: %s", SDL_GetError());
+		rc = POISE_E_IO;
+		goto out;
+	}
+	/* The screen may show patient data: the file is for the user only. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!fp) {
+		snprintf(msg, msg_len, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		rc = POISE_E_IO;
+		goto out;
+	}
+	SDL_RWops *rw = SDL_RWFromFP(fp, SDL_TRUE);
+	if (!rw || IMG_SavePNG_RW(s, rw, 1) != 0) {
+		snprintf(msg, msg_len, "cannot write %s: %s", path, IMG_GetError());
+		if (!rw)
+			fclose(fp);
+		rc = POISE_E_IO;
+		goto out;
+	}
+	snprintf(msg, msg_len, "Screenshot saved: %s", path);
+out:
+	SDL_FreeSurface(s);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/* Poise: the drawing kit shared by every screen: fonts, theme colours,
+ * cached textures for filled circles, text labels that re-render only when
+ * their text changes, and screenshots. All SDL calls of the UI go through
+ * here or the screen that needs them; nothing in core or device sees SDL.
+ */
+#ifndef POISE_UI_GFX_H
+#define POISE_UI_GFX_H
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdbool.h>
+
+enum gfx_font {
+	FONT_SMALL,  /* hints, axis labels */
+	FONT_BODY,   /* values, status */
+	FONT_TITLE,  /* headings */
+	FONT_HUGE,   /* one big number a patient can read from 2 m */
+	FONT_COUNT
+};
+
+/* High-contrast light theme (readable for low vision; prints well). */
+typedef struct gfx_theme {
+	SDL_Color bg, panel, ink, ink_soft, grid, accent, cop, trail, target, warn, ok;
+} gfx_theme;
+
+typedef struct gfx {
+	SDL_Renderer *r;
+	TTF_Font *font[FONT_COUNT];
+	int font_px[FONT_COUNT];
+	SDL_Texture *disc;     /* white anti-aliased disc, GFX_DISC_PX across */
+	SDL_Texture *ring;     /* white anti-aliased ring, same size */
+	gfx_theme theme;
+	float scale;           /* UI scale: 1.0 at 720 px window height */
+} gfx;
+
+#define GFX_DISC_PX 128
+
+/* A piece of text drawn from a cached texture; re-rendered only when the
+ * text, font or colour changes. Zero-initialise, free with gfx_label_free. */
+typedef struct gfx_label {
+	char text[128];
+	int font;
+	SDL_Color color;
+	SDL_Texture *tex;
+	int w, h;
+} gfx_label;
+
+/* Sets up fonts (from the asset directory) at sizes for a window of height
+ * win_h, the theme and the circle textures. On failure writes a sentence
+ * for people into msg and returns an error; g is then cleaned up. */
+int gfx_init(gfx *g, SDL_Renderer *r, int win_h, char *msg, size_t msg_len);
+
+/* Frees fonts and textures (not the renderer). */
+void gfx_free(gfx *g);
+
+/* Reloads fonts for a new window height (after a resize). */
+int gfx_rescale(gfx *g, int win_h);
+
+/* Filled disc / ring of radius rad_px centred at (cx, cy). */
+void gfx_disc(gfx *g, float cx, float cy, float rad_px, SDL_Color c);
+void gfx_ring(gfx *g, float cx, float cy, float rad_px, SDL_Color c);
+
+/* Filled rectangle / outline with the colour's alpha. */
+void gfx_fill(gfx *g, SDL_FRect rc, SDL_Color c);
+void gfx_frame(gfx *g, SDL_FRect rc, SDL_Color c, int thickness);
+
+/* A line of given thickness in pixels (1 = hairline). */
+void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int thickness);
+
+/* Sets a label's text (printf-style) and draws it with its top-left
+ * corner (align 0), centre (1) or right edge (2) at x, top at y. */
+void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align,
+                    const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Width/height the label would have (after a draw). */
+void gfx_label_free(gfx_label *l);
+
+/* One-off text for rarely drawn strings (renders every call). */
+void gfx_text(gfx *g, int font, SDL_Color c, float x, float y, int align, const char *s);
+
+/* Saves what the renderer shows now as a PNG file with mode 0600.
+ * Returns POISE_OK or an error with msg filled. */
+int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len);
+
+/* Resolves a file under the asset directory into buf: $POISE_ASSET_DIR,
+ * then ../share/poise/assets next to the executable, then the source
+ * tree's assets/. Returns false if not found anywhere. */
+bool gfx_asset_path(const char *rel, char *buf, size_t len);
+
+#endif

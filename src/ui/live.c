@@ -1,0 +1,276 @@
+#include "ui/live.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { LAB_WEIGHT, LAB_WEIGHT_CAP, LAB_RATE, LAB_RATE_CAP, LAB_PLATE, LAB_ZOOM, LAB_ML, LAB_AP,
+       LAB_PROMPT, LAB_SCALE, LAB_TIME, LAB_FRONT, LAB_LEFT, LAB_ML_SCALE, LAB_AP_SCALE, LAB_COUNT };
+
+void ui_live_init(ui_live *v, const cop_plate *plate, double rate_hz)
+{
+	memset(v, 0, sizeof *v);
+	v->plate = *plate;
+	v->rate_hz = rate_hz > 0 ? rate_hz : 100;
+	size_t want = (size_t)ceil(LIVE_HIST_S * v->rate_hz) + 1;
+	v->cap = want < LIVE_HIST_MAX ? want : LIVE_HIST_MAX;
+	v->zoom_mm = 25;
+}
+
+void ui_live_free(ui_live *v)
+{
+	for (size_t i = 0; i < sizeof v->lab / sizeof v->lab[0]; i++)
+		gfx_label_free(&v->lab[i]);
+}
+
+void ui_live_clear(ui_live *v)
+{
+	v->head = v->count = 0;
+	v->on_plate = false;
+	v->fz_n = 0;
+}
+
+void ui_live_push(ui_live *v, const cop_sample *s)
+{
+	bool valid = (s->flags & SAMPLE_ON_PLATE) && isfinite(s->xf_mm) && isfinite(s->yf_mm);
+	v->hist[v->head] = (struct live_pt){(float)s->xf_mm, (float)s->yf_mm, valid};
+	v->head = (v->head + 1) % v->cap;
+	if (v->count < v->cap)
+		v->count++;
+	v->fz_n = s->fz_n;
+	v->on_plate = (s->flags & SAMPLE_ON_PLATE) != 0;
+	if (valid) {
+		/* The zoom window follows the sway's centre with a 3 s lag, and
+		 * widens (never below ±25 mm) to keep the dot inside. */
+		double a = 1.0 / (3.0 * v->rate_hz);
+		if (v->count == 1 || !v->hist[(v->head + v->cap - 2) % v->cap].valid) {
+			v->zoom_cx = s->xf_mm;
+			v->zoom_cy = s->yf_mm;
+		}
+		v->zoom_cx += a * (s->xf_mm - v->zoom_cx);
+		v->zoom_cy += a * (s->yf_mm - v->zoom_cy);
+		double need = fmax(fabs(s->xf_mm - v->zoom_cx), fabs(s->yf_mm - v->zoom_cy)) * 1.15;
+		if (need > v->zoom_mm)
+			v->zoom_mm = fmin(ceil(need / 25.0) * 25.0, 250.0);
+	}
+}
+
+/* The i-th newest sample (0 = newest). */
+static const struct live_pt *hist_at(const ui_live *v, size_t i)
+{
+	return &v->hist[(v->head + v->cap - 1 - i) % v->cap];
+}
+
+void live_map_to_px(const live_map *m, double x_mm, double y_mm, float *px, float *py)
+{
+	*px = m->cx + (float)((x_mm - m->ox) * m->s);
+	*py = m->cy - (float)((y_mm - m->oy) * m->s);
+}
+
+void live_map_to_mm(const live_map *m, float px, float py, double *x_mm, double *y_mm)
+{
+	*x_mm = m->ox + (px - m->cx) / m->s;
+	*y_mm = m->oy - (py - m->cy) / m->s;
+}
+
+void ui_live_layout(const ui_live *v, SDL_FRect a, live_layout *o)
+{
+	float gap = a.h * 0.025f;
+	float strips_h = a.h * 0.32f;
+	float top_h = a.h - strips_h - gap;
+	float zoom_w = fminf(top_h, a.w * 0.40f);
+	o->zoom_panel = (SDL_FRect){a.x + a.w - zoom_w, a.y, zoom_w, top_h};
+	o->plate_panel = (SDL_FRect){a.x, a.y, a.w - zoom_w - gap, top_h};
+	float strip_h = (strips_h - gap) / 2;
+	o->ml_strip = (SDL_FRect){a.x, a.y + top_h + gap, a.w, strip_h};
+	o->ap_strip = (SDL_FRect){a.x, a.y + top_h + gap + strip_h + gap, a.w, strip_h};
+
+	/* Plate panel: a column of readouts on the left, the whole plate in
+	 * the rest with a margin for its outline. */
+	const SDL_FRect *p = &o->plate_panel;
+	float col = p->w * 0.27f;
+	o->readouts = (SDL_FRect){p->x, p->y, col, p->h};
+	float pw = p->w - col;
+	float sx = pw * 0.84f / (float)v->plate.width_mm;
+	float sy = p->h * 0.70f / (float)v->plate.depth_mm;
+	o->plate = (live_map){p->x + col + pw / 2, p->y + p->h * 0.54f, fminf(sx, sy), 0, 0};
+
+	const SDL_FRect *z = &o->zoom_panel;
+	float side = fminf(z->w, z->h) * 0.84f;
+	o->zoom = (live_map){z->x + z->w / 2, z->y + z->h * 0.53f, side / (float)(2 * v->zoom_mm),
+	                     v->zoom_cx, v->zoom_cy};
+}
+
+static SDL_Color with_alpha(SDL_Color c, Uint8 a)
+{
+	c.a = a;
+	return c;
+}
+
+/* The trail: the last LIVE_TRAIL_S seconds, fading toward the past. */
+static void draw_trail(ui_live *v, gfx *g, const live_map *m, float width)
+{
+	size_t n = (size_t)(LIVE_TRAIL_S * v->rate_hz);
+	if (n > v->count)
+		n = v->count;
+	for (size_t i = 1; i < n; i++) {
+		const struct live_pt *a = hist_at(v, i - 1), *b = hist_at(v, i);
+		if (!a->valid || !b->valid)
+			continue;
+		float x0, y0, x1, y1;
+		live_map_to_px(m, a->x, a->y, &x0, &y0);
+		live_map_to_px(m, b->x, b->y, &x1, &y1);
+		Uint8 alpha = (Uint8)(200.0 * (1.0 - (double)i / (double)n) + 20);
+		gfx_line(g, x0, y0, x1, y1, with_alpha(g->theme.trail, alpha), (int)width);
+	}
+}
+
+static void draw_plate_panel(ui_live *v, gfx *g, const live_layout *L)
+{
+	const gfx_theme *t = &g->theme;
+	const live_map *m = &L->plate;
+	gfx_fill(g, L->plate_panel, t->panel);
+	gfx_label_draw(g, &v->lab[LAB_PLATE], FONT_SMALL, t->ink_soft, L->plate_panel.x + 12 * g->scale,
+	               L->plate_panel.y + 8 * g->scale, 0, "Plate  %.0f × %.0f mm (front is up)",
+	               v->plate.width_mm, v->plate.depth_mm);
+	/* Plate outline a little beyond the cells, centre cross, cells. */
+	double hw = v->plate.width_mm / 2, hd = v->plate.depth_mm / 2;
+	float x0, y0, x1, y1;
+	live_map_to_px(m, -hw * 1.12, hd * 1.25, &x0, &y0);
+	live_map_to_px(m, hw * 1.12, -hd * 1.25, &x1, &y1);
+	SDL_FRect outline = {x0, y0, x1 - x0, y1 - y0};
+	gfx_fill(g, outline, (SDL_Color){236, 238, 242, 255});
+	gfx_frame(g, outline, t->ink_soft, (int)fmaxf(2, 2 * g->scale));
+	float cx, cy;
+	live_map_to_px(m, 0, 0, &cx, &cy);
+	gfx_line(g, x0, cy, x1, cy, t->grid, 1);
+	gfx_line(g, cx, y0, cx, y1, t->grid, 1);
+	for (int c = 0; c < CELL_COUNT; c++) {
+		double sxm = (c == CELL_TR || c == CELL_BR) ? hw : -hw;
+		double sym = (c == CELL_TL || c == CELL_TR) ? hd : -hd;
+		float px, py;
+		live_map_to_px(m, sxm, sym, &px, &py);
+		gfx_ring(g, px, py, 9 * g->scale, t->ink_soft);
+	}
+	if (v->target_on) {
+		float tx, ty;
+		live_map_to_px(m, v->target_x, v->target_y, &tx, &ty);
+		gfx_ring(g, tx, ty, 16 * g->scale, t->target);
+	}
+	if (!v->on_plate) {
+		gfx_label_draw(g, &v->lab[LAB_PROMPT], FONT_TITLE, t->ink, cx, cy - 20 * g->scale, 1,
+		               "Step onto the plate");
+		return;
+	}
+	draw_trail(v, g, m, 3 * g->scale);
+	const struct live_pt *now = hist_at(v, 0);
+	if (v->count && now->valid) {
+		float px, py;
+		live_map_to_px(m, now->x, now->y, &px, &py);
+		gfx_disc(g, px, py, 13 * g->scale, t->cop);
+		gfx_ring(g, px, py, 14 * g->scale, t->panel);
+	}
+}
+
+static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
+{
+	const gfx_theme *t = &g->theme;
+	const live_map *m = &L->zoom;
+	const SDL_FRect *p = &L->zoom_panel;
+	gfx_fill(g, *p, t->panel);
+	gfx_label_draw(g, &v->lab[LAB_ZOOM], FONT_SMALL, t->ink_soft, p->x + 12 * g->scale,
+	               p->y + 8 * g->scale, 0, "Sway, zoomed (±%.0f mm)", v->zoom_mm);
+	/* Grid every 5 mm (10 mm when zoomed out), stronger every 4th line. */
+	double step = v->zoom_mm > 50 ? 25 : v->zoom_mm > 25 ? 10 : 5;
+	float left, top, right, bottom;
+	live_map_to_px(m, m->ox - v->zoom_mm, m->oy + v->zoom_mm, &left, &top);
+	live_map_to_px(m, m->ox + v->zoom_mm, m->oy - v->zoom_mm, &right, &bottom);
+	for (double mm = ceil((m->ox - v->zoom_mm) / step) * step; mm <= m->ox + v->zoom_mm; mm += step) {
+		float px, py;
+		live_map_to_px(m, mm, 0, &px, &py);
+		gfx_line(g, px, top, px, bottom, fabs(mm) < 1e-9 ? t->ink_soft : t->grid, 1);
+	}
+	for (double mm = ceil((m->oy - v->zoom_mm) / step) * step; mm <= m->oy + v->zoom_mm; mm += step) {
+		float px, py;
+		live_map_to_px(m, 0, mm, &px, &py);
+		gfx_line(g, left, py, right, py, fabs(mm) < 1e-9 ? t->ink_soft : t->grid, 1);
+	}
+	gfx_frame(g, (SDL_FRect){left, top, right - left, bottom - top}, t->grid, 1);
+	gfx_label_draw(g, &v->lab[LAB_SCALE], FONT_SMALL, t->ink_soft, right, bottom + 4 * g->scale, 2,
+	               "grid %.0f mm", step);
+	gfx_label_draw(g, &v->lab[LAB_FRONT], FONT_SMALL, t->ink_soft, (left + right) / 2,
+	               top - 19 * g->scale, 1, "front");
+	gfx_label_draw(g, &v->lab[LAB_LEFT], FONT_SMALL, t->ink_soft, left, bottom + 4 * g->scale, 0,
+	               "← left · right →");
+	if (!v->on_plate)
+		return;
+	draw_trail(v, g, m, 2 * g->scale);
+	const struct live_pt *now = hist_at(v, 0);
+	if (v->count && now->valid) {
+		float px, py;
+		live_map_to_px(m, now->x, now->y, &px, &py);
+		gfx_disc(g, px, py, 8 * g->scale, t->cop);
+	}
+}
+
+static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab, gfx_label *scale,
+                       const char *name)
+{
+	const gfx_theme *t = &g->theme;
+	gfx_fill(g, r, t->panel);
+	float pad = 10 * g->scale;
+	SDL_FRect plot = {r.x + 90 * g->scale, r.y + pad, r.w - 100 * g->scale, r.h - 2 * pad};
+	gfx_label_draw(g, scale, FONT_SMALL, t->ink_soft, plot.x + plot.w - 6 * g->scale, plot.y + 2, 2,
+	               "±%.0f mm · last %.0f s", v->zoom_mm, LIVE_HIST_S);
+	double centre = axis == 0 ? v->zoom_cx : v->zoom_cy;
+	gfx_line(g, plot.x, plot.y + plot.h / 2, plot.x + plot.w, plot.y + plot.h / 2, t->grid, 1);
+	gfx_frame(g, plot, t->grid, 1);
+	gfx_label_draw(g, lab, FONT_SMALL, t->ink_soft, r.x + 10 * g->scale, r.y + r.h / 2 - 9 * g->scale,
+	               0, "%s", name);
+	size_t n = (size_t)(LIVE_HIST_S * v->rate_hz);
+	if (n > v->count)
+		n = v->count;
+	if (n < 2 || !v->on_plate)
+		return;
+	float dx = plot.w / (float)(LIVE_HIST_S * v->rate_hz);
+	float sy = plot.h / (float)(2 * v->zoom_mm);
+	SDL_FPoint pts[LIVE_HIST_MAX];
+	size_t k = 0;
+	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_NONE);
+	SDL_SetRenderDrawColor(g->r, t->accent.r, t->accent.g, t->accent.b, 255);
+	for (size_t i = 0; i < n; i++) {
+		const struct live_pt *p = hist_at(v, i);
+		if (!p->valid) {
+			if (k > 1)
+				SDL_RenderDrawLinesF(g->r, pts, (int)k);
+			k = 0;
+			continue;
+		}
+		float val = (float)(((axis == 0 ? p->x : p->y) - centre) * sy);
+		val = fmaxf(-plot.h / 2, fminf(plot.h / 2, val));
+		pts[k++] = (SDL_FPoint){plot.x + plot.w - (float)i * dx, plot.y + plot.h / 2 - val};
+	}
+	if (k > 1)
+		SDL_RenderDrawLinesF(g->r, pts, (int)k);
+}
+
+void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
+{
+	live_layout L;
+	ui_live_layout(v, area, &L);
+	draw_plate_panel(v, g, &L);
+	draw_zoom_panel(v, g, &L);
+	draw_strip(v, g, L.ml_strip, 0, &v->lab[LAB_ML], &v->lab[LAB_ML_SCALE], "ML (mm)");
+	draw_strip(v, g, L.ap_strip, 1, &v->lab[LAB_AP], &v->lab[LAB_AP_SCALE], "AP (mm)");
+
+	/* Weight and rate in the readout column. */
+	const gfx_theme *t = &g->theme;
+	const SDL_FRect *r = &L.readouts;
+	float s = g->scale, x = r->x + 16 * s, y = r->y + r->h * 0.30f;
+	gfx_label_draw(g, &v->lab[LAB_WEIGHT_CAP], FONT_SMALL, t->ink_soft, x, y, 0, "Weight");
+	gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_TITLE, v->on_plate ? t->ink : t->ink_soft, x,
+	               y + 20 * s, 0, v->on_plate ? "%.1f kg" : "– kg", v->fz_n / 9.80665);
+	y += 84 * s;
+	gfx_label_draw(g, &v->lab[LAB_RATE_CAP], FONT_SMALL, t->ink_soft, x, y, 0, "Sample rate");
+	gfx_label_draw(g, &v->lab[LAB_RATE], FONT_TITLE, t->ink, x, y + 20 * s, 0, "%.0f Hz",
+	               frame_rate_hz);
+}

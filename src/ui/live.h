@@ -1,0 +1,73 @@
+/* Poise: the live view: the plate with the COP dot and its trail, a zoomed
+ * sway view (statokinesigram), the ML and AP stabilograms of the last ten
+ * seconds, body weight and sample rate. It keeps its own short history of
+ * samples, fed by the app as they come out of the pipeline.
+ */
+#ifndef POISE_UI_LIVE_H
+#define POISE_UI_LIVE_H
+
+#include <SDL.h>
+#include <stdbool.h>
+
+#include "core/cop.h"
+#include "core/pipeline.h"
+#include "ui/gfx.h"
+
+#define LIVE_HIST_S 10.0
+#define LIVE_TRAIL_S 1.5
+#define LIVE_HIST_MAX 4096
+
+/* Plate millimetres ↔ window pixels for one panel: px = cx + x·s,
+ * py = cy − y·s (anterior is up on the screen). */
+typedef struct live_map {
+	float cx, cy;   /* where plate (0, 0) or the zoom centre lands */
+	float s;        /* pixels per millimetre */
+	double ox, oy;  /* millimetres at (cx, cy) */
+} live_map;
+
+typedef struct live_layout {
+	SDL_FRect plate_panel, readouts, zoom_panel, ml_strip, ap_strip;
+	live_map plate, zoom;
+} live_layout;
+
+typedef struct ui_live {
+	cop_plate plate;
+	double rate_hz;
+	size_t cap, head, count; /* ring of recent display samples */
+	struct live_pt {
+		float x, y;
+		bool valid;
+	} hist[LIVE_HIST_MAX];
+	double fz_n;
+	bool on_plate;
+	double zoom_mm;          /* half-width of the zoom panel */
+	double zoom_cx, zoom_cy; /* its centre, following the sway slowly */
+	bool target_on;          /* the sim's steering target, drawn if on */
+	double target_x, target_y;
+	gfx_label lab[16];
+} ui_live;
+
+/* Starts with an empty history for a plate whose samples come at rate_hz. */
+void ui_live_init(ui_live *v, const cop_plate *plate, double rate_hz);
+
+/* Frees cached labels. */
+void ui_live_free(ui_live *v);
+
+/* Adds one pipeline sample (its display-filtered COP). */
+void ui_live_push(ui_live *v, const cop_sample *s);
+
+/* Forgets the history (e.g. after the device changed). */
+void ui_live_clear(ui_live *v);
+
+/* Computes where the panels go inside area. Pure: used by draw and by the
+ * app to turn mouse positions into millimetres. */
+void ui_live_layout(const ui_live *v, SDL_FRect area, live_layout *out);
+
+/* Pixel ↔ millimetre through a map. */
+void live_map_to_px(const live_map *m, double x_mm, double y_mm, float *px, float *py);
+void live_map_to_mm(const live_map *m, float px, float py, double *x_mm, double *y_mm);
+
+/* Draws the view into area. frame_rate_hz is the measured device rate. */
+void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz);
+
+#endif
