@@ -1,0 +1,30 @@
+/* Poise: the headless subcommands of the `poise` program. Each takes the
+ * arguments after its name (argv[0] is the subcommand) and returns the
+ * process exit code: 0 success, 1 a runtime failure (device, disk), 2 bad
+ * usage or bad input. Messages for people go to stderr, results to stdout.
+ */
+#ifndef POISE_CLI_CLI_H
+#define POISE_CLI_CLI_H
+
+#include <stdio.h>
+
+/* Options given before the subcommand, shared by all of them. */
+typedef struct cli_global {
+	const char *device; /* --device SPEC */
+	const char *db;     /* --db PATH */
+	unsigned long long seed;
+} cli_global;
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+int cli_metrics(const cli_global *g, int argc, char **argv);
+int cli_devices(const cli_global *g, int argc, char **argv);
+
+/* Reads a whole file into a NUL-terminated buffer (free() it). Returns
+ * NULL with errno set on failure. */
+char *cli_read_file(const char *path, size_t *len);
+
+/* Prints a JSON string literal (quoted, escaped) to f. */
+void cli_json_string(FILE *f, const char *s);
+
+#endif

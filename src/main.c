@@ -1,0 +1,138 @@
+/* poise: the GUI by default, headless subcommands for scripted work. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "ui/app.h"
+
+#ifndef POISE_VERSION
+#define POISE_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fputs("usage: poise [options]                 the app (a window)\n"
+	      "       poise [options] COMMAND [args]  headless work\n"
+	      "\n"
+	      "commands:\n"
+	      "  metrics FILE.csv   sway metrics of a COP recording (poise metrics --help)\n"
+	      "  devices            list the force plates found\n"
+	      "\n"
+	      "options:\n"
+	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
+	      "                     plate), sim, or BACKEND:ID as listed by `poise devices`\n"
+	      "  --db PATH          the database (default $XDG_DATA_HOME/poise/poise.db)\n"
+	      "  --fullscreen       start in full screen (F11 toggles)\n"
+	      "  --size WxH         window size (default 1280x720)\n"
+	      "  --seed N           seed of the simulated plate (same seed, same sway)\n"
+	      "  --screenshot FILE  with --quit-after: save a PNG of the window before quitting\n"
+	      "  --quit-after S     quit by itself after S seconds (demos and tests)\n"
+	      "  --version, --help\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	/* Patient data: every file Poise creates is for its user only. */
+	umask(077);
+
+	static const struct option opts[] = {
+		{"device", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'b'},
+		{"fullscreen", no_argument, NULL, 'f'},
+		{"size", required_argument, NULL, 'z'},
+		{"seed", required_argument, NULL, 's'},
+		{"screenshot", required_argument, NULL, 'p'},
+		{"quit-after", required_argument, NULL, 'q'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	cli_global g = {.device = "auto"};
+	app_cfg ac = {0};
+	opterr = 0;
+	int c;
+	/* '+': stop at the first non-option, the subcommand. */
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'd':
+			g.device = optarg;
+			break;
+		case 'b':
+			g.db = optarg;
+			break;
+		case 'f':
+			ac.fullscreen = true;
+			break;
+		case 'z':
+			if (sscanf(optarg, "%dx%d", &ac.width, &ac.height) != 2 || ac.width < 320 ||
+			    ac.height < 240) {
+				fprintf(stderr, "poise: --size wants WIDTHxHEIGHT, e.g. 1280x720, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 's':
+			errno = 0;
+			g.seed = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end) {
+				fprintf(stderr, "poise: --seed wants a whole number, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 'p':
+			ac.screenshot = optarg;
+			break;
+		case 'q':
+			ac.quit_after_s = strtod(optarg, &end);
+			if (end == optarg || *end || !(ac.quit_after_s > 0)) {
+				fprintf(stderr, "poise: --quit-after wants seconds, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 'V':
+			printf("poise %s\n", POISE_VERSION);
+			return CLI_OK;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		case ':':
+			fprintf(stderr, "poise: %s needs a value\n", argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		default:
+			fprintf(stderr, "poise: unknown option '%s'\n", argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+
+	if (optind < argc) {
+		const char *cmd = argv[optind];
+		int sub_argc = argc - optind;
+		char **sub_argv = argv + optind;
+		if (strcmp(cmd, "metrics") == 0)
+			return cli_metrics(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "devices") == 0)
+			return cli_devices(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "help") == 0) {
+			usage(stdout);
+			return CLI_OK;
+		}
+		fprintf(stderr, "poise: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return CLI_USAGE;
+	}
+
+	ac.device = g.device;
+	ac.seed = g.seed;
+	char msg[512];
+	int code = app_run(&ac, msg, sizeof msg);
+	if (code)
+		fprintf(stderr, "poise: %s\n", msg);
+	return code;
+}
