@@ -1,0 +1,116 @@
+/* Benchmarks of issue 2:
+ *   1. pipeline throughput: frames/s through pl_push() on one core, for a
+ *      1 kHz plate (anti-alias + decimation) and a 100 Hz plate;
+ *   2. `poise metrics` on ten minutes of 1 kHz data: wall time, CPU time and
+ *      peak memory of the real binary on a generated CSV.
+ * Usage: bench_pipeline POISE_BINARY [TMPDIR] */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/pipeline.h"
+#include "core/rng.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void bench_pipeline(double in_rate, size_t n_frames)
+{
+	const cop_plate plate = {433, 238};
+	pl_cfg cfg;
+	pl_cfg_default(&cfg, &plate, in_rate);
+	pipeline *pl;
+	if (pl_create(&pl, &cfg)) {
+		fprintf(stderr, "pl_create failed\n");
+		exit(1);
+	}
+	cop_sample *out = calloc(pl_max_out(pl), sizeof *out);
+	/* Pre-built frames (a swaying person) so only the pipeline is timed. */
+	enum { PRE = 65536 };
+	poise_frame *fr = malloc(PRE * sizeof *fr);
+	rng g;
+	rng_seed(&g, 1);
+	for (size_t i = 0; i < PRE; i++) {
+		double t = (double)i / in_rate;
+		cop_to_forces(&plate, 8 * sin(t), 5 * cos(0.7 * t), 686 + rng_normal(&g), fr[i].force_n);
+		fr[i].flags = 0;
+	}
+	double sink = 0;
+	size_t n_out = 0;
+	double t0 = now_s();
+	for (size_t i = 0; i < n_frames; i++) {
+		poise_frame f = fr[i % PRE];
+		f.t_us = (mono_us)llround((double)i * 1e6 / in_rate);
+		f.seq = (uint32_t)i;
+		size_t k = pl_push(pl, &f, out);
+		n_out += k;
+		if (k)
+			sink += out[0].xf_mm;
+	}
+	double el = now_s() - t0;
+	printf("pipeline, %4.0f Hz plate: %10.2f M frames/s on one core (%zu frames in %.3f s, %zu samples out)%s\n",
+	       in_rate, (double)n_frames / el / 1e6, n_frames, el, n_out, sink == 12345 ? "!" : "");
+	free(fr);
+	free(out);
+	pl_destroy(pl);
+}
+
+static void bench_metrics_cli(const char *poise, const char *tmp)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/poise-bench-10min-1khz.csv", tmp);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	rng g;
+	rng_seed(&g, 5);
+	fprintf(f, "t,cop_x,cop_y,fz_N\n");
+	double x = 0, y = 0;
+	for (int i = 0; i <= 600000; i++) {
+		x = 0.999 * x + 0.05 * rng_normal(&g);
+		y = 0.999 * y + 0.08 * rng_normal(&g);
+		fprintf(f, "%.3f,%.4f,%.4f,%.2f\n", i / 1000.0, x, y, 686 + rng_normal(&g));
+	}
+	fclose(f);
+	double t0 = now_s();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(poise, poise, "metrics", "--json", path, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	struct rusage ru;
+	wait4(pid, &st, 0, &ru);
+	double el = now_s() - t0;
+	double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+	             ru.ru_stime.tv_usec * 1e-6;
+	printf("poise metrics, 10 min at 1 kHz (600001 rows, %.1f MB): %.3f s wall, %.3f s CPU, "
+	       "%.1f MB peak memory, exit %d\n",
+	       0.0, el, cpu, ru.ru_maxrss / 1024.0, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_pipeline POISE_BINARY [TMPDIR]\n");
+		return 2;
+	}
+	bench_pipeline(1000, 20000000);
+	bench_pipeline(100, 20000000);
+	bench_metrics_cli(argv[1], argc > 2 ? argv[2] : "/tmp");
+	return 0;
+}

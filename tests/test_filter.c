@@ -1,0 +1,155 @@
+/* Butterworth low-pass: design, causal response, zero-phase filtering. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include "test_assert.h"
+
+#include "core/error.h"
+#include "core/filter.h"
+
+/* Steady-state amplitude of the causal filter's response to a unit sine at
+ * f_hz, by a least-squares fit of sin and cos over whole periods after the
+ * transient has died away. */
+static double measured_gain(flt_butter *f, double f_hz, double fs_hz)
+{
+	flt_butter_reset(f);
+	flt_butter_prime(f, 0);
+	int settle = (int)(20 * fs_hz), n = (int)(fs_hz / f_hz * 40);
+	double ss = 0, sc = 0;
+	for (int i = 0; i < settle + n; i++) {
+		double ph = 2 * M_PI * f_hz * i / fs_hz;
+		double y = flt_butter_step(f, sin(ph));
+		if (i >= settle) {
+			ss += y * sin(ph);
+			sc += y * cos(ph);
+		}
+	}
+	return 2.0 / n * hypot(ss, sc);
+}
+
+static double db(double g)
+{
+	return 20 * log10(g);
+}
+
+static void minus_3_db_at_the_cutoff(void **state)
+{
+	(void)state;
+	static const struct {
+		int order;
+		double fc, fs;
+	} cases[] = {{2, 6, 100}, {2, 10, 100}, {4, 10, 100}, {2, 40, 1000}, {4, 4, 50}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		flt_butter f;
+		assert_int_equal(flt_butter_design(&f, cases[i].order, cases[i].fc, cases[i].fs), POISE_OK);
+		double g = measured_gain(&f, cases[i].fc, cases[i].fs);
+		assert_double_equal(db(g), -3.0103, 0.2);
+		/* and the design's own response says exactly 1/√2 */
+		assert_double_equal(flt_butter_gain(&f, cases[i].fc), M_SQRT1_2, 1e-9);
+	}
+}
+
+static void unity_gain_at_dc(void **state)
+{
+	(void)state;
+	for (int order = 2; order <= 8; order += 2) {
+		flt_butter f;
+		assert_int_equal(flt_butter_design(&f, order, 6, 100), POISE_OK);
+		assert_double_equal(flt_butter_gain(&f, 0), 1.0, 1e-12);
+		/* A step from 0 to 1 settles at exactly 1. */
+		flt_butter_prime(&f, 0);
+		double y = 0;
+		for (int i = 0; i < 2000; i++)
+			y = flt_butter_step(&f, 1.0);
+		assert_double_equal(y, 1.0, 1e-9);
+	}
+}
+
+static void response_follows_the_butterworth_formula(void **state)
+{
+	(void)state;
+	/* Bilinear Butterworth: |H(f)|² = 1/(1 + (tan(πf/fs)/tan(πfc/fs))^(2N)) */
+	flt_butter f;
+	assert_int_equal(flt_butter_design(&f, 4, 10, 100), POISE_OK);
+	double freqs[] = {1, 3, 7, 15, 25, 40};
+	for (size_t i = 0; i < 6; i++) {
+		double r = tan(M_PI * freqs[i] / 100) / tan(M_PI * 10 / 100);
+		double want = 1 / sqrt(1 + pow(r, 8));
+		assert_double_equal(db(measured_gain(&f, freqs[i], 100)), db(want), 0.05);
+	}
+}
+
+static void first_sample_primes_without_a_transient(void **state)
+{
+	(void)state;
+	flt_butter f;
+	assert_int_equal(flt_butter_design(&f, 2, 6, 100), POISE_OK);
+	for (int i = 0; i < 50; i++)
+		assert_double_equal(flt_butter_step(&f, 123.4), 123.4, 1e-9);
+	flt_butter_reset(&f);
+	assert_double_equal(flt_butter_step(&f, -7.0), -7.0, 1e-12);
+}
+
+static void design_rejects_nonsense(void **state)
+{
+	(void)state;
+	flt_butter f;
+	assert_int_equal(flt_butter_design(&f, 3, 6, 100), POISE_E_INVALID);
+	assert_int_equal(flt_butter_design(&f, 10, 6, 100), POISE_E_INVALID);
+	assert_int_equal(flt_butter_design(&f, 2, 50, 100), POISE_E_INVALID);
+	assert_int_equal(flt_butter_design(&f, 2, 0, 100), POISE_E_INVALID);
+	assert_int_equal(flt_butter_design(&f, 2, 6, -1), POISE_E_INVALID);
+}
+
+static void filtfilt_has_zero_phase_and_squared_gain(void **state)
+{
+	(void)state;
+	flt_butter f;
+	assert_int_equal(flt_butter_design(&f, 2, 10, 100), POISE_OK);
+	const size_t n = 3000;
+	double *x = malloc(n * sizeof *x);
+	for (double fr = 1; fr <= 12; fr += 5.5) {
+		for (size_t i = 0; i < n; i++)
+			x[i] = sin(2 * M_PI * fr * (double)i / 100);
+		assert_int_equal(flt_filtfilt(&f, x, n), POISE_OK);
+		double g2 = pow(flt_butter_gain(&f, fr), 2);
+		/* In the middle (away from the ends) the output is the input
+		 * scaled by |H|², with no shift in time. */
+		for (size_t i = 500; i < n - 500; i++)
+			assert_double_equal(x[i], g2 * sin(2 * M_PI * fr * (double)i / 100), 1e-6);
+	}
+	free(x);
+}
+
+static void filtfilt_keeps_a_ramp_and_its_ends(void **state)
+{
+	(void)state;
+	flt_butter f;
+	assert_int_equal(flt_butter_design(&f, 2, 5, 100), POISE_OK);
+	const size_t n = 400;
+	double x[400];
+	for (size_t i = 0; i < n; i++)
+		x[i] = 3.0 + 0.25 * (double)i;
+	assert_int_equal(flt_filtfilt(&f, x, n), POISE_OK);
+	/* Odd reflection makes a straight line pass unchanged, ends included. */
+	for (size_t i = 0; i < n; i++)
+		assert_double_equal(x[i], 3.0 + 0.25 * (double)i, 1e-4);
+	assert_int_equal(flt_filtfilt(&f, x, 1), POISE_E_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(minus_3_db_at_the_cutoff),
+		cmocka_unit_test(unity_gain_at_dc),
+		cmocka_unit_test(response_follows_the_butterworth_formula),
+		cmocka_unit_test(first_sample_primes_without_a_transient),
+		cmocka_unit_test(design_rejects_nonsense),
+		cmocka_unit_test(filtfilt_has_zero_phase_and_squared_gain),
+		cmocka_unit_test(filtfilt_keeps_a_ramp_and_its_ends),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

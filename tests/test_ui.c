@@ -1,0 +1,206 @@
+/* The live view through SDL2's real software renderer (no window needed),
+ * and the app itself under SDL's dummy video driver. */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include "test_assert.h"
+
+#include "core/pipeline.h"
+#include "test_util.h"
+#include "ui/gfx.h"
+#include "ui/live.h"
+
+typedef struct fixture {
+	SDL_Surface *surf;
+	SDL_Renderer *r;
+	gfx g;
+	char *dir;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0)
+		return -1;
+	f->surf = SDL_CreateRGBSurfaceWithFormat(0, 1280, 720, 32, SDL_PIXELFORMAT_ARGB8888);
+	f->r = SDL_CreateSoftwareRenderer(f->surf);
+	char msg[256];
+	if (!f->r || gfx_init(&f->g, f->r, 720, msg, sizeof msg) != 0) {
+		fprintf(stderr, "setup: %s %s\n", msg, SDL_GetError());
+		return -1;
+	}
+	f->dir = tu_mkdtemp();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	gfx_free(&f->g);
+	SDL_DestroyRenderer(f->r);
+	SDL_FreeSurface(f->surf);
+	tu_rmdir(f->dir);
+	free(f);
+	TTF_Quit();
+	SDL_Quit();
+	return 0;
+}
+
+static SDL_Color pixel(SDL_Surface *s, int x, int y)
+{
+	Uint32 p = ((Uint32 *)s->pixels)[y * (s->pitch / 4) + x];
+	SDL_Color c;
+	SDL_GetRGBA(p, s->format, &c.r, &c.g, &c.b, &c.a);
+	return c;
+}
+
+static bool near_color(SDL_Color a, SDL_Color b)
+{
+	return abs(a.r - b.r) < 12 && abs(a.g - b.g) < 12 && abs(a.b - b.b) < 12;
+}
+
+static int count_color(SDL_Surface *s, SDL_Color c)
+{
+	int n = 0;
+	for (int y = 0; y < s->h; y++)
+		for (int x = 0; x < s->w; x++)
+			n += near_color(pixel(s, x, y), c);
+	return n;
+}
+
+static void feed(ui_live *v, double x, double y, uint32_t flags, int n)
+{
+	for (int i = 0; i < n; i++) {
+		cop_sample s = {.t_us = (mono_us)i * 10000, .flags = flags, .x_mm = x, .y_mm = y,
+		                .xf_mm = x, .yf_mm = y, .fz_n = 686.47};
+		if (!(flags & SAMPLE_ON_PLATE))
+			s.xf_mm = s.yf_mm = NAN;
+		ui_live_push(v, &s);
+	}
+}
+
+static void the_cop_dot_is_drawn_where_the_cop_is(void **state)
+{
+	fixture *f = *state;
+	const cop_plate plate = {433, 238};
+	ui_live v;
+	ui_live_init(&v, &plate, 100);
+	/* Weight on the front right: x = +100 mm, y = +50 mm. */
+	feed(&v, 100, 50, SAMPLE_ON_PLATE, 300);
+	SDL_FRect area = {16, 72, 1248, 600};
+	SDL_SetRenderDrawColor(f->r, 0, 0, 0, 255);
+	SDL_RenderClear(f->r);
+	ui_live_draw(&v, &f->g, area, 100);
+	SDL_RenderPresent(f->r);
+	live_layout L;
+	ui_live_layout(&v, area, &L);
+	float px, py, cx, cy;
+	live_map_to_px(&L.plate, 100, 50, &px, &py);
+	live_map_to_px(&L.plate, 0, 0, &cx, &cy);
+	/* Right of and above the plate's centre on screen, in the COP colour. */
+	assert_true(px > cx + 50 && py < cy - 20);
+	assert_true(near_color(pixel(f->surf, (int)px, (int)py), f->g.theme.cop));
+	assert_false(near_color(pixel(f->surf, (int)cx, (int)cy), f->g.theme.cop));
+	/* The zoom panel shows it too, at its own centre (it follows the sway). */
+	float zx, zy;
+	live_map_to_px(&L.zoom, 100, 50, &zx, &zy);
+	assert_true(SDL_PointInFRect(&(SDL_FPoint){zx, zy}, &L.zoom_panel));
+	assert_true(near_color(pixel(f->surf, (int)zx, (int)zy), f->g.theme.cop));
+	/* Mouse → millimetres inverts the map. */
+	double mx, my;
+	live_map_to_mm(&L.plate, px, py, &mx, &my);
+	assert_double_equal(mx, 100, 1e-3);
+	assert_double_equal(my, 50, 1e-3);
+	ui_live_free(&v);
+}
+
+static void nobody_on_the_plate_draws_no_dot(void **state)
+{
+	fixture *f = *state;
+	const cop_plate plate = {433, 238};
+	ui_live v;
+	ui_live_init(&v, &plate, 100);
+	feed(&v, 0, 0, 0, 200);
+	SDL_RenderClear(f->r);
+	ui_live_draw(&v, &f->g, (SDL_FRect){16, 72, 1248, 600}, 100);
+	assert_int_equal(count_color(f->surf, f->g.theme.cop), 0);
+	feed(&v, 0, 0, SAMPLE_ON_PLATE, 50);
+	ui_live_draw(&v, &f->g, (SDL_FRect){16, 72, 1248, 600}, 100);
+	assert_true(count_color(f->surf, f->g.theme.cop) > 200);
+	ui_live_free(&v);
+}
+
+static void screenshots_are_private_pngs(void **state)
+{
+	fixture *f = *state;
+	char path[600], msg[700];
+	snprintf(path, sizeof path, "%s/shot.png", f->dir);
+	SDL_SetRenderDrawColor(f->r, 10, 200, 30, 255);
+	SDL_RenderClear(f->r);
+	assert_int_equal(gfx_screenshot(&f->g, path, msg, sizeof msg), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	SDL_Surface *back = IMG_Load(path);
+	assert_non_null(back);
+	assert_int_equal(back->w, 1280);
+	assert_int_equal(back->h, 720);
+	SDL_Surface *conv = SDL_ConvertSurfaceFormat(back, SDL_PIXELFORMAT_ARGB8888, 0);
+	assert_true(near_color(pixel(conv, 5, 5), (SDL_Color){10, 200, 30, 255}));
+	SDL_FreeSurface(conv);
+	SDL_FreeSurface(back);
+	snprintf(path, sizeof path, "%s/no/such/dir/shot.png", f->dir);
+	assert_int_not_equal(gfx_screenshot(&f->g, path, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "cannot write"));
+}
+
+static void the_app_runs_with_the_sim_and_saves_a_screenshot(void **state)
+{
+	fixture *f = *state;
+	char path[600], *err = NULL;
+	snprintf(path, sizeof path, "%s/app.png", f->dir);
+	int rc = tu_run(NULL, &err, "SDL_VIDEODRIVER=dummy %s --seed 3 --quit-after 1.5 --screenshot %s",
+	                POISE_BIN, path);
+	if (rc != 0)
+		fail_msg("poise exited %d: %s", rc, err);
+	free(err);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	SDL_Surface *raw = IMG_Load(path);
+	assert_non_null(raw);
+	SDL_Surface *s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+	/* The simulated person stands on the plate: the COP dot is there. */
+	assert_true(count_color(s, f->g.theme.cop) > 200);
+	SDL_FreeSurface(s);
+	SDL_FreeSurface(raw);
+}
+
+static void no_display_is_a_clear_message(void **state)
+{
+	(void)state;
+	char *err = NULL;
+	int rc = tu_run(NULL, &err, "SDL_VIDEODRIVER=nosuchdriver %s --quit-after 1", POISE_BIN);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(err, "cannot open a window"));
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_cop_dot_is_drawn_where_the_cop_is),
+		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),
+		cmocka_unit_test(screenshots_are_private_pngs),
+		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
+		cmocka_unit_test(no_display_is_a_clear_message),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
