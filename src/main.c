@@ -31,6 +31,7 @@ static void usage(FILE *f)
 	      "  --seed N           seed of the simulated plate (same seed, same sway)\n"
 	      "  --screenshot FILE  with --quit-after: save a PNG of the window before quitting\n"
 	      "  --quit-after S     quit by itself after S seconds (demos and tests)\n"
+	      "  --frame-stats      print frame-time percentiles when quitting\n"
 	      "  --version, --help\n",
 	      f);
 }
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"screenshot", required_argument, NULL, 'p'},
 		{"quit-after", required_argument, NULL, 'q'},
+		{"frame-stats", no_argument, NULL, 'F'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
@@ -93,6 +95,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "poise: --quit-after wants seconds, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
+			break;
+		case 'F':
+			ac.frame_stats = true;
 			break;
 		case 'V':
 			printf("poise %s\n", POISE_VERSION);

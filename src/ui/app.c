@@ -37,9 +37,9 @@ typedef struct app {
 	/* Steering the simulated plate. */
 	dev_steer steer;
 	bool mouse_steering;
-	/* Measured device rate. */
+	/* Measured device rate, from the frames' own timestamps. */
 	uint64_t rate_frames;
-	Uint64 rate_t0;
+	mono_us rate_t0_us;
 	double rate_hz;
 	/* Messages. */
 	char toast[384];
@@ -49,6 +49,9 @@ typedef struct app {
 	bool tare_pending;
 	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state;
 	bool quit;
+	/* Work per frame (events, pipeline, drawing, present), milliseconds. */
+	float frame_ms[4096];
+	size_t n_frames;
 } app;
 
 static Uint64 now_ticks(void)
@@ -222,33 +225,37 @@ static void steer_keys(app *a, double dt)
 	push_steer(a);
 }
 
-static void pump_frames(app *a)
+/* Takes every frame waiting in the ring through the pipeline. */
+static void drain(app *a)
 {
 	size_t n;
 	while ((n = acq_pop(a->acq, a->frames, APP_POP_BATCH)) > 0) {
-		a->rate_frames += n;
 		for (size_t i = 0; i < n; i++) {
-			size_t m = pl_push(a->pl, &a->frames[i], a->samples);
+			const poise_frame *f = &a->frames[i];
+			/* Rate over at least a second of the device's own clock. */
+			if (a->rate_frames == 0 || f->t_us < a->rate_t0_us)
+				a->rate_t0_us = f->t_us;
+			else if (f->t_us - a->rate_t0_us >= 1000000) {
+				a->rate_hz = (double)a->rate_frames * 1e6 / (double)(f->t_us - a->rate_t0_us);
+				a->rate_frames = 0;
+				a->rate_t0_us = f->t_us;
+			}
+			a->rate_frames++;
+			size_t m = pl_push(a->pl, f, a->samples);
 			for (size_t j = 0; j < m; j++)
 				ui_live_push(&a->live, &a->samples[j]);
 		}
 	}
-	Uint64 t = now_ticks();
-	double el = ticks_to_s(t - a->rate_t0);
-	if (el >= 0.5) {
-		a->rate_hz = (double)a->rate_frames / el;
-		a->rate_frames = 0;
-		a->rate_t0 = t;
-	}
+}
+
+static void pump_frames(app *a)
+{
+	/* The state is read before draining: the thread ends only after its
+	 * last frame is in the ring, so nothing is left behind. */
 	int err;
-	if (!a->device_lost && acq_state(a->acq, &err) == ACQ_ENDED) {
-		/* Drain once more: the thread's last frames precede its state. */
-		while ((n = acq_pop(a->acq, a->frames, APP_POP_BATCH)) > 0)
-			for (size_t i = 0; i < n; i++) {
-				size_t m = pl_push(a->pl, &a->frames[i], a->samples);
-				for (size_t j = 0; j < m; j++)
-					ui_live_push(&a->live, &a->samples[j]);
-			}
+	enum acq_state st = acq_state(a->acq, &err);
+	drain(a);
+	if (!a->device_lost && st == ACQ_ENDED) {
 		a->device_lost = true;
 		snprintf(a->lost_msg, sizeof a->lost_msg, "%s stopped: %s. Check the cable or power.",
 		         a->d->info.name, poise_strerror(err));
@@ -337,6 +344,24 @@ static int open_device(app *a, char *msg, size_t msg_len)
 	return POISE_OK;
 }
 
+static int cmp_float(const void *x, const void *y)
+{
+	float a = *(const float *)x, b = *(const float *)y;
+	return (a > b) - (a < b);
+}
+
+static void print_frame_stats(app *a)
+{
+	size_t n = a->n_frames < 4096 ? a->n_frames : 4096;
+	if (n < 10)
+		return;
+	qsort(a->frame_ms, n, sizeof a->frame_ms[0], cmp_float);
+	int w, h;
+	SDL_GetRendererOutputSize(a->ren, &w, &h);
+	fprintf(stderr, "poise: %zu frames at %dx%d: work per frame p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+	        a->n_frames, w, h, a->frame_ms[n / 2], a->frame_ms[(size_t)(n * 0.99)], a->frame_ms[n - 1]);
+}
+
 static void app_cleanup(app *a)
 {
 	acq_destroy(a->acq);
@@ -409,8 +434,8 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 	int hz = SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
 	Uint64 freq = SDL_GetPerformanceFrequency(), period = freq / (Uint64)hz;
 	Uint64 start = now_ticks(), last = start, next = start + period;
-	a->rate_t0 = start;
 	while (!a->quit) {
+		Uint64 work0 = now_ticks();
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
 			handle_event(a, &e);
@@ -425,8 +450,9 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 			a->quit = true;
 		}
 		SDL_RenderPresent(a->ren);
-		/* Pace to the display's refresh rate. */
 		t = now_ticks();
+		a->frame_ms[a->n_frames++ % 4096] = (float)(ticks_to_s(t - work0) * 1e3);
+		/* Pace to the display's refresh rate. */
 		if (t < next)
 			SDL_Delay((Uint32)((next - t) * 1000 / freq));
 		next += period;
@@ -434,6 +460,8 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 			next = now_ticks() + period; /* fell behind: do not race to catch up */
 	}
 	code = 0;
+	if (cfg->frame_stats)
+		print_frame_stats(a);
 out:
 	app_cleanup(a);
 	free(a);

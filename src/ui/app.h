@@ -15,6 +15,7 @@ typedef struct app_cfg {
 	uint64_t seed;          /* simulated plate's seed */
 	const char *screenshot; /* save a PNG here when quitting after quit_after_s */
 	double quit_after_s;    /* > 0: quit by itself after this long (demos, tests) */
+	bool frame_stats;       /* print frame-time percentiles to stderr at exit */
 } app_cfg;
 
 /* Runs the GUI until the user quits. Returns a process exit code: 0, or 1

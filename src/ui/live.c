@@ -48,9 +48,6 @@ void ui_live_push(ui_live *v, const cop_sample *s)
 		}
 		v->zoom_cx += a * (s->xf_mm - v->zoom_cx);
 		v->zoom_cy += a * (s->yf_mm - v->zoom_cy);
-		double need = fmax(fabs(s->xf_mm - v->zoom_cx), fabs(s->yf_mm - v->zoom_cy)) * 1.15;
-		if (need > v->zoom_mm)
-			v->zoom_mm = fmin(ceil(need / 25.0) * 25.0, 250.0);
 	}
 }
 
@@ -70,6 +67,19 @@ void live_map_to_mm(const live_map *m, float px, float py, double *x_mm, double 
 {
 	*x_mm = m->ox + (px - m->cx) / m->s;
 	*y_mm = m->oy - (py - m->cy) / m->s;
+}
+
+/* The zoom half-width: the smallest of 25, 50, 75 ... mm that holds the
+ * last ten seconds of sway around the zoom centre, with a margin. */
+static void update_zoom(ui_live *v)
+{
+	double need = 0;
+	for (size_t i = 0; i < v->count; i++) {
+		const struct live_pt *p = hist_at(v, i);
+		if (p->valid)
+			need = fmax(need, fmax(fabs(p->x - v->zoom_cx), fabs(p->y - v->zoom_cy)));
+	}
+	v->zoom_mm = fmin(fmax(25.0, ceil(need * 1.15 / 25.0) * 25.0), 250.0);
 }
 
 void ui_live_layout(const ui_live *v, SDL_FRect a, live_layout *o)
@@ -255,6 +265,7 @@ static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab
 
 void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
 {
+	update_zoom(v);
 	live_layout L;
 	ui_live_layout(v, area, &L);
 	draw_plate_panel(v, g, &L);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +65,46 @@ static void bench_pipeline(double in_rate, size_t n_frames)
 	pl_destroy(pl);
 }
 
+/* Lag of the display path (the causal low-pass the live view and games
+ * see) behind the recorded COP, on a brisk 60 mm weight shift (minimum-jerk,
+ * 0.5 s): the delay at which the filtered COP reaches 50 % of the shift,
+ * and the overshoot. */
+static void bench_display_lag(void)
+{
+	const cop_plate plate = {433, 238};
+	pl_cfg cfg;
+	pl_cfg_default(&cfg, &plate, 100);
+	pipeline *pl;
+	if (pl_create(&pl, &cfg))
+		exit(1);
+	cop_sample *out = calloc(pl_max_out(pl), sizeof *out);
+	double t_raw = -1, t_flt = -1, peak = 0, px = 0, pxf = 0, pt = 0;
+	for (int i = 0; i < 600; i++) {
+		double t = i / 100.0, u = (t - 2.0) / 0.5;
+		u = u < 0 ? 0 : u > 1 ? 1 : u;
+		double x = 60 * (10 * pow(u, 3) - 15 * pow(u, 4) + 6 * pow(u, 5));
+		poise_frame f = {.t_us = (mono_us)i * 10000, .seq = (uint32_t)i};
+		cop_to_forces(&plate, x, 0, 686, f.force_n);
+		size_t k = pl_push(pl, &f, out);
+		for (size_t j = 0; j < k; j++) {
+			/* crossing instants, interpolated between samples */
+			double ts = (double)out[j].t_us * 1e-6, xr = out[j].x_mm, xf = out[j].xf_mm;
+			if (t_raw < 0 && xr >= 30)
+				t_raw = pt + (ts - pt) * (30 - px) / (xr - px);
+			if (t_flt < 0 && xf >= 30)
+				t_flt = pt + (ts - pt) * (30 - pxf) / (xf - pxf);
+			if (xf > peak)
+				peak = xf;
+			px = xr, pxf = xf, pt = ts;
+		}
+	}
+	printf("display low-pass (%.0f Hz, 2nd order): lag %.1f ms at 50 %% of a 60 mm weight shift, "
+	       "overshoot %.2f mm\n",
+	       cfg.display_lowpass_hz, (t_flt - t_raw) * 1e3, peak - 60);
+	free(out);
+	pl_destroy(pl);
+}
+
 static void bench_metrics_cli(const char *poise, const char *tmp)
 {
 	char path[512];
@@ -83,6 +124,9 @@ static void bench_metrics_cli(const char *poise, const char *tmp)
 		fprintf(f, "%.3f,%.4f,%.4f,%.2f\n", i / 1000.0, x, y, 686 + rng_normal(&g));
 	}
 	fclose(f);
+	struct stat st_file;
+	double mb = stat(path, &st_file) == 0 ? (double)st_file.st_size / 1e6 : 0;
+	fflush(stdout); /* or the child inherits and repeats our buffered output */
 	double t0 = now_s();
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -99,7 +143,7 @@ static void bench_metrics_cli(const char *poise, const char *tmp)
 	             ru.ru_stime.tv_usec * 1e-6;
 	printf("poise metrics, 10 min at 1 kHz (600001 rows, %.1f MB): %.3f s wall, %.3f s CPU, "
 	       "%.1f MB peak memory, exit %d\n",
-	       0.0, el, cpu, ru.ru_maxrss / 1024.0, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	       mb, el, cpu, ru.ru_maxrss / 1024.0, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	unlink(path);
 }
 
@@ -111,6 +155,7 @@ int main(int argc, char **argv)
 	}
 	bench_pipeline(1000, 20000000);
 	bench_pipeline(100, 20000000);
+	bench_display_lag();
 	bench_metrics_cli(argv[1], argc > 2 ? argv[2] : "/tmp");
 	return 0;
 }
