@@ -140,6 +140,49 @@ static void filtfilt_keeps_a_ramp_and_its_ends(void **state)
 	assert_int_equal(flt_filtfilt(&f, x, 1), POISE_E_INVALID);
 }
 
+static void one_euro_without_beta_is_a_first_order_low_pass(void **state)
+{
+	(void)state;
+	flt_oneeuro f;
+	assert_int_equal(flt_oneeuro_init(&f, 100, 2.0, 0, 1.0), POISE_OK);
+	double x = 0, y = 0;
+	flt_oneeuro_step(&f, &x, &y); /* primes at 0 */
+	/* Step to 10: y[n] = 10·(1 − (1 − α)^n), α = 1/(1 + 100/(2π·2)). */
+	double a = 1 / (1 + 100 / (2 * M_PI * 2));
+	for (int n = 1; n <= 50; n++) {
+		x = 10, y = -10;
+		flt_oneeuro_step(&f, &x, &y);
+		assert_double_equal(x, 10 * (1 - pow(1 - a, n)), 1e-9);
+		assert_double_equal(y, -x, 1e-12);
+	}
+}
+
+static void one_euro_lets_fast_moves_through(void **state)
+{
+	(void)state;
+	/* A ramp at 200 mm/s: the lag (ramp − output) shrinks as beta grows,
+	 * and the output never runs ahead of the ramp (no overshoot). */
+	double lag[3];
+	double betas[3] = {0, 0.05, 0.4};
+	for (int b = 0; b < 3; b++) {
+		flt_oneeuro f;
+		assert_int_equal(flt_oneeuro_init(&f, 100, 0.5, betas[b], 1.0), POISE_OK);
+		double out = 0;
+		for (int i = 0; i < 300; i++) {
+			double x = 2.0 * i, y = 0;
+			flt_oneeuro_step(&f, &x, &y);
+			assert_true(x <= 2.0 * i + 1e-9);
+			out = x;
+		}
+		lag[b] = (2.0 * 299 - out) / 200.0; /* seconds */
+	}
+	assert_true(lag[0] > lag[1] && lag[1] > lag[2]);
+	assert_true(lag[2] < 0.015);
+	flt_oneeuro f;
+	assert_int_equal(flt_oneeuro_init(&f, 0, 0.5, 0.4, 1), POISE_E_INVALID);
+	assert_int_equal(flt_oneeuro_init(&f, 100, 0.5, -1, 1), POISE_E_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +193,8 @@ int main(void)
 		cmocka_unit_test(design_rejects_nonsense),
 		cmocka_unit_test(filtfilt_has_zero_phase_and_squared_gain),
 		cmocka_unit_test(filtfilt_keeps_a_ramp_and_its_ends),
+		cmocka_unit_test(one_euro_without_beta_is_a_first_order_low_pass),
+		cmocka_unit_test(one_euro_lets_fast_moves_through),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,3 +126,45 @@ int flt_filtfilt(const flt_butter *design, double *x, size_t n)
 	free(w);
 	return POISE_OK;
 }
+
+int flt_oneeuro_init(flt_oneeuro *f, double rate_hz, double min_cutoff_hz, double beta,
+                     double d_cutoff_hz)
+{
+	if (!(rate_hz > 0) || !(min_cutoff_hz > 0) || !(d_cutoff_hz > 0) || !(beta >= 0))
+		return POISE_E_INVALID;
+	*f = (flt_oneeuro){.rate_hz = rate_hz, .min_cutoff_hz = min_cutoff_hz, .beta = beta,
+	                   .d_cutoff_hz = d_cutoff_hz};
+	return POISE_OK;
+}
+
+void flt_oneeuro_reset(flt_oneeuro *f)
+{
+	f->primed = false;
+}
+
+/* Smoothing factor of an exponential low-pass with cutoff fc at rate fs. */
+static double oneeuro_alpha(double fc_hz, double fs_hz)
+{
+	double tau = 1.0 / (2.0 * M_PI * fc_hz);
+	return 1.0 / (1.0 + tau * fs_hz);
+}
+
+void flt_oneeuro_step(flt_oneeuro *f, double *x, double *y)
+{
+	if (!f->primed) {
+		f->x = *x;
+		f->y = *y;
+		f->dx = f->dy = 0;
+		f->primed = true;
+		return;
+	}
+	double ad = oneeuro_alpha(f->d_cutoff_hz, f->rate_hz);
+	f->dx += ad * ((*x - f->x) * f->rate_hz - f->dx);
+	f->dy += ad * ((*y - f->y) * f->rate_hz - f->dy);
+	double fc = f->min_cutoff_hz + f->beta * hypot(f->dx, f->dy);
+	double a = oneeuro_alpha(fc, f->rate_hz);
+	f->x += a * (*x - f->x);
+	f->y += a * (*y - f->y);
+	*x = f->x;
+	*y = f->y;
+}

@@ -68,4 +68,29 @@ double flt_butter_step(flt_butter *f, double x);
  * POISE_E_NOMEM or POISE_E_INVALID on failure, x untouched. */
 int flt_filtfilt(const flt_butter *f, double *x, size_t n);
 
+/* One Euro filter (Casiez, Roussel & Vogel 2012, CHI '12) for a 2-D
+ * cursor: a first-order low-pass whose cutoff rises with the cursor's
+ * speed, so slow sway is smoothed and brisk weight shifts pass with little
+ * lag and no overshoot. Both axes share the cutoff, taken from the speed
+ * of the 2-D point, so a diagonal move is treated like a straight one.
+ *   cutoff = min_cutoff + beta·|filtered velocity|   (Hz, mm/s)
+ */
+typedef struct flt_oneeuro {
+	double rate_hz, min_cutoff_hz, beta, d_cutoff_hz;
+	bool primed;
+	double x, y;   /* last output */
+	double dx, dy; /* filtered velocity */
+} flt_oneeuro;
+
+/* Sets up the filter for samples at rate_hz. beta is in Hz per mm/s.
+ * POISE_E_INVALID for non-positive rate or cutoffs, or beta < 0. */
+int flt_oneeuro_init(flt_oneeuro *f, double rate_hz, double min_cutoff_hz, double beta,
+                     double d_cutoff_hz);
+
+/* Forgets the past: the next point primes the filter. */
+void flt_oneeuro_reset(flt_oneeuro *f);
+
+/* Filters one point in place. */
+void flt_oneeuro_step(flt_oneeuro *f, double *x, double *y);
+
 #endif

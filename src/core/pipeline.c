@@ -22,6 +22,7 @@ struct pipeline {
 	size_t rs_cap;
 	bool display;
 	flt_butter disp_x, disp_y;
+	flt_oneeuro euro;
 	uint32_t pending_flags; /* frame flags and presence events not yet
 	                         * attached to an output sample */
 	bool tare_running;
@@ -29,6 +30,13 @@ struct pipeline {
 	double tare_max_sd_n;
 	cop_tare tare;
 };
+
+void pl_cfg_game_cursor(pl_cfg *cfg)
+{
+	cfg->display_filter = PL_DISPLAY_ONE_EURO;
+	cfg->display_lowpass_hz = 0.5;
+	cfg->display_beta = 0.4;
+}
 
 void pl_cfg_default(pl_cfg *cfg, const cop_plate *plate, double in_rate_hz)
 {
@@ -75,9 +83,14 @@ int pl_create(pipeline **out, const pl_cfg *cfg)
 		pl->antialias = true;
 	}
 	if (cfg->display_lowpass_hz > 0) {
-		rc = flt_butter_design(&pl->disp_x, 2, cfg->display_lowpass_hz, cfg->out_rate_hz);
-		if (!rc)
-			rc = flt_butter_design(&pl->disp_y, 2, cfg->display_lowpass_hz, cfg->out_rate_hz);
+		if (cfg->display_filter == PL_DISPLAY_ONE_EURO) {
+			rc = flt_oneeuro_init(&pl->euro, cfg->out_rate_hz, cfg->display_lowpass_hz,
+			                      cfg->display_beta, 1.0);
+		} else {
+			rc = flt_butter_design(&pl->disp_x, 2, cfg->display_lowpass_hz, cfg->out_rate_hz);
+			if (!rc)
+				rc = flt_butter_design(&pl->disp_y, 2, cfg->display_lowpass_hz, cfg->out_rate_hz);
+		}
 		if (rc)
 			goto fail;
 		pl->display = true;
@@ -193,7 +206,14 @@ size_t pl_push(pipeline *pl, const poise_frame *fr, cop_sample *out)
 		s->fz_n = o->v[CH_FZ];
 		memcpy(s->force_n, &o->v[CH_F0], sizeof s->force_n);
 		bool show = cop_ok && on;
-		if (pl->display) {
+		if (pl->display && pl->cfg.display_filter == PL_DISPLAY_ONE_EURO) {
+			if (o->gap || !show)
+				flt_oneeuro_reset(&pl->euro);
+			s->xf_mm = show ? s->x_mm : NAN;
+			s->yf_mm = show ? s->y_mm : NAN;
+			if (show)
+				flt_oneeuro_step(&pl->euro, &s->xf_mm, &s->yf_mm);
+		} else if (pl->display) {
 			if (o->gap) {
 				flt_butter_reset(&pl->disp_x);
 				flt_butter_reset(&pl->disp_y);

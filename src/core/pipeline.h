@@ -40,13 +40,22 @@ typedef struct cop_sample {
 	double force_n[CELL_COUNT]; /* calibrated cell forces, resampled */
 } cop_sample;
 
+/* The causal filter between the recorded COP and what the screen shows. */
+enum pl_display_filter {
+	PL_DISPLAY_BUTTERWORTH = 0, /* 2nd order at display_lowpass_hz: smooth trail */
+	PL_DISPLAY_ONE_EURO,        /* adaptive, low lag: the game cursor */
+};
+
 typedef struct pl_cfg {
 	cop_plate plate;
 	cop_calib calib;
 	pres_cfg presence;
 	double in_rate_hz;         /* nominal device rate; 0 if unknown */
 	double out_rate_hz;        /* fixed output clock (default 100) */
-	double display_lowpass_hz; /* causal 2nd-order Butterworth; 0 = off */
+	double display_lowpass_hz; /* Butterworth cutoff, or the One Euro minimum
+	                            * cutoff; 0 = no display filter */
+	enum pl_display_filter display_filter;
+	double display_beta;       /* One Euro speed coefficient, Hz per mm/s */
 	double min_fz_n;           /* COP undefined below this (default 20 N) */
 	double max_gap_s;          /* input gaps longer than this restart the
 	                            * output clock instead of being bridged */
@@ -55,8 +64,12 @@ typedef struct pl_cfg {
 typedef struct pipeline pipeline;
 
 /* Defaults for a plate: identity calibration, default presence, 100 Hz
- * out, 6 Hz display low-pass, 20 N, 0.25 s. */
+ * out, 6 Hz Butterworth display low-pass, 20 N, 0.25 s. */
 void pl_cfg_default(pl_cfg *cfg, const cop_plate *plate, double in_rate_hz);
+
+/* Switches cfg's display filter to the game cursor's One Euro filter with
+ * the tuned defaults (see tests/bench: ≤ 10 ms lag on weight shifts). */
+void pl_cfg_game_cursor(pl_cfg *cfg);
 
 /* Creates a pipeline; *out owns it (pl_destroy). POISE_E_INVALID for a bad
  * plate, rate or cutoff; *out untouched on failure. */
