@@ -1,0 +1,116 @@
+#include "games/game.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+
+int game_base_init(game *g, const struct game_ops *ops, const game_cfg *cfg)
+{
+	if (cfg->level < GAME_LEVEL_MIN || cfg->level > GAME_LEVEL_MAX || !(cfg->duration_s > 0) ||
+	    cfg->los_min < 0 || cfg->los_max <= cfg->los_min || cfg->los_max > 1.5)
+		return POISE_E_INVALID;
+	memset(g, 0, sizeof *g);
+	g->ops = ops;
+	g->cfg = *cfg;
+	rng_seed(&g->rng, cfg->seed);
+	g->level = g->level_start = g->level_max = cfg->level;
+	return POISE_OK;
+}
+
+void game_emit(game *g, int kind, double value, const char *detail)
+{
+	if (kind == GAME_EV_LEVEL) {
+		g->level = (int)value;
+		if (g->level > g->level_max)
+			g->level_max = g->level;
+	}
+	game_event *e;
+	if (g->ev_count == GAME_MAX_EVENTS) { /* nobody reads: keep the newest */
+		g->ev_head = (g->ev_head + 1) % GAME_MAX_EVENTS;
+		g->ev_count--;
+	}
+	e = &g->ev[(g->ev_head + g->ev_count) % GAME_MAX_EVENTS];
+	g->ev_count++;
+	e->t_s = g->t_s;
+	e->kind = kind;
+	e->value = value;
+	snprintf(e->detail, sizeof e->detail, "%s", detail ? detail : "");
+}
+
+void game_hit(game *g, const char *detail)
+{
+	g->hits++;
+	game_emit(g, GAME_EV_HIT, g->hits, detail);
+}
+
+void game_miss(game *g, const char *detail)
+{
+	g->misses++;
+	game_emit(g, GAME_EV_MISS, g->misses, detail);
+}
+
+double game_clamp_range(const game *g, double d)
+{
+	return d < g->cfg.los_min ? g->cfg.los_min : d > g->cfg.los_max ? g->cfg.los_max : d;
+}
+
+bool game_reached(double t_s, double need_s)
+{
+	return t_s + GAME_TICK_S / 2 >= need_s;
+}
+
+double game_level_lerp(int level, double at1, double at10)
+{
+	return at1 + (at10 - at1) * (level - 1) / 9.0;
+}
+
+void game_step(game *g, const game_input *in)
+{
+	g->prev_in = g->in;
+	g->in = *in;
+	g->ops->tick(g);
+	g->t_s += GAME_TICK_S;
+}
+
+bool game_finished(const game *g)
+{
+	return game_reached(g->t_s, g->cfg.duration_s);
+}
+
+bool game_pop_event(game *g, game_event *out)
+{
+	if (!g->ev_count)
+		return false;
+	*out = g->ev[g->ev_head];
+	g->ev_head = (g->ev_head + 1) % GAME_MAX_EVENTS;
+	g->ev_count--;
+	return true;
+}
+
+void game_get_result(const game *g, game_result *r)
+{
+	*r = (game_result){
+		.game = g->ops->id,
+		.level_start = g->level_start,
+		.level_end = g->level,
+		.level_max = g->level_max,
+		.hits = g->hits,
+		.misses = g->misses,
+		.time_in_target_s = g->in_target_s,
+		.play_time_s = g->t_s,
+		.tracking_rms = NAN,
+		.reaction_time_s = g->rt_n ? g->rt_sum_s / g->rt_n : NAN,
+		.path_efficiency = g->eff_n ? g->eff_sum / g->eff_n : NAN,
+	};
+	int n = g->hits + g->misses;
+	r->score = n ? 100.0 * g->hits / n : 0;
+	g->ops->result(g, r);
+}
+
+void game_destroy(game *g)
+{
+	if (g)
+		g->ops->destroy(g);
+}

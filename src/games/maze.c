@@ -1,0 +1,293 @@
+#include "games/maze.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static const int DX[4] = {1, 0, -1, 0}, DY[4] = {0, 1, 0, -1};
+
+static void level_params(int level, int *n, double *limit, double *pull, double *vmax)
+{
+	*n = 3 + (int)lround(5.0 * (level - 1) / 9.0);
+	*limit = game_level_lerp(level, 90, 60);
+	*pull = game_level_lerp(level, 6, 9);
+	*vmax = game_level_lerp(level, 2.0, 3.5);
+}
+
+static void describe(int level, char *buf, size_t len)
+{
+	int n;
+	double l, p, v;
+	level_params(level, &n, &l, &p, &v);
+	snprintf(buf, len, "%d × %d maze, %.0f s each, top speed %.1f cells/s", n, n, l, v);
+}
+
+bool maze_wall(const maze_game *g, int x, int y, int d)
+{
+	int nx = x + DX[d], ny = y + DY[d];
+	if (nx < 0 || ny < 0 || nx >= g->n || ny >= g->n)
+		return true;
+	switch (d) {
+	case 0:
+		return g->wall[x][y] & MAZE_WALL_E;
+	case 1:
+		return g->wall[x][y] & MAZE_WALL_N;
+	case 2:
+		return g->wall[nx][ny] & MAZE_WALL_E;
+	default:
+		return g->wall[nx][ny] & MAZE_WALL_N;
+	}
+}
+
+static void open_wall(maze_game *g, int x, int y, int d)
+{
+	switch (d) {
+	case 0:
+		g->wall[x][y] &= (unsigned char)~MAZE_WALL_E;
+		break;
+	case 1:
+		g->wall[x][y] &= (unsigned char)~MAZE_WALL_N;
+		break;
+	case 2:
+		g->wall[x - 1][y] &= (unsigned char)~MAZE_WALL_E;
+		break;
+	default:
+		g->wall[x][y - 1] &= (unsigned char)~MAZE_WALL_N;
+		break;
+	}
+}
+
+/* A perfect maze by depth-first search (recursive backtracker) with the
+ * game's RNG, iterative with an explicit stack. */
+static void generate(maze_game *g)
+{
+	memset(g->wall, MAZE_WALL_E | MAZE_WALL_N, sizeof g->wall);
+	bool seen[MAZE_MAX][MAZE_MAX] = {{false}};
+	int sx[MAZE_MAX * MAZE_MAX], sy[MAZE_MAX * MAZE_MAX], top = 0;
+	sx[0] = 0, sy[0] = 0, top = 1;
+	seen[0][0] = true;
+	while (top) {
+		int x = sx[top - 1], y = sy[top - 1];
+		int opts[4], k = 0;
+		for (int d = 0; d < 4; d++) {
+			int nx = x + DX[d], ny = y + DY[d];
+			if (nx >= 0 && ny >= 0 && nx < g->n && ny < g->n && !seen[nx][ny])
+				opts[k++] = d;
+		}
+		if (!k) {
+			top--;
+			continue;
+		}
+		int d = opts[(int)(rng_uniform(&g->base.rng) * k)];
+		open_wall(g, x, y, d);
+		seen[x + DX[d]][y + DY[d]] = true;
+		sx[top] = x + DX[d];
+		sy[top] = y + DY[d];
+		top++;
+	}
+}
+
+/* Breadth-first distances to the goal (n−1, n−1); -1 where unreachable. */
+static void distances(const maze_game *g, int dist[MAZE_MAX][MAZE_MAX])
+{
+	for (int x = 0; x < MAZE_MAX; x++)
+		for (int y = 0; y < MAZE_MAX; y++)
+			dist[x][y] = -1;
+	int qx[MAZE_MAX * MAZE_MAX], qy[MAZE_MAX * MAZE_MAX], h = 0, t = 0;
+	qx[t] = g->n - 1, qy[t++] = g->n - 1;
+	dist[g->n - 1][g->n - 1] = 0;
+	while (h < t) {
+		int x = qx[h], y = qy[h++];
+		for (int d = 0; d < 4; d++) {
+			if (maze_wall(g, x, y, d))
+				continue;
+			int nx = x + DX[d], ny = y + DY[d];
+			if (dist[nx][ny] < 0) {
+				dist[nx][ny] = dist[x][y] + 1;
+				qx[t] = nx, qy[t++] = ny;
+			}
+		}
+	}
+}
+
+static void new_maze(maze_game *g)
+{
+	int n;
+	level_params(g->pending_level, &n, &g->limit_s, &g->pull, &g->vmax);
+	g->n = n;
+	generate(g);
+	int dist[MAZE_MAX][MAZE_MAX];
+	distances(g, dist);
+	memset(g->on_path, 0, sizeof g->on_path);
+	int x = 0, y = 0;
+	g->path_len = 1;
+	g->on_path[0][0] = 1;
+	while (dist[x][y] > 0) {
+		for (int d = 0; d < 4; d++)
+			if (!maze_wall(g, x, y, d) && dist[x + DX[d]][y + DY[d]] == dist[x][y] - 1) {
+				x += DX[d], y += DY[d];
+				break;
+			}
+		g->on_path[x][y] = 1;
+		g->path_len++;
+	}
+	g->px = g->py = g->prev_px = g->prev_py = 0.5;
+	g->vx = g->vy = 0;
+	g->rolled = 0;
+	g->maze_t_s = 0;
+	game_emit(&g->base, GAME_EV_TARGET, ++g->index, "");
+}
+
+static int maze_create(game **out, const game_cfg *cfg)
+{
+	maze_game *g = calloc(1, sizeof *g);
+	if (!g)
+		return POISE_E_NOMEM;
+	int rc = game_base_init(&g->base, &maze_ops, cfg);
+	if (rc) {
+		free(g);
+		return rc;
+	}
+	g->pending_level = cfg->level;
+	new_maze(g);
+	*out = &g->base;
+	return POISE_OK;
+}
+
+/* Moves the marble along one axis, stopping it at walls (it may not
+ * enter a wall's band of MARBLE_R around the cell edge). */
+static void move_axis(maze_game *g, int axis, double delta)
+{
+	double *p = axis ? &g->py : &g->px, *v = axis ? &g->vy : &g->vx;
+	int cx = (int)floor(g->px), cy = (int)floor(g->py);
+	double np = *p + delta;
+	int cell = axis ? cy : cx;
+	double lo = cell + MARBLE_R, hi = cell + 1 - MARBLE_R;
+	int d_pos = axis ? 1 : 0, d_neg = axis ? 3 : 2;
+	if (np > hi && maze_wall(g, cx, cy, d_pos)) {
+		np = hi;
+		*v = -0.3 * *v; /* a soft bounce */
+	} else if (np < lo && maze_wall(g, cx, cy, d_neg)) {
+		np = lo;
+		*v = -0.3 * *v;
+	}
+	/* Do not slip past a wall corner into the neighbouring row/column. */
+	double other = axis ? g->px : g->py;
+	int oc = (int)floor(other);
+	if ((other - oc < MARBLE_R || oc + 1 - other < MARBLE_R) && (int)floor(np) != cell) {
+		np = *p;
+		*v = 0;
+	}
+	*p = np;
+}
+
+static void maze_tick(game *base)
+{
+	maze_game *g = (maze_game *)base;
+	if (g->win_s > 0)
+		g->win_s -= GAME_TICK_S;
+	double tx = base->in.x, ty = base->in.y, m = hypot(tx, ty);
+	double ax = 0, ay = 0;
+	if (m > MAZE_DEAD_ZONE) {
+		double s = fmin(1.0, (m - MAZE_DEAD_ZONE) / (1 - MAZE_DEAD_ZONE)) / m;
+		ax = g->pull * tx * s;
+		ay = g->pull * ty * s;
+	}
+	const double dt = GAME_TICK_S, friction = 1.5;
+	g->vx += (ax - friction * g->vx) * dt;
+	g->vy += (ay - friction * g->vy) * dt;
+	double sp = hypot(g->vx, g->vy);
+	if (sp > g->vmax) {
+		g->vx *= g->vmax / sp;
+		g->vy *= g->vmax / sp;
+	}
+	g->prev_px = g->px;
+	g->prev_py = g->py;
+	move_axis(g, 0, g->vx * dt);
+	move_axis(g, 1, g->vy * dt);
+	g->rolled += hypot(g->px - g->prev_px, g->py - g->prev_py);
+	g->maze_t_s += dt;
+	int cx = (int)floor(g->px), cy = (int)floor(g->py);
+	if (g->on_path[cx][cy])
+		base->in_target_s += dt;
+	double gx = g->n - 0.5, gy = g->n - 0.5;
+	if (hypot(g->px - gx, g->py - gy) < 0.3) {
+		double shortest = g->path_len - 1;
+		if (g->rolled > 0)
+			base->eff_sum += fmin(1.0, shortest / g->rolled), base->eff_n++;
+		game_hit(base, "solved");
+		g->win_s = 1.0;
+		new_maze(g);
+	} else if (game_reached(g->maze_t_s, g->limit_s)) {
+		game_miss(base, "time out");
+		new_maze(g);
+	}
+}
+
+static void maze_set_level(game *base, int level)
+{
+	base->level = level;
+	((maze_game *)base)->pending_level = level; /* the next maze */
+}
+
+/* Lean toward the next cell on the shortest path, easing off with speed
+ * (a PD controller on the marble). */
+static void maze_intent(const game *base, double *x, double *y)
+{
+	const maze_game *g = (const maze_game *)base;
+	int dist[MAZE_MAX][MAZE_MAX];
+	distances(g, dist);
+	int cx = (int)floor(g->px), cy = (int)floor(g->py);
+	double wx = g->n - 0.5, wy = g->n - 0.5;
+	for (int d = 0; d < 4; d++) {
+		if (dist[cx][cy] > 0 && !maze_wall(g, cx, cy, d) &&
+		    dist[cx + DX[d]][cy + DY[d]] == dist[cx][cy] - 1) {
+			/* Through the middle of the shared edge, then the cell. */
+			double mx = cx + 0.5, my = cy + 0.5;
+			bool centred = fabs((d % 2 ? g->px : g->py) - (d % 2 ? mx : my)) < 0.15;
+			wx = centred ? cx + 0.5 + DX[d] : mx;
+			wy = centred ? cy + 0.5 + DY[d] : my;
+			break;
+		}
+	}
+	double lx = 0.45 * (wx - g->px) - 0.30 * g->vx, ly = 0.45 * (wy - g->py) - 0.30 * g->vy;
+	double m = hypot(lx, ly);
+	double cap = 0.55;
+	if (m > cap)
+		lx *= cap / m, ly *= cap / m;
+	/* outside the dead zone when it has to move at all */
+	if (m > 0.02 && m < MAZE_DEAD_ZONE + 0.05) {
+		double k = (MAZE_DEAD_ZONE + 0.05) / m;
+		lx *= k, ly *= k;
+	}
+	*x = lx;
+	*y = ly;
+}
+
+static void maze_result(const game *base, game_result *r)
+{
+	(void)base;
+	(void)r;
+}
+
+static void maze_destroy(game *g)
+{
+	free(g);
+}
+
+const struct game_ops maze_ops = {
+	.id = "maze",
+	.name = "Maze",
+	.goal = "Lean to roll the marble through the maze to the hole",
+	.default_duration_s = 180,
+	.create = maze_create,
+	.tick = maze_tick,
+	.set_level = maze_set_level,
+	.intent = maze_intent,
+	.result = maze_result,
+	.describe_level = describe,
+	.destroy = maze_destroy,
+};

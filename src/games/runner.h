@@ -1,0 +1,77 @@
+/* Poise: runs one game for the app, `poise play` and tests.
+ *
+ * Turns COP samples (mm) into the game's per-tick input in LOS units,
+ * finds the patient's centre first (a short "stand still" phase), runs
+ * the game's fixed ticks from elapsed time (Fiedler's "Fix Your Timestep":
+ * an accumulator, at most GRUN_MAX_CATCHUP ticks per call, an alpha for
+ * interpolated drawing), pauses while the patient is off the plate, and
+ * moves the level with the adaptive staircase. Every event (targets,
+ * hits, misses, level changes, pauses) comes out of grun_pop_event() in
+ * order, for the trial log. Pure: no SDL, no clock.
+ */
+#ifndef POISE_GAMES_RUNNER_H
+#define POISE_GAMES_RUNNER_H
+
+#include <stdbool.h>
+
+#include "core/los.h"
+#include "core/staircase.h"
+#include "games/game.h"
+
+#define GRUN_MAX_CATCHUP 12
+#define GRUN_MAX_EVENTS 128
+
+enum grun_phase {
+	GRUN_SETTLE,  /* finding the patient's centre: "stand still" */
+	GRUN_PLAY,
+	GRUN_DONE,
+};
+
+typedef struct grun_cfg {
+	stair_cfg stair;
+	los_model los;    /* origin is replaced by the settle phase's mean */
+	double settle_s;  /* seconds of standing still to find the centre;
+	                   * 0 = trust los.origin */
+} grun_cfg;
+
+typedef struct grun {
+	game *g;
+	stair st;
+	los_model los;
+	enum grun_phase phase;
+	bool paused;
+	double acc_s;
+	double settle_s, settle_t_s, settle_sx, settle_sy;
+	long settle_n;
+	game_input in;
+	game_event out[GRUN_MAX_EVENTS];
+	unsigned out_head, out_count;
+} grun;
+
+/* Defaults: staircase 1–10 (3 up, 2 down), LOS for 1.70 m, 2 s settle. */
+void grun_cfg_default(grun_cfg *c);
+
+/* Creates the game ops->create(gcfg) and the runner around it. The
+ * runner owns the game. POISE_E_INVALID for bad settings. */
+int grun_create(grun **out, const struct game_ops *ops, const game_cfg *gcfg, const grun_cfg *rc);
+
+void grun_destroy(grun *r);
+
+/* The newest COP (plate mm) and whether the patient is on the plate;
+ * used for every tick until the next call. */
+void grun_set_cop(grun *r, double x_mm, double y_mm, bool present);
+
+/* Advances by dt_s seconds of real time. Returns the fraction of a tick
+ * left over (0..1), for interpolated drawing. */
+double grun_advance(grun *r, double dt_s);
+
+/* Takes the oldest event; false if none. */
+bool grun_pop_event(grun *r, game_event *out);
+
+/* Where a good player would aim now, in plate mm (for the sim's intent). */
+void grun_intent_mm(const grun *r, double *x_mm, double *y_mm);
+
+/* Settle progress 0..1 (1 once playing). */
+double grun_settle_progress(const grun *r);
+
+#endif
