@@ -21,6 +21,7 @@ static void usage(FILE *f)
 	      "commands:\n"
 	      "  metrics FILE.csv   sway metrics of a COP recording (poise metrics --help)\n"
 	      "  devices            list the force plates found\n"
+	      "  play GAME          play one game (poise play --list)\n"
 	      "\n"
 	      "options:\n"
 	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
@@ -55,7 +56,6 @@ int main(int argc, char **argv)
 		{0, 0, 0, 0},
 	};
 	cli_global g = {.device = "auto"};
-	app_cfg ac = {0};
 	opterr = 0;
 	int c;
 	/* '+': stop at the first non-option, the subcommand. */
@@ -69,11 +69,11 @@ int main(int argc, char **argv)
 			g.db = optarg;
 			break;
 		case 'f':
-			ac.fullscreen = true;
+			g.fullscreen = true;
 			break;
 		case 'z':
-			if (sscanf(optarg, "%dx%d", &ac.width, &ac.height) != 2 || ac.width < 320 ||
-			    ac.height < 240) {
+			if (sscanf(optarg, "%dx%d", &g.width, &g.height) != 2 || g.width < 320 ||
+			    g.height < 240) {
 				fprintf(stderr, "poise: --size wants WIDTHxHEIGHT, e.g. 1280x720, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
@@ -87,17 +87,17 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'p':
-			ac.screenshot = optarg;
+			g.screenshot = optarg;
 			break;
 		case 'q':
-			ac.quit_after_s = strtod(optarg, &end);
-			if (end == optarg || *end || !(ac.quit_after_s > 0)) {
+			g.quit_after_s = strtod(optarg, &end);
+			if (end == optarg || *end || !(g.quit_after_s > 0)) {
 				fprintf(stderr, "poise: --quit-after wants seconds, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
 			break;
 		case 'F':
-			ac.frame_stats = true;
+			g.frame_stats = true;
 			break;
 		case 'V':
 			printf("poise %s\n", POISE_VERSION);
@@ -124,6 +124,8 @@ int main(int argc, char **argv)
 			return cli_metrics(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "devices") == 0)
 			return cli_devices(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "play") == 0)
+			return cli_play(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "help") == 0) {
 			usage(stdout);
 			return CLI_OK;
@@ -133,8 +135,9 @@ int main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 
-	ac.device = g.device;
-	ac.seed = g.seed;
+	app_cfg ac = {.device = g.device, .seed = g.seed, .fullscreen = g.fullscreen, .width = g.width,
+	              .height = g.height, .screenshot = g.screenshot, .quit_after_s = g.quit_after_s,
+	              .frame_stats = g.frame_stats};
 	char msg[512];
 	int code = app_run(&ac, msg, sizeof msg);
 	if (code)

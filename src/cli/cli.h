@@ -6,6 +6,7 @@
 #ifndef POISE_CLI_CLI_H
 #define POISE_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Options given before the subcommand, shared by all of them. */
@@ -13,12 +14,19 @@ typedef struct cli_global {
 	const char *device; /* --device SPEC */
 	const char *db;     /* --db PATH */
 	unsigned long long seed;
+	/* window options, for the GUI and `poise play` */
+	bool fullscreen;
+	int width, height;
+	const char *screenshot;
+	double quit_after_s;
+	bool frame_stats;
 } cli_global;
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 int cli_metrics(const cli_global *g, int argc, char **argv);
 int cli_devices(const cli_global *g, int argc, char **argv);
+int cli_play(const cli_global *g, int argc, char **argv);
 
 /* Reads a whole file into a NUL-terminated buffer (free() it). Returns
  * NULL with errno set on failure. */

@@ -17,7 +17,7 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 		{0, 0, 0, 0},
 	};
 	bool json = false;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc re-initialises and permutes again */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -34,8 +34,8 @@ struct pipeline {
 void pl_cfg_game_cursor(pl_cfg *cfg)
 {
 	cfg->display_filter = PL_DISPLAY_ONE_EURO;
-	cfg->display_lowpass_hz = 0.5;
-	cfg->display_beta = 0.4;
+	cfg->display_lowpass_hz = PL_GAME_MIN_CUTOFF_HZ;
+	cfg->display_beta = PL_GAME_BETA;
 }
 
 void pl_cfg_default(pl_cfg *cfg, const cop_plate *plate, double in_rate_hz)
@@ -82,19 +82,9 @@ int pl_create(pipeline **out, const pl_cfg *cfg)
 		}
 		pl->antialias = true;
 	}
-	if (cfg->display_lowpass_hz > 0) {
-		if (cfg->display_filter == PL_DISPLAY_ONE_EURO) {
-			rc = flt_oneeuro_init(&pl->euro, cfg->out_rate_hz, cfg->display_lowpass_hz,
-			                      cfg->display_beta, 1.0);
-		} else {
-			rc = flt_butter_design(&pl->disp_x, 2, cfg->display_lowpass_hz, cfg->out_rate_hz);
-			if (!rc)
-				rc = flt_butter_design(&pl->disp_y, 2, cfg->display_lowpass_hz, cfg->out_rate_hz);
-		}
-		if (rc)
-			goto fail;
-		pl->display = true;
-	}
+	rc = pl_set_display(pl, cfg->display_filter, cfg->display_lowpass_hz, cfg->display_beta);
+	if (rc)
+		goto fail;
 	pres_init(&pl->pres, &cfg->presence);
 	pl->tare_result = POISE_E_STATE;
 	*out = pl;
@@ -115,6 +105,35 @@ void pl_destroy(pipeline *pl)
 size_t pl_max_out(const pipeline *pl)
 {
 	return pl->rs_cap;
+}
+
+int pl_set_display(pipeline *pl, enum pl_display_filter f, double cutoff_hz, double beta)
+{
+	if (cutoff_hz < 0 || cutoff_hz >= pl->cfg.out_rate_hz / 2)
+		return POISE_E_INVALID;
+	flt_oneeuro euro;
+	flt_butter bx, by;
+	int rc = POISE_OK;
+	if (cutoff_hz > 0 && f == PL_DISPLAY_ONE_EURO)
+		rc = flt_oneeuro_init(&euro, pl->cfg.out_rate_hz, cutoff_hz, beta, 1.0);
+	else if (cutoff_hz > 0) {
+		rc = flt_butter_design(&bx, 2, cutoff_hz, pl->cfg.out_rate_hz);
+		if (!rc)
+			rc = flt_butter_design(&by, 2, cutoff_hz, pl->cfg.out_rate_hz);
+	}
+	if (rc)
+		return rc;
+	pl->cfg.display_filter = f;
+	pl->cfg.display_lowpass_hz = cutoff_hz;
+	pl->cfg.display_beta = beta;
+	pl->display = cutoff_hz > 0;
+	if (pl->display && f == PL_DISPLAY_ONE_EURO)
+		pl->euro = euro;
+	else if (pl->display) {
+		pl->disp_x = bx;
+		pl->disp_y = by;
+	}
+	return POISE_OK;
 }
 
 void pl_set_calib(pipeline *pl, const cop_calib *c)

@@ -67,8 +67,12 @@ typedef struct pipeline pipeline;
  * out, 6 Hz Butterworth display low-pass, 20 N, 0.25 s. */
 void pl_cfg_default(pl_cfg *cfg, const cop_plate *plate, double in_rate_hz);
 
-/* Switches cfg's display filter to the game cursor's One Euro filter with
- * the tuned defaults (see tests/bench: ≤ 10 ms lag on weight shifts). */
+/* The game cursor's One Euro filter, tuned with tests/bench (≈ 2 ms lag on
+ * a brisk weight shift, ≈ 15 ms on quiet sway, no overshoot). */
+#define PL_GAME_MIN_CUTOFF_HZ 0.5
+#define PL_GAME_BETA 0.4
+
+/* Switches cfg's display filter to the game cursor's One Euro filter. */
 void pl_cfg_game_cursor(pl_cfg *cfg);
 
 /* Creates a pipeline; *out owns it (pl_destroy). POISE_E_INVALID for a bad
@@ -83,6 +87,12 @@ size_t pl_max_out(const pipeline *pl);
 /* Feeds one frame (frames in time order). Writes the COP samples it
  * completes to out[] (room for pl_max_out()) and returns how many. */
 size_t pl_push(pipeline *pl, const poise_frame *f, cop_sample *out);
+
+/* Switches the display filter (e.g. to the game cursor's One Euro when a
+ * game starts, back to the Butterworth after) without disturbing the rest
+ * of the pipeline; the filter restarts from the next sample.
+ * POISE_E_INVALID for a bad cutoff, the old filter then stays. */
+int pl_set_display(pipeline *pl, enum pl_display_filter f, double cutoff_hz, double beta);
 
 /* Replaces the calibration (e.g. after the device's calibration block was
  * read). Takes effect from the next frame. */

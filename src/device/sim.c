@@ -9,10 +9,13 @@
 #include "core/rng.h"
 
 #define G_M_S2 9.81
+#define KP_ACTIVE 3.0 /* voluntary shifts: stiffer ... */
+#define KD_ACTIVE 1.7 /* ... and better damped than quiet stance */
 
 /* One horizontal axis of the simulated person. Millimetres and seconds. */
 typedef struct sim_axis {
 	double kp, kd;        /* feedback stiffness (1) and damping (s) */
+	double p_min, p_max;  /* the base of support: the COP cannot leave the feet */
 	double noise_mm;      /* motor noise RMS */
 	double noise_tau_s;   /* motor noise correlation time */
 	double c, v;          /* centre of mass position and velocity */
@@ -56,9 +59,11 @@ static int sim_enumerate(dev_info *out, size_t max, size_t *n_found)
 	return POISE_OK;
 }
 
-static void axis_init(sim_axis *a, double kp, double kd, double noise_mm, double tau_s)
+static void axis_init(sim_axis *a, double kp, double kd, double noise_mm, double tau_s, double p_min,
+                      double p_max)
 {
-	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise_tau_s = tau_s};
+	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise_tau_s = tau_s, .p_min = p_min,
+	                .p_max = p_max};
 }
 
 static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
@@ -82,8 +87,10 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	/* Centre of mass at about 55 % of body height (Winter's anthropometry). */
 	s->omega0_sq = G_M_S2 / (0.55 * height);
 	/* ML is stiffer and quieter than AP with the feet side by side. */
-	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25);
-	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3);
+	/* Feet about hip-width apart: the COP can reach ±160 mm sideways,
+	 * 160 mm forward (toes) and 90 mm back (heels). */
+	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25, -160, 160);
+	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3, -90, 160);
 	s->substeps = (unsigned)ceil(1000.0 / rate);
 	s->dt_s = 1.0 / (rate * s->substeps);
 	rng_seed(&s->rng, s->cfg.seed);
@@ -127,7 +134,7 @@ static int sim_steer(dev *d, const dev_steer *st)
 }
 
 /* Advances one axis by dt toward target (mm). */
-static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, double dt)
+static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, bool active, double dt)
 {
 	/* The reference follows the target critically damped (≈ 0.3 s), as a
 	 * person plans a smooth weight shift rather than a jump. */
@@ -140,7 +147,17 @@ static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, doub
 	double decay = exp(-dt / a->noise_tau_s);
 	a->m1 = a->m1 * decay + a->noise_mm * sqrt(1.0 - decay * decay) * rng_normal(r);
 	a->m += (a->m1 - a->m) * (dt / (0.08 + dt));
-	a->p = a->c + a->kp * (a->c - a->r) + a->kd * a->v + a->m;
+	/* A voluntary weight shift is a stiffer, faster control than quiet
+	 * stance, and damps relative to the planned motion rather than to
+	 * standing still (Winter 1995; values tuned so the simulated player
+	 * tracks a 0.2 Hz target). */
+	double kp = active ? KP_ACTIVE * a->kp : a->kp, kd = active ? KD_ACTIVE * a->kd : a->kd;
+	/* Steering adds the feed-forward a planned shift needs: to accelerate
+	 * the body by r'' the COP must first move by −r''/ω0² (the
+	 * anticipatory postural adjustment). */
+	double ff = active ? ra / omega0_sq : 0;
+	a->p = a->c + kp * (a->c - a->r) + kd * (a->v - (active ? a->rv : 0)) - ff + a->m;
+	a->p = fmax(a->p_min, fmin(a->p_max, a->p));
 	double acc = omega0_sq * (a->c - a->p);
 	a->v += acc * dt; /* semi-implicit Euler: stable for this oscillator */
 	a->c += a->v * dt;
@@ -153,8 +170,8 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 	double ty = active ? atomic_load(&s->steer_y) : 0;
 	double load_target = atomic_load(&s->steer_on) ? 1.0 : 0.0;
 	for (unsigned i = 0; i < s->substeps; i++) {
-		axis_step(&s->ax[0], &s->rng, s->omega0_sq, tx, s->dt_s);
-		axis_step(&s->ax[1], &s->rng, s->omega0_sq, ty, s->dt_s);
+		axis_step(&s->ax[0], &s->rng, s->omega0_sq, tx, active, s->dt_s);
+		axis_step(&s->ax[1], &s->rng, s->omega0_sq, ty, active, s->dt_s);
 		/* Stepping on or off takes about 0.4 s. */
 		double dl = s->dt_s / 0.4;
 		s->load += fmax(-dl, fmin(dl, load_target - s->load));

@@ -9,12 +9,14 @@
 
 static const int DX[4] = {1, 0, -1, 0}, DY[4] = {0, 1, 0, -1};
 
+#define FRICTION 4.0 /* 1/s: the marble settles to the lean's speed in ≈ 0.25 s */
+
 static void level_params(int level, int *n, double *limit, double *pull, double *vmax)
 {
 	*n = 3 + (int)lround(5.0 * (level - 1) / 9.0);
 	*limit = game_level_lerp(level, 90, 60);
-	*pull = game_level_lerp(level, 6, 9);
 	*vmax = game_level_lerp(level, 2.0, 3.5);
+	*pull = FRICTION * *vmax; /* full lean: top speed */
 }
 
 static void describe(int level, char *buf, size_t len)
@@ -157,31 +159,54 @@ static int maze_create(game **out, const game_cfg *cfg)
 	return POISE_OK;
 }
 
-/* Moves the marble along one axis, stopping it at walls (it may not
- * enter a wall's band of MARBLE_R around the cell edge). */
-static void move_axis(maze_game *g, int axis, double delta)
+/* Pushes the marble out of any wall it overlaps. Walls are line segments
+ * on the cell edges (their ends are the corner posts), so the marble
+ * slides along walls and rolls round corners; the velocity into a wall is
+ * reflected with a soft bounce. */
+static void collide(maze_game *g)
 {
-	double *p = axis ? &g->py : &g->px, *v = axis ? &g->vy : &g->vx;
-	int cx = (int)floor(g->px), cy = (int)floor(g->py);
-	double np = *p + delta;
-	int cell = axis ? cy : cx;
-	double lo = cell + MARBLE_R, hi = cell + 1 - MARBLE_R;
-	int d_pos = axis ? 1 : 0, d_neg = axis ? 3 : 2;
-	if (np > hi && maze_wall(g, cx, cy, d_pos)) {
-		np = hi;
-		*v = -0.3 * *v; /* a soft bounce */
-	} else if (np < lo && maze_wall(g, cx, cy, d_neg)) {
-		np = lo;
-		*v = -0.3 * *v;
+	for (int iter = 0; iter < 3; iter++) {
+		int cx = (int)floor(g->px), cy = (int)floor(g->py);
+		for (int x = cx - 1; x <= cx + 1; x++) {
+			for (int y = cy - 1; y <= cy + 1; y++) {
+				/* the east edge of (x, y) and the north edge of (x, y) */
+				for (int k = 0; k < 2; k++) {
+					bool present;
+					double ax, ay, bx, by;
+					if (k == 0) {
+						if (x < -1 || x > g->n - 1 || y < 0 || y > g->n - 1)
+							continue;
+						present = x == -1 || x == g->n - 1 || (g->wall[x][y] & MAZE_WALL_E);
+						ax = bx = x + 1;
+						ay = y, by = y + 1;
+					} else {
+						if (y < -1 || y > g->n - 1 || x < 0 || x > g->n - 1)
+							continue;
+						present = y == -1 || y == g->n - 1 || (g->wall[x][y] & MAZE_WALL_N);
+						ay = by = y + 1;
+						ax = x, bx = x + 1;
+					}
+					if (!present)
+						continue;
+					double ux = bx - ax, uy = by - ay;
+					double t = ((g->px - ax) * ux + (g->py - ay) * uy) / (ux * ux + uy * uy);
+					t = t < 0 ? 0 : t > 1 ? 1 : t;
+					double qx = ax + t * ux, qy = ay + t * uy;
+					double dx = g->px - qx, dy = g->py - qy, d = hypot(dx, dy);
+					if (d >= MARBLE_R || d < 1e-12)
+						continue;
+					double nx = dx / d, ny = dy / d;
+					g->px = qx + nx * MARBLE_R;
+					g->py = qy + ny * MARBLE_R;
+					double vn = g->vx * nx + g->vy * ny;
+					if (vn < 0) {
+						g->vx -= 1.3 * vn * nx;
+						g->vy -= 1.3 * vn * ny;
+					}
+				}
+			}
+		}
 	}
-	/* Do not slip past a wall corner into the neighbouring row/column. */
-	double other = axis ? g->px : g->py;
-	int oc = (int)floor(other);
-	if ((other - oc < MARBLE_R || oc + 1 - other < MARBLE_R) && (int)floor(np) != cell) {
-		np = *p;
-		*v = 0;
-	}
-	*p = np;
 }
 
 static void maze_tick(game *base)
@@ -196,7 +221,7 @@ static void maze_tick(game *base)
 		ax = g->pull * tx * s;
 		ay = g->pull * ty * s;
 	}
-	const double dt = GAME_TICK_S, friction = 1.5;
+	const double dt = GAME_TICK_S, friction = FRICTION;
 	g->vx += (ax - friction * g->vx) * dt;
 	g->vy += (ay - friction * g->vy) * dt;
 	double sp = hypot(g->vx, g->vy);
@@ -206,8 +231,9 @@ static void maze_tick(game *base)
 	}
 	g->prev_px = g->px;
 	g->prev_py = g->py;
-	move_axis(g, 0, g->vx * dt);
-	move_axis(g, 1, g->vy * dt);
+	g->px += g->vx * dt;
+	g->py += g->vy * dt;
+	collide(g);
 	g->rolled += hypot(g->px - g->prev_px, g->py - g->prev_py);
 	g->maze_t_s += dt;
 	int cx = (int)floor(g->px), cy = (int)floor(g->py);
@@ -233,8 +259,10 @@ static void maze_set_level(game *base, int level)
 	((maze_game *)base)->pending_level = level; /* the next maze */
 }
 
-/* Lean toward the next cell on the shortest path, easing off with speed
- * (a PD controller on the marble). */
+/* Lean toward the next cell on the shortest path: a velocity controller
+ * that asks for a speed toward the waypoint (slower near it), and leans
+ * just enough, past the dead zone, to get that acceleration against the
+ * friction. */
 static void maze_intent(const game *base, double *x, double *y)
 {
 	const maze_game *g = (const maze_game *)base;
@@ -245,26 +273,28 @@ static void maze_intent(const game *base, double *x, double *y)
 	for (int d = 0; d < 4; d++) {
 		if (dist[cx][cy] > 0 && !maze_wall(g, cx, cy, d) &&
 		    dist[cx + DX[d]][cy + DY[d]] == dist[cx][cy] - 1) {
-			/* Through the middle of the shared edge, then the cell. */
+			/* Centre across the corridor first, then go through. */
 			double mx = cx + 0.5, my = cy + 0.5;
-			bool centred = fabs((d % 2 ? g->px : g->py) - (d % 2 ? mx : my)) < 0.15;
-			wx = centred ? cx + 0.5 + DX[d] : mx;
-			wy = centred ? cy + 0.5 + DY[d] : my;
+			bool centred = fabs((d % 2 ? g->px : g->py) - (d % 2 ? mx : my)) < 0.12;
+			wx = centred ? cx + 0.5 + DX[d] : (d % 2 ? mx : g->px);
+			wy = centred ? cy + 0.5 + DY[d] : (d % 2 ? g->py : my);
 			break;
 		}
 	}
-	double lx = 0.45 * (wx - g->px) - 0.30 * g->vx, ly = 0.45 * (wy - g->py) - 0.30 * g->vy;
-	double m = hypot(lx, ly);
-	double cap = 0.55;
-	if (m > cap)
-		lx *= cap / m, ly *= cap / m;
-	/* outside the dead zone when it has to move at all */
-	if (m > 0.02 && m < MAZE_DEAD_ZONE + 0.05) {
-		double k = (MAZE_DEAD_ZONE + 0.05) / m;
-		lx *= k, ly *= k;
+	double dx = wx - g->px, dy = wy - g->py, dd = hypot(dx, dy);
+	double want = fmin(0.6 * g->vmax, 1.5 * dd);
+	double vdx = dd > 1e-9 ? dx / dd * want : 0, vdy = dd > 1e-9 ? dy / dd * want : 0;
+	const double friction = FRICTION, k = 1.0;
+	double ax = friction * vdx + k * (vdx - g->vx), ay = friction * vdy + k * (vdy - g->vy);
+	double a = hypot(ax, ay);
+	if (a < 1e-6) {
+		*x = *y = 0;
+		return;
 	}
-	*x = lx;
-	*y = ly;
+	double lean = MAZE_DEAD_ZONE + (1 - MAZE_DEAD_ZONE) * fmin(1.0, a / g->pull);
+	lean = fmin(lean, 0.7);
+	*x = ax / a * lean;
+	*y = ay / a * lean;
 }
 
 static void maze_result(const game *base, game_result *r)

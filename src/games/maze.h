@@ -2,10 +2,12 @@
  * control). The lean is the board's tilt: the marble accelerates toward
  * where you lean, beyond a small dead zone so quiet sway does not roll it.
  *
- * Level | maze    | time per maze | pull (cells/s² at full lean) | top speed
- *   1   | 3 × 3   |     90 s      |            6.0               |  2.0 cells/s
- *  10   | 8 × 8   |     60 s      |            9.0               |  3.5 cells/s
- * (size rounds 3 + 5·(level−1)/9; others linear). One attempt = one maze:
+ * Level | maze    | time per maze | top speed (full lean)
+ *   1   | 3 × 3   |     90 s      |  2.0 cells/s
+ *  10   | 8 × 8   |     60 s      |  3.5 cells/s
+ * (size rounds 3 + 5·(level−1)/9; others linear). The marble settles to
+ * the speed of the lean in about a quarter of a second (rolling friction),
+ * so it answers the lean rather than sliding like on ice. One attempt = one maze:
  * reaching the hole = hit, time out = miss; a new maze follows either
  * way. Time in target: time on the shortest path's cells. Path
  * efficiency: shortest path over the distance rolled, per solved maze.

@@ -121,11 +121,13 @@ static void reach_tick(game *base)
 			base->eff_n++;
 		}
 		game_hit(base, names[g->dir]);
+		g->last_tx = g->tx, g->last_ty = g->ty, g->last_r = g->radius;
 		g->flash_s = 0.6;
 		g->last_hit = true;
 		go_home(g);
 	} else if (game_reached(g->elapsed_s, g->limit_s)) {
 		game_miss(base, names[g->dir]);
+		g->last_tx = g->tx, g->last_ty = g->ty, g->last_r = g->radius;
 		g->flash_s = 0.6;
 		g->last_hit = false;
 		go_home(g);

@@ -30,7 +30,8 @@ typedef struct reach_game {
 	double start_x, start_y, path;
 	bool moved;
 	int index;           /* outward targets shown so far */
-	double flash_s;      /* > 0 just after a hit (for the drawing) */
+	double flash_s;      /* > 0 just after a hit or miss (for the drawing) */
+	double last_tx, last_ty, last_r; /* the target that just ended */
 	bool last_hit;
 } reach_game;
 

@@ -13,12 +13,26 @@
 #include "core/pipeline.h"
 #include "device/acq.h"
 #include "device/device.h"
+#include "games/game.h"
+#include "games/runner.h"
+#include "ui/audio.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
+#include "ui/play.h"
 
 #define APP_RING_FRAMES 16384 /* 16 s at 1 kHz: a stalled frame loses nothing */
 #define APP_POP_BATCH 256
 #define STEER_SPEED_MM_S 80.0
+#define HISTORY 10 /* results kept per game for the comparison */
+
+enum screen { SCREEN_LIVE, SCREEN_PLAY, SCREEN_RESULTS };
+
+/* A clickable button in the top bar. */
+typedef struct button {
+	SDL_FRect r;
+	int action; /* ≥ 0: start game #action; -1 level down; -2 level up */
+	gfx_label lab;
+} button;
 
 typedef struct app {
 	app_cfg cfg;
@@ -47,8 +61,18 @@ typedef struct app {
 	bool device_lost;
 	char lost_msg[256];
 	bool tare_pending;
-	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state;
+	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state, lab_level;
 	bool quit;
+	/* Games. */
+	enum screen screen;
+	audio *snd;
+	ui_play play;
+	bool manual_steer;     /* the user took over the simulated player */
+	int start_level;       /* the level games start at (therapist's choice) */
+	button buttons[8];
+	int n_buttons;
+	game_result history[8][HISTORY]; /* per game, newest first */
+	int n_history[8];
 	/* Work per frame (events, pipeline, drawing, present), milliseconds. */
 	float frame_ms[4096];
 	size_t n_frames;
@@ -87,6 +111,8 @@ static void take_screenshot(app *a, const char *path)
 
 static void push_steer(app *a)
 {
+	if (a->screen == SCREEN_PLAY)
+		a->manual_steer = true;
 	if (a->d->ops->steer)
 		a->d->ops->steer(a->d, &a->steer);
 	a->live.target_on = a->steer.active;
@@ -98,6 +124,18 @@ static void push_steer(app *a)
 static bool mouse_to_mm(app *a, int mx, int my, double *x, double *y)
 {
 	SDL_FPoint p = {(float)mx, (float)my};
+	if (a->screen == SCREEN_PLAY) {
+		/* In a game the whole window is the plate: the centre of the
+		 * window is the patient's centre, its edges ±150 mm. */
+		int w, h;
+		SDL_GetRendererOutputSize(a->ren, &w, &h);
+		double cx, cy;
+		grun_intent_mm(a->play.run, &cx, &cy);
+		(void)cx, (void)cy;
+		*x = a->play.run->los.origin_x_mm + (p.x - w / 2.0) / (w / 2.0) * 150.0;
+		*y = a->play.run->los.origin_y_mm - (p.y - h / 2.0) / (h / 2.0) * 150.0 * h / w;
+		return true;
+	}
 	if (SDL_PointInFRect(&p, &a->layout.plate_panel)) {
 		live_map_to_mm(&a->layout.plate, p.x, p.y, x, y);
 		return true;
@@ -116,9 +154,106 @@ static void clamp_steer(app *a)
 	a->steer.y_mm = fmax(-hd, fmin(hd, a->steer.y_mm));
 }
 
+static int game_index(const struct game_ops *ops)
+{
+	int i = 0;
+	for (const struct game_ops *const *g = game_list(); *g; g++, i++)
+		if (*g == ops)
+			return i;
+	return 0;
+}
+
+static void start_game(app *a, const struct game_ops *ops, const game_cfg *cfg)
+{
+	grun_cfg rc;
+	grun_cfg_default(&rc);
+	int rc2 = ui_play_start(&a->play, ops, cfg, &rc, a->snd, 100);
+	if (rc2) {
+		app_toast(a, "Cannot start the game (out of memory?)");
+		return;
+	}
+	pl_set_display(a->pl, PL_DISPLAY_ONE_EURO, PL_GAME_MIN_CUTOFF_HZ, PL_GAME_BETA);
+	a->screen = SCREEN_PLAY;
+	a->manual_steer = false;
+}
+
+static void start_game_index(app *a, int i)
+{
+	int n = 0;
+	const struct game_ops *const *list = game_list();
+	while (list[n])
+		n++;
+	if (i < 0 || i >= n)
+		return;
+	game_cfg c = {.level = a->start_level, .seed = a->cfg.seed + (uint64_t)SDL_GetTicks(),
+	              .duration_s = list[i]->default_duration_s, .los_min = 0, .los_max = 1};
+	start_game(a, list[i], &c);
+}
+
+/* The game ended: keep its result, show the results screen. */
+static void end_game(app *a)
+{
+	int gi = game_index(a->play.ops);
+	if (a->cfg.outcome) {
+		a->cfg.outcome->played = true;
+		a->cfg.outcome->aborted = a->play.aborted;
+		a->cfg.outcome->result = a->play.result;
+		a->cfg.outcome->have_sway = a->play.have_sway;
+		a->cfg.outcome->sway = a->play.sway;
+	}
+	pl_set_display(a->pl, PL_DISPLAY_BUTTERWORTH, 6, 0);
+	a->screen = SCREEN_RESULTS;
+	if (a->d->ops->steer) { /* the simulated person relaxes */
+		a->steer.active = false;
+		a->d->ops->steer(a->d, &a->steer);
+	}
+	(void)gi;
+}
+
+static void leave_results(app *a)
+{
+	int gi = game_index(a->play.ops);
+	if (gi < 8) {
+		int n = a->n_history[gi] < HISTORY ? a->n_history[gi] : HISTORY - 1;
+		memmove(&a->history[gi][1], &a->history[gi][0], (size_t)n * sizeof a->history[gi][0]);
+		a->history[gi][0] = a->play.result;
+		a->n_history[gi] = n + 1;
+	}
+	a->start_level = a->play.result.level_end; /* next time, where they left off */
+	ui_play_free(&a->play);
+	a->screen = SCREEN_LIVE;
+	if (a->cfg.play)
+		a->quit = true;
+}
+
 static void handle_key(app *a, const SDL_KeyboardEvent *k)
 {
-	switch (k->keysym.sym) {
+	SDL_Keycode key = k->keysym.sym;
+	if (a->screen == SCREEN_PLAY && key == SDLK_ESCAPE) {
+		ui_play_abort(&a->play);
+		end_game(a);
+		return;
+	}
+	if (a->screen == SCREEN_RESULTS && (key == SDLK_RETURN || key == SDLK_KP_ENTER || key == SDLK_ESCAPE ||
+	                                    key == SDLK_SPACE)) {
+		leave_results(a);
+		return;
+	}
+	if (a->screen == SCREEN_LIVE) {
+		if (key >= SDLK_1 && key <= SDLK_9) {
+			start_game_index(a, (int)(key - SDLK_1));
+			return;
+		}
+		if (key == SDLK_PLUS || key == SDLK_EQUALS || key == SDLK_KP_PLUS) {
+			a->start_level = a->start_level < 10 ? a->start_level + 1 : 10;
+			return;
+		}
+		if (key == SDLK_MINUS || key == SDLK_KP_MINUS) {
+			a->start_level = a->start_level > 1 ? a->start_level - 1 : 1;
+			return;
+		}
+	}
+	switch (key) {
 	case SDLK_ESCAPE:
 		a->quit = true;
 		break;
@@ -165,7 +300,29 @@ static void handle_event(app *a, const SDL_Event *e)
 		handle_key(a, &e->key);
 		break;
 	case SDL_MOUSEBUTTONDOWN:
-		if (e->button.button == SDL_BUTTON_LEFT && a->d->ops->steer) {
+		if (e->button.button == SDL_BUTTON_LEFT && a->screen == SCREEN_RESULTS) {
+			leave_results(a);
+			break;
+		}
+		if (e->button.button == SDL_BUTTON_LEFT && a->screen == SCREEN_LIVE) {
+			SDL_FPoint p = {(float)e->button.x, (float)e->button.y};
+			bool hit = false;
+			for (int i = 0; i < a->n_buttons && !hit; i++) {
+				if (!SDL_PointInFRect(&p, &a->buttons[i].r))
+					continue;
+				hit = true;
+				int act = a->buttons[i].action;
+				if (act >= 0)
+					start_game_index(a, act);
+				else if (act == -1 && a->start_level > 1)
+					a->start_level--;
+				else if (act == -2 && a->start_level < 10)
+					a->start_level++;
+			}
+			if (hit)
+				break;
+		}
+		if (e->button.button == SDL_BUTTON_LEFT && a->d->ops->steer && a->screen != SCREEN_RESULTS) {
 			double x, y;
 			if (mouse_to_mm(a, e->button.x, e->button.y, &x, &y)) {
 				a->mouse_steering = true;
@@ -242,8 +399,11 @@ static void drain(app *a)
 			}
 			a->rate_frames++;
 			size_t m = pl_push(a->pl, f, a->samples);
-			for (size_t j = 0; j < m; j++)
+			for (size_t j = 0; j < m; j++) {
 				ui_live_push(&a->live, &a->samples[j]);
+				if (a->screen == SCREEN_PLAY)
+					ui_play_sample(&a->play, &a->samples[j]);
+			}
 		}
 	}
 }
@@ -268,15 +428,50 @@ static void pump_frames(app *a)
 	}
 }
 
-static void draw(app *a)
+/* The row of game buttons and the level chooser along the bottom. */
+static void draw_game_buttons(app *a, float y, float h)
 {
-	int w, h;
-	SDL_GetRendererOutputSize(a->ren, &w, &h);
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	float s = g->scale, x = 16 * s;
+	gfx_label_draw(g, &a->lab_level, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0, "Games");
+	x += 90 * s;
+	int n = 0;
+	for (const struct game_ops *const *gm = game_list(); *gm && n < 6; gm++, n++) {
+		button *b = &a->buttons[n];
+		b->action = n;
+		char text[48];
+		snprintf(text, sizeof text, "%d  %s", n + 1, (*gm)->name);
+		gfx_label_draw(g, &b->lab, FONT_BODY, (SDL_Color){255, 255, 255, 255}, -1000, -1000, 0, "%s", text);
+		b->r = (SDL_FRect){x, y, (float)b->lab.w + 28 * s, h};
+		gfx_fill(g, b->r, t->accent);
+		gfx_label_draw(g, &b->lab, FONT_BODY, (SDL_Color){255, 255, 255, 255}, x + 14 * s,
+		               y + (h - (float)b->lab.h) / 2, 0, "%s", text);
+		x += b->r.w + 10 * s;
+	}
+	/* Level: − N + */
+	x += 20 * s;
+	button *minus = &a->buttons[n], *plus = &a->buttons[n + 1];
+	minus->action = -1;
+	plus->action = -2;
+	minus->r = (SDL_FRect){x, y, h, h};
+	gfx_fill(g, minus->r, t->ink_soft);
+	gfx_label_draw(g, &minus->lab, FONT_TITLE, (SDL_Color){255, 255, 255, 255}, x + h / 2, y + 4 * s, 1, "−");
+	x += h + 8 * s;
+	gfx_label_draw(g, &a->buttons[n + 2].lab, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0, "level %d",
+	               a->start_level);
+	x += (float)a->buttons[n + 2].lab.w + 8 * s;
+	plus->r = (SDL_FRect){x, y, h, h};
+	gfx_fill(g, plus->r, t->ink_soft);
+	gfx_label_draw(g, &plus->lab, FONT_TITLE, (SDL_Color){255, 255, 255, 255}, x + h / 2, y + 4 * s, 1, "+");
+	a->n_buttons = n + 2;
+}
+
+static void draw_live_screen(app *a, int w, int h)
+{
 	gfx *g = &a->g;
 	const gfx_theme *t = &g->theme;
 	float s = g->scale;
-	gfx_fill(g, (SDL_FRect){0, 0, (float)w, (float)h}, t->bg);
-
 	/* Top bar: name, device, presence. */
 	float bar_h = 56 * s;
 	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
@@ -291,16 +486,41 @@ static void draw(app *a)
 		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ink_soft, (float)w - 20 * s, 18 * s, 2,
 		               "○ Plate empty");
 
-	float foot_h = 40 * s, pad = 16 * s;
-	a->live_area = (SDL_FRect){pad, bar_h + pad, (float)w - 2 * pad, (float)h - bar_h - foot_h - 2 * pad};
+	float btn_h = 44 * s, foot_h = 34 * s, pad = 16 * s;
+	a->live_area = (SDL_FRect){pad, bar_h + pad, (float)w - 2 * pad,
+	                           (float)h - bar_h - foot_h - btn_h - 3 * pad};
 	ui_live_layout(&a->live, a->live_area, &a->layout);
 	ui_live_draw(&a->live, g, a->live_area, a->rate_hz);
-
-	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 10 * s, 0, "%s",
+	draw_game_buttons(a, (float)h - foot_h - btn_h - pad / 2, btn_h);
+	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 8 * s, 0, "%s",
 	               a->d->ops->steer
-	                   ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · T tare · F11 full screen · F12 screenshot · Esc quit"
-	                   : "T tare · F11 full screen · F12 screenshot · Esc quit");
+	                   ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · T tare · 1–5 play · +/− level · F11 full screen · F12 screenshot · Esc quit"
+	                   : "T tare · 1–5 play · +/− level · F11 full screen · F12 screenshot · Esc quit");
+}
 
+static void draw(app *a)
+{
+	int w, h;
+	SDL_GetRendererOutputSize(a->ren, &w, &h);
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	float s = g->scale;
+	gfx_fill(g, (SDL_FRect){0, 0, (float)w, (float)h}, t->bg);
+	SDL_FRect all = {0, 0, (float)w, (float)h};
+	switch (a->screen) {
+	case SCREEN_LIVE:
+		draw_live_screen(a, w, h);
+		break;
+	case SCREEN_PLAY:
+		ui_play_draw(&a->play, g, all);
+		break;
+	case SCREEN_RESULTS: {
+		int gi = game_index(a->play.ops);
+		ui_results_draw(&a->play, g, all, gi < 8 ? a->history[gi] : NULL, gi < 8 ? a->n_history[gi] : 0);
+		break;
+	}
+	}
+	float bar_h = 56 * s, foot_h = 40 * s;
 	if (a->device_lost) {
 		SDL_FRect b = {0, bar_h, (float)w, 48 * s};
 		gfx_fill(g, b, t->warn);
@@ -370,9 +590,14 @@ static void app_cleanup(app *a)
 	free(a->samples);
 	ui_live_free(&a->live);
 	gfx_label *labs[] = {&a->lab_title, &a->lab_device, &a->lab_hint, &a->lab_toast, &a->lab_banner,
-	                     &a->lab_state};
+	                     &a->lab_state, &a->lab_level};
 	for (size_t i = 0; i < sizeof labs / sizeof labs[0]; i++)
 		gfx_label_free(labs[i]);
+	for (size_t i = 0; i < sizeof a->buttons / sizeof a->buttons[0]; i++)
+		gfx_label_free(&a->buttons[i].lab);
+	if (a->play.run)
+		ui_play_free(&a->play);
+	audio_close(a->snd);
 	if (a->gfx_ready)
 		gfx_free(&a->g);
 	if (a->ren)
@@ -409,6 +634,10 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		snprintf(msg, msg_len, "cannot start the font engine: %s", TTF_GetError());
 		goto out;
 	}
+	/* Sound is a bonus: without an audio device the app plays silently. */
+	if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0)
+		a->snd = audio_open();
+	a->start_level = cfg->play ? cfg->play_cfg.level : 1;
 	if (open_device(a, msg, msg_len) != POISE_OK)
 		goto out;
 	int w = cfg->width > 0 ? cfg->width : 1280, h = cfg->height > 0 ? cfg->height : 720;
@@ -434,6 +663,8 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 	int hz = SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
 	Uint64 freq = SDL_GetPerformanceFrequency(), period = freq / (Uint64)hz;
 	Uint64 start = now_ticks(), last = start, next = start + period;
+	if (cfg->play)
+		start_game(a, cfg->play, &cfg->play_cfg);
 	while (!a->quit) {
 		Uint64 work0 = now_ticks();
 		SDL_Event e;
@@ -441,8 +672,20 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 			handle_event(a, &e);
 		Uint64 t = now_ticks();
 		steer_keys(a, ticks_to_s(t - last));
+		double dt = ticks_to_s(t - last);
 		last = t;
 		pump_frames(a);
+		if (a->screen == SCREEN_PLAY) {
+			ui_play_update(&a->play, dt);
+			/* The simulated person plays, until the user steers. */
+			if (a->d->ops->steer && !a->manual_steer) {
+				dev_steer st = {.on_plate = a->steer.on_plate, .active = true};
+				ui_play_intent(&a->play, &st.x_mm, &st.y_mm);
+				a->d->ops->steer(a->d, &st);
+			}
+			if (a->play.done)
+				end_game(a);
+		}
 		draw(a);
 		if (cfg->quit_after_s > 0 && ticks_to_s(t - start) >= cfg->quit_after_s) {
 			if (cfg->screenshot)

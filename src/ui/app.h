@@ -8,6 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/metrics.h"
+#include "games/game.h"
+
+/* What `poise play` gets back from a game played in the window. */
+typedef struct app_play_outcome {
+	bool played;         /* a game ran (to the end or ended early) */
+	bool aborted;
+	game_result result;
+	bool have_sway;
+	met_static sway;
+} app_play_outcome;
+
 typedef struct app_cfg {
 	const char *device;     /* device spec ("auto", "sim", "usb", ...) */
 	bool fullscreen;
@@ -16,6 +28,9 @@ typedef struct app_cfg {
 	const char *screenshot; /* save a PNG here when quitting after quit_after_s */
 	double quit_after_s;    /* > 0: quit by itself after this long (demos, tests) */
 	bool frame_stats;       /* print frame-time percentiles to stderr at exit */
+	const struct game_ops *play; /* start straight into this game, quit after */
+	game_cfg play_cfg;
+	app_play_outcome *outcome;   /* filled when play is set */
 } app_cfg;
 
 /* Runs the GUI until the user quits. Returns a process exit code: 0, or 1

@@ -218,6 +218,47 @@ void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int t
 	SDL_RenderGeometry(g->r, NULL, v, 4, idx, 6);
 }
 
+void gfx_arc(gfx *g, float cx, float cy, float rad_px, double a0, double a1, SDL_Color c,
+             float thickness)
+{
+	int n = (int)(fabs(a1 - a0) * rad_px / 6) + 2;
+	if (n > 128)
+		n = 128;
+	SDL_Vertex v[2 * 129];
+	int idx[6 * 128];
+	float ri = rad_px - thickness / 2, ro = rad_px + thickness / 2;
+	for (int i = 0; i <= n; i++) {
+		double a = a0 + (a1 - a0) * i / n;
+		float ca = (float)cos(a), sa = (float)-sin(a);
+		v[2 * i] = (SDL_Vertex){{cx + ri * ca, cy + ri * sa}, c, {0, 0}};
+		v[2 * i + 1] = (SDL_Vertex){{cx + ro * ca, cy + ro * sa}, c, {0, 0}};
+	}
+	for (int i = 0; i < n; i++) {
+		int k = 2 * i;
+		int q[6] = {k, k + 1, k + 3, k, k + 3, k + 2};
+		memcpy(&idx[6 * i], q, sizeof q);
+	}
+	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
+	SDL_RenderGeometry(g->r, NULL, v, 2 * (n + 1), idx, 6 * n);
+}
+
+void gfx_polygon(gfx *g, const SDL_FPoint *pts, int n, SDL_Color c)
+{
+	if (n < 3 || n > 16)
+		return;
+	SDL_Vertex v[16];
+	int idx[3 * 14];
+	for (int i = 0; i < n; i++)
+		v[i] = (SDL_Vertex){pts[i], c, {0, 0}};
+	for (int i = 1; i + 1 < n; i++) {
+		idx[3 * (i - 1)] = 0;
+		idx[3 * (i - 1) + 1] = i;
+		idx[3 * (i - 1) + 2] = i + 1;
+	}
+	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
+	SDL_RenderGeometry(g->r, NULL, v, n, idx, 3 * (n - 2));
+}
+
 static bool color_eq(SDL_Color a, SDL_Color b)
 {
 	return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;

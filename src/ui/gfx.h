@@ -67,6 +67,14 @@ void gfx_frame(gfx *g, SDL_FRect rc, SDL_Color c, int thickness);
 /* A line of given thickness in pixels (1 = hairline). */
 void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int thickness);
 
+/* An arc of radius rad_px from angle a0 to a1 (radians, 0 = right,
+ * counter-clockwise on screen, i.e. toward −y), thickness in pixels. */
+void gfx_arc(gfx *g, float cx, float cy, float rad_px, double a0, double a1, SDL_Color c,
+             float thickness);
+
+/* A filled convex polygon (n ≤ 16 points). */
+void gfx_polygon(gfx *g, const SDL_FPoint *pts, int n, SDL_Color c);
+
 /* Sets a label's text (printf-style) and draws it with its top-left
  * corner (align 0), centre (1) or right edge (2) at x, top at y. */
 void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align,

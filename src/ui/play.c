@@ -1,0 +1,249 @@
+#include "ui/play.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/analysis.h"
+#include "core/error.h"
+#include "games/draw.h"
+
+enum { L_NAME, L_LEVEL, L_HITS, L_TIME, L_SETTLE, L_SETTLE2, L_PAUSE, L_PAUSE2,
+       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_TILE0, L_SCENE = 32 };
+
+int ui_play_start(ui_play *p, const struct game_ops *ops, const game_cfg *cfg,
+                  const grun_cfg *rcfg, audio *snd, double sample_rate_hz)
+{
+	memset(p, 0, sizeof *p);
+	int rc = grun_create(&p->run, ops, cfg, rcfg);
+	if (rc)
+		return rc;
+	p->ops = ops;
+	p->snd = snd;
+	p->pal = audio_palette_for(ops->id);
+	p->cap = (size_t)((cfg->duration_s + rcfg->settle_s + 600) * sample_rate_hz);
+	p->t = malloc(p->cap * sizeof *p->t);
+	p->x = malloc(p->cap * sizeof *p->x);
+	p->y = malloc(p->cap * sizeof *p->y);
+	if (!p->t || !p->x || !p->y) {
+		ui_play_free(p);
+		return POISE_E_NOMEM;
+	}
+	return POISE_OK;
+}
+
+void ui_play_free(ui_play *p)
+{
+	grun_destroy(p->run);
+	free(p->t);
+	free(p->x);
+	free(p->y);
+	for (size_t i = 0; i < sizeof p->lab / sizeof p->lab[0]; i++)
+		gfx_label_free(&p->lab[i]);
+	memset(p, 0, sizeof *p);
+}
+
+void ui_play_sample(ui_play *p, const cop_sample *s)
+{
+	if (p->done)
+		return;
+	bool on = (s->flags & SAMPLE_ON_PLATE) && !(s->flags & SAMPLE_NO_COP);
+	grun_set_cop(p->run, s->xf_mm, s->yf_mm, on);
+	if (on && p->run->phase == GRUN_PLAY && !p->run->paused && p->n < p->cap) {
+		p->t[p->n] = (double)s->t_us * 1e-6;
+		p->x[p->n] = s->x_mm;
+		p->y[p->n] = s->y_mm;
+		p->n++;
+	}
+}
+
+static void finish(ui_play *p)
+{
+	p->done = true;
+	game_get_result(p->run->g, &p->result);
+	ana_cfg ac;
+	ana_cfg_default(&ac);
+	p->have_sway = p->n >= 300 && ana_static_metrics(p->t, p->x, p->y, p->n, &ac, &p->sway) == POISE_OK;
+	audio_play(p->snd, SOUND_FINISH, p->pal);
+}
+
+void ui_play_update(ui_play *p, double dt_s)
+{
+	if (p->done)
+		return;
+	p->alpha = grun_advance(p->run, dt_s);
+	game_event e;
+	while (grun_pop_event(p->run, &e)) {
+		switch (e.kind) {
+		case GAME_EV_HIT:
+			audio_play(p->snd, SOUND_HIT, p->pal);
+			break;
+		case GAME_EV_MISS:
+			audio_play(p->snd, SOUND_MISS, p->pal);
+			break;
+		case GAME_EV_TARGET:
+			audio_play(p->snd, SOUND_TARGET, p->pal);
+			break;
+		case GAME_EV_LEVEL:
+			audio_play(p->snd, strcmp(e.detail, "up") == 0 ? SOUND_LEVEL_UP : SOUND_LEVEL_DOWN, p->pal);
+			break;
+		case GAME_EV_PAUSE:
+			audio_play(p->snd, SOUND_PAUSE, p->pal);
+			break;
+		default:
+			break;
+		}
+	}
+	if (p->run->phase == GRUN_DONE)
+		finish(p);
+}
+
+void ui_play_abort(ui_play *p)
+{
+	if (p->done)
+		return;
+	p->aborted = true;
+	finish(p);
+}
+
+void ui_play_intent(const ui_play *p, double *x_mm, double *y_mm)
+{
+	grun_intent_mm(p->run, x_mm, y_mm);
+}
+
+static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar)
+{
+	const game *gm = p->run->g;
+	float s = g->scale;
+	SDL_Color white = {255, 255, 255, 255}, soft = {190, 200, 220, 255};
+	gfx_fill(g, bar, (SDL_Color){16, 20, 30, 235});
+	gfx_label_draw(g, &p->lab[L_NAME], FONT_TITLE, white, bar.x + 20 * s, bar.y + 14 * s, 0, "%s",
+	               p->ops->name);
+	/* Level: a number and ten pips. */
+	float lx = bar.x + 240 * s;
+	gfx_label_draw(g, &p->lab[L_LEVEL], FONT_BODY, soft, lx, bar.y + 18 * s, 0, "Level %d", gm->level);
+	for (int i = 0; i < 10; i++)
+		gfx_disc(g, lx + 110 * s + (float)i * 16 * s, bar.y + bar.h / 2, 5.5f * s,
+		         i < gm->level ? (SDL_Color){255, 200, 60, 255} : (SDL_Color){70, 76, 92, 255});
+	/* Hits: big, with a star. */
+	gfx_label_draw(g, &p->lab[L_HITS], FONT_TITLE, (SDL_Color){255, 210, 80, 255}, bar.x + bar.w - 20 * s,
+	               bar.y + 12 * s, 2, "★ %d", gm->hits);
+	/* Time left: a bar that empties. */
+	float tw = bar.w * 0.28f, tx = bar.x + bar.w * 0.50f, ty = bar.y + bar.h / 2 - 7 * s;
+	double left = 1 - gm->t_s / gm->cfg.duration_s;
+	gfx_fill(g, (SDL_FRect){tx, ty, tw, 14 * s}, (SDL_Color){60, 66, 84, 255});
+	gfx_fill(g, (SDL_FRect){tx, ty, tw * (float)fmax(0, left), 14 * s}, (SDL_Color){90, 200, 140, 255});
+	int secs = (int)ceil(fmax(0, gm->cfg.duration_s - gm->t_s));
+	gfx_label_draw(g, &p->lab[L_TIME], FONT_BODY, soft, tx + tw + 12 * s, bar.y + 18 * s, 0, "%d:%02d",
+	               secs / 60, secs % 60);
+}
+
+static void veil(ui_play *p, gfx *g, SDL_FRect area, int l1, int l2, const char *big, const char *small)
+{
+	float s = g->scale;
+	gfx_fill(g, area, (SDL_Color){10, 12, 20, 170});
+	float cx = area.x + area.w / 2, cy = area.y + area.h / 2;
+	gfx_label_draw(g, &p->lab[l1], FONT_HUGE, (SDL_Color){255, 255, 255, 255}, cx, cy + 40 * s, 1, "%s", big);
+	gfx_label_draw(g, &p->lab[l2], FONT_BODY, (SDL_Color){210, 215, 230, 255}, cx, cy + 120 * s, 1, "%s", small);
+}
+
+void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area)
+{
+	float s = g->scale;
+	SDL_FRect bar = {area.x, area.y, area.w, 60 * s};
+	SDL_FRect scene = {area.x, area.y + bar.h, area.w, area.h - bar.h};
+	game_draw_scene(g, p->run->g, scene, p->alpha, &p->lab[L_SCENE]);
+	draw_hud(p, g, bar);
+	float cx = scene.x + scene.w / 2, cy = scene.y + scene.h / 2;
+	if (p->run->phase == GRUN_SETTLE) {
+		veil(p, g, scene, L_SETTLE, L_SETTLE2, "Stand still",
+		     p->run->in.present ? "finding your centre…" : "step onto the plate");
+		double f = grun_settle_progress(p->run);
+		gfx_arc(g, cx, cy - 70 * s, 46 * s, M_PI / 2, M_PI / 2 - 2 * M_PI * f,
+		        (SDL_Color){120, 230, 160, 255}, 10 * s);
+	} else if (p->run->paused) {
+		veil(p, g, scene, L_PAUSE, L_PAUSE2, "Paused", "step back onto the plate to go on");
+		gfx_fill(g, (SDL_FRect){cx - 34 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
+		gfx_fill(g, (SDL_FRect){cx + 10 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
+	}
+}
+
+static void tile(ui_play *p, gfx *g, int k, float x, float y, float w, float h, const char *cap,
+                 const char *val)
+{
+	float s = g->scale;
+	gfx_fill(g, (SDL_FRect){x, y, w, h}, (SDL_Color){255, 255, 255, 255});
+	gfx_frame(g, (SDL_FRect){x, y, w, h}, (SDL_Color){214, 216, 220, 255}, 1);
+	gfx_label_draw(g, &p->lab[L_R_TILE0 + 2 * k], FONT_SMALL, g->theme.ink_soft, x + 14 * s, y + 10 * s, 0,
+	               "%s", cap);
+	gfx_label_draw(g, &p->lab[L_R_TILE0 + 2 * k + 1], FONT_TITLE, g->theme.ink, x + 14 * s, y + 34 * s, 0,
+	               "%s", val);
+}
+
+void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const game_result *prev, int n_prev)
+{
+	const game_result *r = &p->result;
+	float s = g->scale;
+	gfx_fill(g, area, g->theme.bg);
+	float cx = area.x + area.w / 2;
+	gfx_label_draw(g, &p->lab[L_R_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, "%s — %s",
+	               p->ops->name, p->aborted ? "ended early" : "well done!");
+	gfx_label_draw(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, cx, area.y + 70 * s, 1, "%.0f", r->score);
+	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, area.y + 140 * s, 1,
+	               "score out of 100");
+	char v[8][48];
+	const char *caps[8];
+	int n = 0;
+	caps[n] = "Hits";
+	snprintf(v[n++], sizeof v[0], "%d", r->hits);
+	caps[n] = "Misses";
+	snprintf(v[n++], sizeof v[0], "%d", r->misses);
+	caps[n] = "Time in target";
+	snprintf(v[n++], sizeof v[0], "%.0f s of %.0f s", r->time_in_target_s, r->play_time_s);
+	caps[n] = "Level";
+	snprintf(v[n++], sizeof v[0], "%d → %d", r->level_start, r->level_end);
+	if (isfinite(r->tracking_rms)) {
+		caps[n] = "Tracking error";
+		snprintf(v[n++], sizeof v[0], "%.0f %% LOS", r->tracking_rms * 100);
+	}
+	if (isfinite(r->reaction_time_s)) {
+		caps[n] = "Reaction time";
+		snprintf(v[n++], sizeof v[0], "%.2f s", r->reaction_time_s);
+	}
+	if (isfinite(r->path_efficiency)) {
+		caps[n] = "Path efficiency";
+		snprintf(v[n++], sizeof v[0], "%.0f %%", r->path_efficiency * 100);
+	}
+	if (p->have_sway) {
+		caps[n] = "Sway velocity";
+		snprintf(v[n++], sizeof v[0], "%.1f mm/s", p->sway.mean_velocity_mm_s);
+	}
+	int cols = 4;
+	float tw = fminf(240 * s, (area.w - 80 * s) / cols - 16 * s), th = 82 * s;
+	float x0 = cx - (cols * tw + (cols - 1) * 16 * s) / 2, y0 = area.y + 180 * s;
+	for (int i = 0; i < n; i++)
+		tile(p, g, i, x0 + (float)(i % cols) * (tw + 16 * s), y0 + (float)(i / cols) * (th + 16 * s), tw, th,
+		     caps[i], v[i]);
+	/* Earlier plays: their scores as bars, this one last and in colour. */
+	float by = y0 + 2 * (th + 16 * s) + 24 * s;
+	if (n_prev > 0) {
+		int k = n_prev > 9 ? 9 : n_prev;
+		float bw = 34 * s, bh = 120 * s, bx = cx - (float)(k + 1) * (bw + 10 * s) / 2;
+		for (int i = 0; i <= k; i++) {
+			double sc = i < k ? prev[k - 1 - i].score : r->score;
+			float h = bh * (float)fmax(0.02, sc / 100);
+			gfx_fill(g, (SDL_FRect){bx + (float)i * (bw + 10 * s), by + bh - h, bw, h},
+			         i < k ? (SDL_Color){170, 180, 196, 255} : g->theme.accent);
+		}
+		double d = r->score - prev[0].score;
+		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink, cx, by + bh + 10 * s, 1,
+		               "%+.0f points since last time (%.0f)", d, prev[0].score);
+	} else {
+		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink_soft, cx, by + 20 * s, 1,
+		               "First play of %s: the next results will be compared with this one.",
+		               p->ops->name);
+	}
+	gfx_label_draw(g, &p->lab[L_R_HINT], FONT_BODY, g->theme.ink_soft, cx, area.y + area.h - 40 * s, 1,
+	               "Enter: continue · F12: screenshot");
+}
