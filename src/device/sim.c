@@ -9,6 +9,8 @@
 #include "core/rng.h"
 
 #define G_M_S2 9.81
+#define SIM_REACTION_S 0.25 /* a quick, healthy reaction time */
+#define SIM_DELAY_MAX 1024
 #define KP_ACTIVE 3.0 /* voluntary shifts: stiffer ... */
 #define KD_ACTIVE 1.7 /* ... and better damped than quiet stance */
 
@@ -38,6 +40,11 @@ typedef struct sim_dev {
 	bool running;
 	mono_us t0_us;
 	uint64_t k;           /* next frame index */
+	/* Steering as the person perceives it: commands reach the body after
+	 * a reaction time (a delay line of SIM_REACTION_S). */
+	double delay_x[SIM_DELAY_MAX], delay_y[SIM_DELAY_MAX];
+	bool delay_active[SIM_DELAY_MAX];
+	unsigned delay_n, delay_head;
 	/* Steering, written by any thread. */
 	_Atomic double steer_x, steer_y;
 	atomic_bool steer_active, steer_on;
@@ -92,6 +99,9 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25, -160, 160);
 	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3, -90, 160);
 	s->substeps = (unsigned)ceil(1000.0 / rate);
+	s->delay_n = (unsigned)lround(SIM_REACTION_S * rate);
+	if (s->delay_n >= SIM_DELAY_MAX)
+		s->delay_n = SIM_DELAY_MAX - 1;
 	s->dt_s = 1.0 / (rate * s->substeps);
 	rng_seed(&s->rng, s->cfg.seed);
 	s->load = 1;
@@ -165,9 +175,16 @@ static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, bool
 
 static void sim_next_frame(sim_dev *s, poise_frame *f)
 {
-	bool active = atomic_load(&s->steer_active);
-	double tx = active ? atomic_load(&s->steer_x) : 0;
-	double ty = active ? atomic_load(&s->steer_y) : 0;
+	/* Today's command enters the delay line; the body acts on the one from
+	 * a reaction time ago. */
+	unsigned in = (s->delay_head + s->delay_n) % SIM_DELAY_MAX;
+	s->delay_active[in] = atomic_load(&s->steer_active);
+	s->delay_x[in] = atomic_load(&s->steer_x);
+	s->delay_y[in] = atomic_load(&s->steer_y);
+	bool active = s->delay_active[s->delay_head];
+	double tx = active ? s->delay_x[s->delay_head] : 0;
+	double ty = active ? s->delay_y[s->delay_head] : 0;
+	s->delay_head = (s->delay_head + 1) % SIM_DELAY_MAX;
 	double load_target = atomic_load(&s->steer_on) ? 1.0 : 0.0;
 	for (unsigned i = 0; i < s->substeps; i++) {
 		axis_step(&s->ax[0], &s->rng, s->omega0_sq, tx, active, s->dt_s);

@@ -260,31 +260,36 @@ static void maze_set_level(game *base, int level)
 }
 
 /* Lean toward the next cell on the shortest path: a velocity controller
- * that asks for a speed toward the waypoint (slower near it), and leans
- * just enough, past the dead zone, to get that acceleration against the
+ * that asks for a moderate speed toward the waypoint (slower near it),
+ * planning from where the marble will be after a reaction time, and
+ * leaning just enough, past the dead zone, to get that speed against the
  * friction. */
 static void maze_intent(const game *base, double *x, double *y)
 {
 	const maze_game *g = (const maze_game *)base;
 	int dist[MAZE_MAX][MAZE_MAX];
 	distances(g, dist);
-	int cx = (int)floor(g->px), cy = (int)floor(g->py);
+	/* Plan from where the marble will be after a reaction time. */
+	const double H = 0.4;
+	double ppx = fmin(g->n - 0.01, fmax(0.01, g->px + g->vx * H));
+	double ppy = fmin(g->n - 0.01, fmax(0.01, g->py + g->vy * H));
+	int cx = (int)floor(ppx), cy = (int)floor(ppy);
 	double wx = g->n - 0.5, wy = g->n - 0.5;
 	for (int d = 0; d < 4; d++) {
 		if (dist[cx][cy] > 0 && !maze_wall(g, cx, cy, d) &&
 		    dist[cx + DX[d]][cy + DY[d]] == dist[cx][cy] - 1) {
 			/* Centre across the corridor first, then go through. */
 			double mx = cx + 0.5, my = cy + 0.5;
-			bool centred = fabs((d % 2 ? g->px : g->py) - (d % 2 ? mx : my)) < 0.12;
-			wx = centred ? cx + 0.5 + DX[d] : (d % 2 ? mx : g->px);
-			wy = centred ? cy + 0.5 + DY[d] : (d % 2 ? g->py : my);
+			bool centred = fabs((d % 2 ? ppx : ppy) - (d % 2 ? mx : my)) < 0.12;
+			wx = centred ? cx + 0.5 + DX[d] : (d % 2 ? mx : ppx);
+			wy = centred ? cy + 0.5 + DY[d] : (d % 2 ? ppy : my);
 			break;
 		}
 	}
-	double dx = wx - g->px, dy = wy - g->py, dd = hypot(dx, dy);
-	double want = fmin(0.6 * g->vmax, 1.5 * dd);
+	double dx = wx - ppx, dy = wy - ppy, dd = hypot(dx, dy);
+	double want = fmin(0.4 * g->vmax, 1.5 * dd);
 	double vdx = dd > 1e-9 ? dx / dd * want : 0, vdy = dd > 1e-9 ? dy / dd * want : 0;
-	const double friction = FRICTION, k = 1.0;
+	const double friction = FRICTION, k = 0.5;
 	double ax = friction * vdx + k * (vdx - g->vx), ay = friction * vdy + k * (vdy - g->vy);
 	double a = hypot(ax, ay);
 	if (a < 1e-6) {

@@ -101,7 +101,11 @@ static void reach_tick(game *base)
 	}
 	g->elapsed_s += GAME_TICK_S;
 	g->path += hypot(in->x - base->prev_in.x, in->y - base->prev_in.y);
-	if (!g->moved && hypot(in->x - g->start_x, in->y - g->start_y) >= MOVE_THRESHOLD) {
+	/* Reaction: the first clear movement toward the target (a sway or a
+	 * counter-movement away from it does not count). */
+	double ux = g->tx - g->start_x, uy = g->ty - g->start_y, ul = hypot(ux, uy);
+	double toward = ul > 1e-9 ? ((in->x - g->start_x) * ux + (in->y - g->start_y) * uy) / ul : 0;
+	if (!g->moved && toward >= MOVE_THRESHOLD) {
 		g->moved = true;
 		base->rt_sum_s += g->elapsed_s;
 		base->rt_n++;

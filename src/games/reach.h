@@ -8,7 +8,7 @@
  * (linear in between; the distance is clamped to the working range)
  * One attempt = one outward target: held long enough = hit, time out =
  * miss. Reaction time: from the target's appearance until the cursor has
- * moved 0.05 LOS. Path efficiency: straight distance to the target's edge
+ * moved 0.05 LOS toward it. Path efficiency: straight distance to the target's edge
  * over the path travelled until the hit.
  */
 #ifndef POISE_GAMES_REACH_H

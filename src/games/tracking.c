@@ -111,7 +111,7 @@ static void tracking_intent(const game *base, double *x, double *y)
 {
 	const tracking_game *g = (const tracking_game *)base;
 	/* Aim a little ahead, as people do with a predictable path. */
-	tracking_target_at(&g->p, g->phase_t_s + 0.3, x, y);
+	tracking_target_at(&g->p, g->phase_t_s + 0.55, x, y);
 }
 
 static void tracking_result(const game *base, game_result *r)

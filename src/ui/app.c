@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/pipeline.h"
@@ -634,7 +635,11 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		snprintf(msg, msg_len, "cannot start the font engine: %s", TTF_GetError());
 		goto out;
 	}
-	/* Sound is a bonus: without an audio device the app plays silently. */
+	/* Sound is a bonus: without an audio device the app plays silently.
+	 * With no sound card at all, skip ALSA (it would fill the terminal
+	 * with complaints) and try only the sound servers. */
+	if (!getenv("SDL_AUDIODRIVER") && access("/dev/snd", F_OK) != 0)
+		SDL_SetHint(SDL_HINT_AUDIODRIVER, "pulseaudio,pipewire,dummy");
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0)
 		a->snd = audio_open();
 	a->start_level = cfg->play ? cfg->play_cfg.level : 1;
