@@ -30,9 +30,11 @@ void game_draw_scene(gfx *gx, const game *g, SDL_FRect area, double alpha, gfx_l
 		{"reach", draw_reach}, {"slalom", draw_slalom}, {"stillwater", draw_stillwater},
 		{"tracking", draw_tracking}, {"maze", draw_maze},
 	};
+	/* Scenery never spills outside the game's area (onto the HUD). */
+	SDL_Rect clip = {(int)area.x, (int)area.y, (int)ceilf(area.w), (int)ceilf(area.h)};
+	SDL_RenderSetClipRect(gx->r, &clip);
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (strcmp(g->ops->id, table[i].id) == 0) {
+		if (strcmp(g->ops->id, table[i].id) == 0)
 			table[i].draw(gx, g, area, alpha, labels);
-			return;
-		}
+	SDL_RenderSetClipRect(gx->r, NULL);
 }
