@@ -205,6 +205,42 @@ static void bad_configuration_is_refused(void **state)
 	assert_null(pl);
 }
 
+/* A Wii Balance Board's jittered frames through the window resampler: a
+ * still person comes out on the fixed 100 Hz clock, half a window behind. */
+static void board_timing_with_the_window_resampler(void **state)
+{
+	(void)state;
+	run *r = calloc(1, sizeof *r);
+	pl_cfg cfg;
+	pl_cfg_default(&cfg, &plate, 60);
+	assert_int_equal(cfg.resample_method, RS_LINEAR);
+	cfg.resample_method = RS_WINDOW;
+	run_open(r, &cfg);
+	mono_us t = 3000000;
+	for (uint32_t i = 0; i < 180; i++) {
+		t += 10000 + (mono_us)((i * 7919u) % 23) * 1000; /* 10–32 ms */
+		poise_frame f = frame_at(t, i, -8, 21.5, 650);
+		run_push(r, &f);
+	}
+	assert_true(r->n > 250);
+	for (size_t i = 0; i < r->n; i++) {
+		const cop_sample *s = &r->all[i];
+		assert_int_equal(s->t_us, 3010000 + (mono_us)i * 10000);
+		assert_double_equal(s->x_mm, -8, 1e-9);
+		assert_double_equal(s->y_mm, 21.5, 1e-9);
+		assert_double_equal(s->fz_n, 650, 1e-9);
+	}
+	/* Outputs stop short of the last frame by about half the window. */
+	assert_true(r->all[r->n - 1].t_us + 25000 <= t);
+	assert_true(r->all[r->n - 1].t_us + 25000 + 40000 > t);
+	run_close(r);
+	cfg.resample_window_s = 2.0; /* longer than the resampler can hold */
+	pipeline *pl = NULL;
+	assert_int_equal(pl_create(&pl, &cfg), POISE_E_INVALID);
+	assert_null(pl);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +250,7 @@ int main(void)
 		cmocka_unit_test(frame_flags_reach_the_next_sample),
 		cmocka_unit_test(tare_through_the_pipeline),
 		cmocka_unit_test(bad_configuration_is_refused),
+		cmocka_unit_test(board_timing_with_the_window_resampler),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

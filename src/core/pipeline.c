@@ -47,6 +47,8 @@ void pl_cfg_default(pl_cfg *cfg, const cop_plate *plate, double in_rate_hz)
 		.display_lowpass_hz = 6,
 		.min_fz_n = 20,
 		.max_gap_s = 0.25,
+		.resample_method = RS_LINEAR,
+		.resample_window_s = RS_WINDOW_DEFAULT_S,
 	};
 	cop_calib_identity(&cfg->calib);
 	pres_cfg_default(&cfg->presence);
@@ -63,7 +65,9 @@ int pl_create(pipeline **out, const pl_cfg *cfg)
 		return POISE_E_NOMEM;
 	pl->cfg = *cfg;
 	int rc = rs_init(&pl->rs, &(rs_cfg){.rate_hz = cfg->out_rate_hz, .n_ch = CH_COUNT,
-	                                    .max_gap_s = cfg->max_gap_s});
+	                                    .max_gap_s = cfg->max_gap_s,
+	                                    .method = cfg->resample_method,
+	                                    .window_s = cfg->resample_window_s});
 	if (rc)
 		goto fail;
 	pl->rs_cap = rs_max_out(&pl->rs.cfg);

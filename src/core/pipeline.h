@@ -17,6 +17,7 @@
 #include "core/cop.h"
 #include "core/frame.h"
 #include "core/presence.h"
+#include "core/resample.h"
 
 /* Sample flags. The low byte carries the frame_flag bits of the frames
  * that went into the sample (ORed); the rest are the pipeline's own. */
@@ -59,12 +60,17 @@ typedef struct pl_cfg {
 	double min_fz_n;           /* COP undefined below this (default 20 N) */
 	double max_gap_s;          /* input gaps longer than this restart the
 	                            * output clock instead of being bridged */
+	rs_method resample_method; /* RS_LINEAR for regular plates (default);
+	                            * RS_WINDOW for irregular ones (a device
+	                            * with dev_info.rate_irregular) */
+	double resample_window_s;  /* RS_WINDOW's window (default 0.05 s) */
 } pl_cfg;
 
 typedef struct pipeline pipeline;
 
 /* Defaults for a plate: identity calibration, default presence, 100 Hz
- * out, 6 Hz Butterworth display low-pass, 20 N, 0.25 s. */
+ * out, 6 Hz Butterworth display low-pass, 20 N, 0.25 s, linear resampling
+ * (set resample_method = RS_WINDOW for an irregular device). */
 void pl_cfg_default(pl_cfg *cfg, const cop_plate *plate, double in_rate_hz);
 
 /* The game cursor's One Euro filter, tuned with tests/bench (≈ 2 ms lag on

@@ -29,6 +29,8 @@ typedef struct dev_info {
 	double rate_hz;   /* nominal frame rate */
 	cop_plate plate;  /* cell spacing */
 	bool usable;      /* false: found but cannot be opened (see note) */
+	bool rate_irregular; /* frame intervals jitter (Wii Balance Board): the
+	                      * pipeline resamples with a sliding-window average */
 } dev_info;
 
 /* Options for opening. Backends ignore what does not apply to them. */
@@ -39,6 +41,7 @@ typedef struct dev_open_cfg {
 	                     * fast as read() is called, timestamps still even) */
 	double body_mass_kg;/* sim: the simulated person's mass (0: 70 kg) */
 	double height_m;    /* sim: the simulated person's height (0: 1.70 m) */
+	double plate_depth_mm; /* wbb: AP sensor spacing (0: 238 mm) */
 } dev_open_cfg;
 
 /* Lean the simulated person: where they aim their centre of pressure, and

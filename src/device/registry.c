@@ -5,9 +5,11 @@
 #include "core/error.h"
 #include "device/device.h"
 #include "device/sim.h"
+#include "device/wbb.h"
 
 static const struct dev_ops *const backends[] = {
 	/* Real plates first (USB, Wii Balance Board) as their backends land. */
+	&wbb_ops,
 	&sim_ops,
 	NULL,
 };

@@ -1,0 +1,110 @@
+#include "device/wbb_proto.h"
+
+#include <string.h>
+
+#include "core/error.h"
+
+/* Reports and the calibration block list the sensors as TR, BR, TL, BL. */
+static const enum cell board_order[CELL_COUNT] = {CELL_TR, CELL_BR, CELL_TL, CELL_BL};
+
+const enum cell *wbb_board_order(void)
+{
+	return board_order;
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+int wbb_parse_ext(const uint8_t *ext, size_t len, wbb_sample *out)
+{
+	if (!ext || len < 8)
+		return POISE_E_PROTOCOL;
+	for (int i = 0; i < CELL_COUNT; i++)
+		out->raw[board_order[i]] = be16(ext + 2 * i);
+	out->has_status = len >= 11;
+	if (out->has_status) {
+		out->temperature = ext[8];
+		out->battery = ext[10];
+	} else {
+		out->temperature = 0;
+		out->battery = 0;
+	}
+	return POISE_OK;
+}
+
+int wbb_parse_report(const uint8_t *report, size_t len, wbb_sample *out)
+{
+	if (!report || len < 1)
+		return POISE_E_PROTOCOL;
+	size_t need = report[0] == WBB_REPORT_KE8 ? 11 : report[0] == WBB_REPORT_KE19 ? 22 : 0;
+	if (need == 0 || len < need)
+		return POISE_E_PROTOCOL;
+	wbb_sample s;
+	int rc = wbb_parse_ext(report + 3, need - 3, &s);
+	if (rc)
+		return rc;
+	s.button = (report[2] & 0x08) != 0;
+	*out = s;
+	return POISE_OK;
+}
+
+int wbb_parse_calib(const uint8_t *block, size_t len, wbb_calib *out, int *bad_cell)
+{
+	if (bad_cell)
+		*bad_cell = -1;
+	if (!block || len < WBB_CALIB_LEN)
+		return POISE_E_PROTOCOL;
+	wbb_calib c;
+	bool any = false;
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < CELL_COUNT; i++) {
+			c.ref[board_order[i]][k] = be16(block + 8 * k + 2 * i);
+			any |= c.ref[board_order[i]][k] != 0;
+		}
+	if (!any)
+		return POISE_E_PROTOCOL;
+	for (int cell = 0; cell < CELL_COUNT; cell++)
+		if (!(c.ref[cell][0] < c.ref[cell][1] && c.ref[cell][1] < c.ref[cell][2])) {
+			if (bad_cell)
+				*bad_cell = cell;
+			return POISE_E_PROTOCOL;
+		}
+	*out = c;
+	return POISE_OK;
+}
+
+void wbb_raw_to_kg(const wbb_calib *c, const uint16_t raw[CELL_COUNT], double kg[CELL_COUNT])
+{
+	for (int i = 0; i < CELL_COUNT; i++) {
+		const uint16_t *r = c->ref[i];
+		/* Below the 17 kg point the 0–17 segment, from it the 17–34
+		 * segment; both extend past their ends. */
+		int seg = raw[i] < r[1] ? 0 : 1;
+		double lo = r[seg], hi = r[seg + 1];
+		kg[i] = WBB_CALIB_KG_STEP * (seg + ((double)raw[i] - lo) / (hi - lo));
+	}
+}
+
+void wbb_raw_to_n(const wbb_calib *c, const uint16_t raw[CELL_COUNT], double force_n[CELL_COUNT])
+{
+	wbb_raw_to_kg(c, raw, force_n);
+	for (int i = 0; i < CELL_COUNT; i++)
+		force_n[i] *= WBB_G_M_S2;
+}
+
+bool wbb_battery_low(uint8_t battery)
+{
+	return battery <= WBB_BATTERY_LOW_RAW;
+}
+
+int wbb_plate(double depth_mm, cop_plate *out)
+{
+	if (depth_mm == 0)
+		depth_mm = WBB_DEPTH_MM;
+	if (!(depth_mm >= 150 && depth_mm <= 300))
+		return POISE_E_INVALID;
+	*out = (cop_plate){WBB_WIDTH_MM, depth_mm};
+	return POISE_OK;
+}
