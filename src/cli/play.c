@@ -102,7 +102,7 @@ static int play_headless(const cli_global *gl, const struct game_ops *ops, const
 		return CLI_FAIL;
 	}
 	pl_cfg pc;
-	pl_cfg_default(&pc, &d->info.plate, d->info.rate_hz);
+	dev_pipeline_cfg(&d->info, &pc);
 	pl_cfg_game_cursor(&pc);
 	pipeline *pl = NULL;
 	grun *run = NULL;

@@ -16,6 +16,7 @@
 
 #include "core/cop.h"
 #include "core/frame.h"
+#include "core/pipeline.h"
 
 #define DEV_MAX_FOUND 16
 
@@ -109,6 +110,11 @@ const struct dev_ops *dev_backend(const char *name);
  * people into msg (what happened and what to do) and returns the error. */
 int dev_open_spec(dev **out, const char *spec, const dev_open_cfg *cfg, char *msg,
                   size_t msg_len);
+
+/* The pipeline settings that suit a device: its plate geometry, nominal
+ * rate and, for a plate with irregular timing (the Wii Balance Board), the
+ * window resampler. Everything else at the pipeline's defaults. */
+void dev_pipeline_cfg(const dev_info *info, pl_cfg *cfg);
 
 /* d->ops->close(d), NULL-safe. */
 void dev_close(dev *d);

@@ -27,6 +27,13 @@ const struct dev_ops *dev_backend(const char *name)
 	return NULL;
 }
 
+void dev_pipeline_cfg(const dev_info *info, pl_cfg *cfg)
+{
+	pl_cfg_default(cfg, &info->plate, info->rate_hz);
+	if (info->rate_irregular)
+		cfg->resample_method = RS_WINDOW;
+}
+
 void dev_close(dev *d)
 {
 	if (d)

@@ -546,9 +546,7 @@ static int open_device(app *a, char *msg, size_t msg_len)
 	if (rc)
 		return rc;
 	pl_cfg pc;
-	pl_cfg_default(&pc, &a->d->info.plate, a->d->info.rate_hz);
-	if (a->d->info.rate_irregular)
-		pc.resample_method = RS_WINDOW;
+	dev_pipeline_cfg(&a->d->info, &pc);
 	rc = pl_create(&a->pl, &pc);
 	if (rc == POISE_OK) {
 		a->samples = calloc(pl_max_out(a->pl), sizeof *a->samples);
