@@ -237,8 +237,8 @@ static void maze_tick(game *base)
 	g->rolled += hypot(g->px - g->prev_px, g->py - g->prev_py);
 	g->maze_t_s += dt;
 	int cx = (int)floor(g->px), cy = (int)floor(g->py);
-	if (g->on_path[cx][cy])
-		base->in_target_s += dt;
+	if (g->on_path[cx][cy] && hypot(g->vx, g->vy) > 0.3)
+		base->in_target_s += dt; /* rolling along the way out */
 	double gx = g->n - 0.5, gy = g->n - 0.5;
 	if (hypot(g->px - gx, g->py - gy) < 0.3) {
 		double shortest = g->path_len - 1;

@@ -9,7 +9,8 @@
  * the speed of the lean in about a quarter of a second (rolling friction),
  * so it answers the lean rather than sliding like on ice. One attempt = one maze:
  * reaching the hole = hit, time out = miss; a new maze follows either
- * way. Time in target: time on the shortest path's cells. Path
+ * way. Time in target: time rolling (faster than 0.3 cells/s) on the
+ * shortest path's cells. Path
  * efficiency: shortest path over the distance rolled, per solved maze.
  */
 #ifndef POISE_GAMES_MAZE_H

@@ -188,7 +188,7 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const game_result *prev
 	gfx_fill(g, area, g->theme.bg);
 	float cx = area.x + area.w / 2;
 	gfx_label_draw(g, &p->lab[L_R_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, "%s — %s",
-	               p->ops->name, p->aborted ? "ended early" : "well done!");
+	               p->ops->name, p->aborted ? "ended early" : r->score >= 70 ? "well done!" : "time's up, good effort");
 	gfx_label_draw(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, cx, area.y + 70 * s, 1, "%.0f", r->score);
 	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, area.y + 140 * s, 1,
 	               "score out of 100");
