@@ -29,6 +29,8 @@ typedef struct dev_info {
 	double rate_hz;   /* nominal frame rate */
 	cop_plate plate;  /* cell spacing */
 	bool usable;      /* false: found but cannot be opened (see note) */
+	int err;          /* if !usable, why: POISE_E_ACCESS, POISE_E_BUSY,
+	                   * POISE_E_PROTOCOL...; 0 = not said (ACCESS) */
 } dev_info;
 
 /* Options for opening. Backends ignore what does not apply to them. */
