@@ -367,7 +367,9 @@ static void a_foreign_driver_or_corrupt_calibration_is_refused(void **state)
 	assert_int_equal(n, 1);
 	assert_false(info[0].usable);
 	assert_non_null(strstr(info[0].note, "uinput-bridge"));
-	assert_int_equal(dev_open_spec(&d, "wbb", NULL, msg, sizeof msg), POISE_E_ACCESS);
+	/* The reason travels with the listing: not a permission problem. */
+	assert_int_equal(info[0].err, POISE_E_UNSUPPORTED);
+	assert_int_equal(dev_open_spec(&d, "wbb", NULL, msg, sizeof msg), POISE_E_UNSUPPORTED);
 	assert_null(d);
 	assert_non_null(strstr(msg, "hid-wiimote"));
 	assert_int_equal(wbb_ops.open(&d, &info[0], NULL), POISE_E_UNSUPPORTED);
@@ -379,6 +381,7 @@ static void a_foreign_driver_or_corrupt_calibration_is_refused(void **state)
 	assert_int_equal(n, 1);
 	assert_false(info[0].usable);
 	assert_non_null(strstr(info[0].note, "calibration block is corrupt (sensor bottom-left)"));
+	assert_int_equal(info[0].err, POISE_E_PROTOCOL);
 	assert_int_equal(wbb_ops.open(&d, &info[0], NULL), POISE_E_PROTOCOL);
 	assert_null(d);
 	board_free(b);

@@ -38,7 +38,7 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 		fprintf(stderr, "poise devices: unexpected argument '%s'\n", argv[optind]);
 		return CLI_USAGE;
 	}
-	size_t real_found = 0;
+	size_t real_found = 0, denied = 0;
 	bool first = true;
 	if (json)
 		printf("[");
@@ -57,6 +57,8 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			if (!is_sim)
 				real_found++;
+			if (!info[i].usable && info[i].err == POISE_E_ACCESS)
+				denied++;
 			if (json) {
 				printf("%s{\"backend\": ", first ? "" : ", ");
 				cli_json_string(stdout, info[i].backend);
@@ -83,5 +85,11 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 	else if (real_found == 0)
 		printf("\nNo force plate found. Poise uses the simulated plate above until one is "
 		       "plugged in.\n");
+	else if (denied > 0)
+		printf("\n%zu plate%s found, but this user may not open %s (permission denied). Install "
+		       "the udev rule once,\nthen unplug and replug the plate (README, \"USB force "
+		       "plate\"):\n  sudo cp assets/udev/70-poise-plate.rules /etc/udev/rules.d/ && "
+		       "sudo udevadm control --reload\n",
+		       denied, denied == 1 ? "" : "s", denied == 1 ? "it" : "them");
 	return CLI_OK;
 }

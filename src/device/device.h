@@ -32,6 +32,8 @@ typedef struct dev_info {
 	bool usable;      /* false: found but cannot be opened (see note) */
 	bool rate_irregular; /* frame intervals jitter (Wii Balance Board): the
 	                      * pipeline resamples with a sliding-window average */
+	int err;          /* if !usable, why: POISE_E_ACCESS, POISE_E_BUSY,
+	                   * POISE_E_PROTOCOL...; 0 = not said (ACCESS) */
 } dev_info;
 
 /* Options for opening. Backends ignore what does not apply to them. */

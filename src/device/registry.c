@@ -5,10 +5,12 @@
 #include "core/error.h"
 #include "device/device.h"
 #include "device/sim.h"
+#include "device/usbplate.h"
 #include "device/wbb.h"
 
 static const struct dev_ops *const backends[] = {
-	/* Real plates first (USB, Wii Balance Board) as their backends land. */
+	/* Real plates first, in auto-detection order; the sim last. */
+	&usbp_ops,
 	&wbb_ops,
 	&sim_ops,
 	NULL,
@@ -70,7 +72,7 @@ static int open_first_of(const struct dev_ops *ops, const char *want, dev **out,
 	if (denied) {
 		snprintf(msg, msg_len, "%s (%s) was found but cannot be opened: %s", denied->name,
 		         denied->id, denied->note[0] ? denied->note : "permission denied");
-		return POISE_E_ACCESS;
+		return denied->err ? denied->err : POISE_E_ACCESS;
 	}
 	snprintf(msg, msg_len, "no %s device found%s%s", ops->name, want && *want ? " matching " : "",
 	         want && *want ? want : "");

@@ -197,7 +197,7 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 		fmt(info->note, sizeof info->note,
 		         "not driven by the kernel's hid-wiimote (driver '%s'): units unknown",
 		         drv[0] ? drv : "none");
-		*why = POISE_E_UNSUPPORTED;
+		*why = info->err = POISE_E_UNSUPPORTED;
 		return true;
 	}
 	int bad;
@@ -207,7 +207,7 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 		fmt(info->note, sizeof info->note,
 		    "the board's calibration block is corrupt%s%s%s: its forces would be wrong",
 		    bad >= 0 ? " (sensor " : "", bad >= 0 ? names[bad] : "", bad >= 0 ? ")" : "");
-		*why = POISE_E_PROTOCOL;
+		*why = info->err = POISE_E_PROTOCOL;
 		return true;
 	}
 	if (access(info->id, R_OK) != 0) {
@@ -218,6 +218,7 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 			         "or join the input group (README)", info->id);
 		else
 			fmt(info->note, sizeof info->note, "%s: %s", info->id, strerror(errno));
+		info->err = *why;
 		return true;
 	}
 	*why = POISE_OK;

@@ -14,6 +14,7 @@
 #include "core/pipeline.h"
 #include "device/acq.h"
 #include "device/device.h"
+#include "device/reconnect.h"
 #include "games/game.h"
 #include "games/runner.h"
 #include "ui/audio.h"
@@ -61,6 +62,7 @@ typedef struct app {
 	Uint64 toast_until;
 	bool device_lost;
 	char lost_msg[256];
+	Uint64 reconnect_at; /* next look for the lost plate */
 	bool tare_pending;
 	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state, lab_level;
 	bool quit;
@@ -416,10 +418,22 @@ static void pump_frames(app *a)
 	int err;
 	enum acq_state st = acq_state(a->acq, &err);
 	drain(a);
+	if (a->device_lost && a->screen == SCREEN_PLAY)
+		ui_play_device_lost(&a->play); /* the game pauses until it is back */
 	if (!a->device_lost && st == ACQ_ENDED) {
 		a->device_lost = true;
-		snprintf(a->lost_msg, sizeof a->lost_msg, "%s stopped: %s. Check the cable or power.",
+		snprintf(a->lost_msg, sizeof a->lost_msg,
+		         "%s stopped: %s. Waiting for it: check the cable (everything so far is kept).",
 		         a->d->info.name, poise_strerror(err));
+	}
+	/* Plugged back in? Look once a second; the device layer does the rest. */
+	if (a->device_lost && now_ticks() >= a->reconnect_at) {
+		a->reconnect_at = now_ticks() + SDL_GetPerformanceFrequency();
+		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
+		if (dev_reconnect(&a->d, &a->acq, APP_RING_FRAMES, &oc) == POISE_OK) {
+			a->device_lost = false;
+			app_toast(a, "The plate is back: streaming again.");
+		}
 	}
 	if (a->tare_pending && pl_tare_result(a->pl) != POISE_E_STATE) {
 		a->tare_pending = false;

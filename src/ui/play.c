@@ -58,6 +58,12 @@ void ui_play_sample(ui_play *p, const cop_sample *s)
 	}
 }
 
+void ui_play_device_lost(ui_play *p)
+{
+	if (!p->done)
+		grun_set_cop(p->run, NAN, NAN, false);
+}
+
 static void finish(ui_play *p)
 {
 	p->done = true;

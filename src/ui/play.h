@@ -39,6 +39,9 @@ int ui_play_start(ui_play *p, const struct game_ops *ops, const game_cfg *cfg,
  * recorded COP goes into the sway metrics). */
 void ui_play_sample(ui_play *p, const cop_sample *s);
 
+/* The plate went away: the game pauses as if the patient stepped off. */
+void ui_play_device_lost(ui_play *p);
+
 /* Advances by dt_s of real time; plays sounds for the game's events. */
 void ui_play_update(ui_play *p, double dt_s);
 

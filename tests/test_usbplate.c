@@ -1,0 +1,487 @@
+/* The USB plate backend end to end: real libusb and its Linux usbfs code
+ * against an emulated plate (tests/emu: umockdev answering usbdevfs ioctls
+ * from the firmware core itself). Every received frame is compared with
+ * what the plate put on the wire: the lists must match exactly, so a
+ * dropped, reordered or invented frame fails. */
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "test_assert.h"
+#include "test_util.h"
+
+#include "core/error.h"
+#include "device/acq.h"
+#include "device/device.h"
+#include "device/reconnect.h"
+#include "device/usbplate.h"
+#include "plate_emu.h"
+
+#define MAXF 200000
+
+typedef struct fixture {
+	emu_plate *emu;
+	poise_frame *got;
+	emu_sent_frame *sent;
+} fixture;
+
+static fixture *new_fixture(const emu_cfg *cfg)
+{
+	fixture *fx = calloc(1, sizeof *fx);
+	assert_int_equal(emu_create(&fx->emu, cfg), 0);
+	fx->got = calloc(MAXF, sizeof *fx->got);
+	fx->sent = calloc(MAXF, sizeof *fx->sent);
+	return fx;
+}
+
+static int teardown(void **state)
+{
+	fixture *fx = *state;
+	if (fx) {
+		emu_destroy(fx->emu);
+		free(fx->got);
+		free(fx->sent);
+		free(fx);
+	}
+	return 0;
+}
+
+static dev *open_plate(uint16_t rate)
+{
+	dev_info found[4];
+	size_t n = 0;
+	assert_int_equal(usbp_ops.enumerate(found, 4, &n), POISE_OK);
+	assert_int_equal(n, 1);
+	assert_true(found[0].usable);
+	dev *d = NULL;
+	dev_open_cfg oc = {.rate_hz = rate};
+	assert_int_equal(usbp_ops.open(&d, &found[0], &oc), POISE_OK);
+	return d;
+}
+
+/* Reads until n frames or limit_ms passed; returns how many. */
+static size_t read_frames(dev *d, poise_frame *out, size_t n, int limit_ms)
+{
+	size_t got = 0;
+	mono_us until = dev_now_us() + (mono_us)limit_ms * 1000u;
+	while (got < n && dev_now_us() < until) {
+		size_t k = 0;
+		int rc = d->ops->read(d, out + got, n - got < 64 ? n - got : 64, &k, 50);
+		assert_int_equal(rc, POISE_OK);
+		got += k;
+	}
+	return got;
+}
+
+/* The received frames must be exactly the first n frames the plate sent
+ * intact: same sequence numbers in the same order, forces from their
+ * counts through the calibration, FRAME_GAP exactly where numbers jump,
+ * overrange flags from the status bits, timestamps strictly increasing. */
+static void check_against_sent(fixture *fx, const poise_frame *got, size_t n, uint32_t first_seq)
+{
+	size_t sent = emu_sent(fx->emu, fx->sent, MAXF);
+	assert_true(sent >= n);
+	pp_calib cal;
+	emu_calibration(fx->emu, &cal);
+	uint32_t expect = first_seq;
+	for (size_t i = 0; i < n; i++) {
+		const emu_sent_frame *s = &fx->sent[i];
+		if (got[i].seq != s->seq)
+			fail_msg("frame %zu: seq %u, the plate sent %u", i, got[i].seq, s->seq);
+		bool jumped = s->seq != expect;
+		assert_int_equal((got[i].flags & FRAME_GAP) != 0, jumped);
+		expect = s->seq + 1;
+		for (unsigned c = 0; c < 4; c++) {
+			double f = (double)cal.gain_n_per_count[c] * (double)(s->counts[c] - cal.offset_counts[c]);
+			assert_double_equal(got[i].force_n[c], f, 1e-9);
+			assert_int_equal((got[i].flags & FRAME_OVERRANGE(c)) != 0, (s->status & PP_ST_OVER(c)) != 0);
+		}
+		if (i > 0)
+			assert_true(got[i].t_us > got[i - 1].t_us);
+	}
+}
+
+static void enumerate_finds_the_plate_with_its_serial_and_rate(void **state)
+{
+	emu_cfg cfg = {.serial = "PLATE-42", .default_rate_hz = 500};
+	fixture *fx = *state = new_fixture(&cfg);
+	(void)fx;
+	dev_info found[4];
+	size_t n = 0;
+	assert_int_equal(usbp_ops.enumerate(found, 4, &n), POISE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(found[0].backend, "usb");
+	assert_string_equal(found[0].id, "usb:1-1");
+	assert_string_equal(found[0].serial, "PLATE-42");
+	assert_double_equal(found[0].rate_hz, 500, 0);
+	assert_double_equal(found[0].plate.width_mm, 433.0, 1e-9);
+	assert_double_equal(found[0].plate.depth_mm, 238.0, 1e-9);
+	assert_true(found[0].usable);
+	assert_string_equal(found[0].note, "");
+	/* Opened by serial through the registry, as `--device usb:PLATE-42`. */
+	dev *d = NULL;
+	char msg[256];
+	assert_int_equal(dev_open_spec(&d, "usb:PLATE-42", &(dev_open_cfg){0}, msg, sizeof msg), POISE_OK);
+	assert_double_equal(d->info.rate_hz, 500, 0);
+	dev_close(d);
+	assert_int_equal(dev_open_spec(&d, "usb:NOPE", &(dev_open_cfg){0}, msg, sizeof msg),
+	                 POISE_E_NOT_FOUND);
+}
+
+static void stream_realtime(void **state, uint16_t rate, size_t n)
+{
+	emu_cfg cfg = {.realtime = true};
+	fixture *fx = *state = new_fixture(&cfg);
+	dev *d = open_plate(rate);
+	assert_double_equal(d->info.rate_hz, rate, 0);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	mono_us t0 = dev_now_us();
+	size_t got = read_frames(d, fx->got, n, (int)(n * 1000 / rate) + 3000);
+	mono_us t1 = dev_now_us();
+	assert_int_equal(got, n);
+	check_against_sent(fx, fx->got, n, 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(fx->got[i].seq, i); /* every frame, none lost */
+		assert_int_equal(fx->got[i].flags, 0);
+	}
+	/* Paced by the plate's clock: n frames take n periods, and the mapped
+	 * times are host times of about when they arrived. */
+	double span_s = (double)(fx->got[n - 1].t_us - fx->got[0].t_us) * 1e-6;
+	assert_double_equal(span_s, (double)(n - 1) / rate, 0.01);
+	assert_true((double)(t1 - t0) * 1e-6 >= (double)(n - 1) / rate);
+	assert_true(fx->got[n - 1].t_us <= t1);
+	assert_true(fx->got[n - 1].t_us + 50000 >= t1);
+	usbp_stats st;
+	usbp_get_stats(d, &st);
+	assert_true(st.frames >= n);
+	assert_int_equal(st.lost, 0);
+	assert_int_equal(st.crc_errors, 0);
+	assert_int_equal(d->ops->stop(d), POISE_OK);
+	size_t k;
+	assert_int_equal(d->ops->read(d, fx->got, 1, &k, 0), POISE_E_STATE);
+	dev_close(d);
+}
+
+static void streams_100_hz_every_frame_in_order(void **state)
+{
+	stream_realtime(state, 100, 150);
+}
+
+static void streams_1000_hz_every_frame_in_order(void **state)
+{
+	stream_realtime(state, 1000, 1500);
+}
+
+static void fast_stream_through_the_acquisition_thread(void **state)
+{
+	emu_cfg cfg = {.realtime = false};
+	fixture *fx = *state = new_fixture(&cfg);
+	dev *d = open_plate(1000);
+	acq *a;
+	assert_int_equal(acq_create(&a, d, 1 << 17), POISE_OK);
+	assert_int_equal(acq_start(a), POISE_OK);
+	size_t n = 0, want = 100000;
+	mono_us until = dev_now_us() + 60000000u;
+	while (n < want && dev_now_us() < until) {
+		size_t k = acq_pop(a, fx->got + n, want - n);
+		n += k;
+		if (!k)
+			sched_yield();
+	}
+	acq_stop(a);
+	assert_int_equal(n, want);
+	assert_int_equal(acq_overflows(a), 0);
+	check_against_sent(fx, fx->got, n, 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(fx->got[i].seq, i);
+	acq_destroy(a);
+	dev_close(d);
+}
+
+static void crc_errors_are_dropped_counted_and_flagged(void **state)
+{
+	fixture *fx = *state = new_fixture(&(emu_cfg){0});
+	dev *d = open_plate(1000);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	size_t got = read_frames(d, fx->got, 100, 5000);
+	emu_inject(fx->emu, EMU_CORRUPT, 3, 0);
+	got += read_frames(d, fx->got + got, 200, 5000);
+	emu_inject(fx->emu, EMU_CORRUPT, 1, 0);
+	got += read_frames(d, fx->got + got, 200, 5000);
+	assert_int_equal(got, 500);
+	check_against_sent(fx, fx->got, got, 0);
+	size_t gaps = 0;
+	for (size_t i = 0; i < got; i++)
+		gaps += (fx->got[i].flags & FRAME_GAP) != 0;
+	assert_int_equal(gaps, 2);
+	assert_int_equal(fx->got[got - 1].seq, got - 1 + 4); /* four never arrived */
+	usbp_stats st;
+	usbp_get_stats(d, &st);
+	assert_int_equal(st.crc_errors, 4);
+	assert_int_equal(st.lost, 4);
+	d->ops->stop(d);
+	dev_close(d);
+}
+
+static void sequence_gaps_are_counted_and_flagged(void **state)
+{
+	fixture *fx = *state = new_fixture(&(emu_cfg){0});
+	dev *d = open_plate(1000);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	size_t got = read_frames(d, fx->got, 64, 5000);
+	emu_inject(fx->emu, EMU_DROP, 5, 0);
+	got += read_frames(d, fx->got + got, 400, 5000); /* frames in flight come first */
+	assert_int_equal(got, 464);
+	check_against_sent(fx, fx->got, got, 0);
+	size_t gap_at = 0, gaps = 0;
+	for (size_t i = 0; i < got; i++)
+		if (fx->got[i].flags & FRAME_GAP)
+			gaps++, gap_at = i;
+	assert_int_equal(gaps, 1);
+	assert_int_equal(fx->got[gap_at].seq, fx->got[gap_at - 1].seq + 6);
+	usbp_stats st;
+	usbp_get_stats(d, &st);
+	assert_int_equal(st.lost, 5);
+	assert_int_equal(st.crc_errors, 0);
+	d->ops->stop(d);
+	dev_close(d);
+}
+
+static void overrange_sets_the_cell_flag(void **state)
+{
+	fixture *fx = *state = new_fixture(&(emu_cfg){0});
+	dev *d = open_plate(1000);
+	/* Armed before START: samples 0–3 saturate the BR cell. */
+	emu_inject(fx->emu, EMU_OVERRANGE, 4, CELL_BR);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	size_t got = read_frames(d, fx->got, 64, 5000);
+	assert_int_equal(got, 64);
+	check_against_sent(fx, fx->got, got, 0);
+	for (size_t i = 0; i < got; i++)
+		assert_int_equal(fx->got[i].flags, i < 4 ? FRAME_OVERRANGE_BR : 0);
+	d->ops->stop(d);
+	dev_close(d);
+}
+
+static void unplug_keeps_every_frame_then_replug_resumes(void **state)
+{
+	emu_cfg cfg = {.realtime = true, .serial = "PLATE-7"};
+	fixture *fx = *state = new_fixture(&cfg);
+	dev *d = open_plate(1000);
+	acq *a;
+	assert_int_equal(acq_create(&a, d, 1 << 16), POISE_OK);
+	assert_int_equal(acq_start(a), POISE_OK);
+	size_t n = 0;
+	while (n < 300) {
+		n += acq_pop(a, fx->got + n, MAXF - n);
+		sched_yield();
+	}
+	emu_unplug(fx->emu);
+	int err = POISE_OK;
+	mono_us until = dev_now_us() + 5000000u;
+	while (acq_state(a, &err) != ACQ_ENDED && dev_now_us() < until)
+		n += acq_pop(a, fx->got + n, MAXF - n);
+	assert_int_equal(acq_state(a, &err), ACQ_ENDED);
+	assert_int_equal(err, POISE_E_DISCONNECTED);
+	n += acq_pop(a, fx->got + n, MAXF - n);
+	/* Everything the plate got onto the wire before the cable went is here. */
+	assert_int_equal(n, emu_sent(fx->emu, NULL, 0));
+	check_against_sent(fx, fx->got, n, 0);
+
+	/* While it is away, reconnecting finds nothing and changes nothing. */
+	dev *before = d;
+	acq *a_before = a;
+	assert_int_equal(dev_reconnect(&d, &a, 1 << 16, &(dev_open_cfg){0}), POISE_E_NOT_FOUND);
+	assert_ptr_equal(d, before);
+	assert_ptr_equal(a, a_before);
+
+	/* Plugged back in: same serial, a fresh stream from sequence 0. */
+	assert_int_equal(emu_replug(fx->emu), 0);
+	assert_int_equal(dev_reconnect(&d, &a, 1 << 16, &(dev_open_cfg){0}), POISE_OK);
+	assert_string_equal(d->info.serial, "PLATE-7");
+	assert_int_equal(acq_state(a, NULL), ACQ_RUNNING);
+	size_t sent_before = n, m = 0;
+	until = dev_now_us() + 5000000u;
+	while (m < 200 && dev_now_us() < until) {
+		m += acq_pop(a, fx->got + m, 200 - m);
+		sched_yield();
+	}
+	assert_int_equal(m, 200);
+	for (size_t i = 0; i < m; i++) {
+		assert_int_equal(fx->got[i].seq, i);
+		assert_int_equal(fx->got[i].flags, 0);
+	}
+	assert_true(emu_sent(fx->emu, NULL, 0) >= sent_before + m);
+	acq_destroy(a);
+	dev_close(d);
+}
+
+static void refused(void **state, const emu_cfg *cfg, const char *note_part)
+{
+	fixture *fx = *state = new_fixture(cfg);
+	(void)fx;
+	dev_info found[4];
+	size_t n = 0;
+	assert_int_equal(usbp_ops.enumerate(found, 4, &n), POISE_OK);
+	assert_int_equal(n, 1);
+	assert_false(found[0].usable);
+	assert_int_equal(found[0].err, POISE_E_PROTOCOL);
+	if (!strstr(found[0].note, note_part))
+		fail_msg("note '%s' does not say '%s'", found[0].note, note_part);
+	dev *d = NULL;
+	assert_int_equal(usbp_ops.open(&d, &found[0], &(dev_open_cfg){0}), POISE_E_PROTOCOL);
+	assert_null(d);
+	char msg[512];
+	assert_int_equal(dev_open_spec(&d, "usb", &(dev_open_cfg){0}, msg, sizeof msg), POISE_E_PROTOCOL);
+	assert_null(d);
+	if (!strstr(msg, note_part))
+		fail_msg("message '%s' does not say '%s'", msg, note_part);
+	/* Nothing was streamed: no frame, no force. */
+	assert_int_equal(emu_sent(fx->emu, NULL, 0), 0);
+}
+
+static void newer_protocol_is_refused_clearly(void **state)
+{
+	emu_cfg cfg = {.proto_major = 2};
+	refused(state, &cfg, "protocol 2.0, newer than this Poise");
+}
+
+static void corrupt_calibration_is_refused_clearly(void **state)
+{
+	emu_cfg cfg = {.calib = EMU_CALIB_CORRUPT};
+	refused(state, &cfg, "calibration block is corrupt (CRC mismatch)");
+}
+
+static void blank_calibration_is_refused_clearly(void **state)
+{
+	emu_cfg cfg = {.calib = EMU_CALIB_BLANK};
+	refused(state, &cfg, "never been calibrated");
+}
+
+static void a_second_open_is_busy(void **state)
+{
+	fixture *fx = *state = new_fixture(&(emu_cfg){0});
+	(void)fx;
+	dev *d = open_plate(1000), *d2 = NULL;
+	dev_info found[4];
+	size_t n = 0;
+	assert_int_equal(usbp_ops.enumerate(found, 4, &n), POISE_OK);
+	assert_false(found[0].usable);
+	assert_int_equal(found[0].err, POISE_E_BUSY);
+	assert_non_null(strstr(found[0].note, "in use"));
+	assert_int_equal(usbp_ops.open(&d2, &found[0], &(dev_open_cfg){0}), POISE_E_BUSY);
+	dev_close(d);
+	assert_int_equal(usbp_ops.open(&d2, &found[0], &(dev_open_cfg){0}), POISE_OK);
+	dev_close(d2);
+}
+
+static void an_unsupported_rate_is_refused(void **state)
+{
+	fixture *fx = *state = new_fixture(&(emu_cfg){0});
+	(void)fx;
+	dev_info found[4];
+	size_t n = 0;
+	assert_int_equal(usbp_ops.enumerate(found, 4, &n), POISE_OK);
+	dev *d = NULL;
+	assert_int_equal(usbp_ops.open(&d, &found[0], &(dev_open_cfg){.rate_hz = 333}), POISE_E_UNSUPPORTED);
+	assert_null(d);
+	assert_int_equal(usbp_ops.open(&d, &found[0], &(dev_open_cfg){.rate_hz = 200}), POISE_OK);
+	assert_double_equal(d->info.rate_hz, 200, 0);
+	dev_close(d);
+}
+
+static void stop_then_start_restarts_the_sequence(void **state)
+{
+	fixture *fx = *state = new_fixture(&(emu_cfg){0});
+	dev *d = open_plate(1000);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(d->ops->start(d), POISE_OK);
+		assert_int_equal(d->ops->start(d), POISE_E_STATE);
+		poise_frame f[40];
+		assert_int_equal(read_frames(d, f, 40, 5000), 40);
+		for (size_t i = 0; i < 40; i++)
+			assert_int_equal(f[i].seq, i);
+		assert_int_equal(d->ops->stop(d), POISE_OK);
+		assert_int_equal(d->ops->stop(d), POISE_OK);
+	}
+	(void)fx;
+	dev_close(d);
+}
+
+/* `poise devices`, as a separate process: the testbed and the ioctl
+ * socket are shared through the environment. */
+static void poise_devices_lists_the_plate_or_says_why_not(void **state)
+{
+	emu_cfg cfg = {.serial = "PLATE-CLI"};
+	fixture *fx = *state = new_fixture(&cfg);
+	const char *asan = getenv("ASAN_OPTIONS");
+	char env[512];
+	snprintf(env, sizeof env, "ASAN_OPTIONS='%s%sverify_asan_link_order=0'", asan ? asan : "",
+	         asan && *asan ? ":" : "");
+	char *out = NULL, *err = NULL;
+	assert_int_equal(tu_run(&out, &err, "%s %s devices", env, POISE_BIN), 0);
+	assert_non_null(strstr(out, "usb     usb:1-1"));
+	assert_non_null(strstr(out, "PLATE-CLI"));
+	assert_non_null(strstr(out, "1000 Hz  ready"));
+	assert_null(strstr(out, "No force plate found"));
+	free(out), free(err);
+
+	/* Without permission on the device node (as an ordinary user). */
+	char node[1024];
+	snprintf(node, sizeof node, "%s%s", emu_root(fx->emu), emu_devnode(fx->emu));
+	assert_int_equal(chmod(node, 0600), 0);
+	/* The user may still create its (emulated) uevent socket there, and
+	 * reach the emulator's ioctl socket (libumockdev-preload connects to it
+	 * even when the open itself fails, and exits if it cannot). */
+	assert_int_equal(chmod(emu_root(fx->emu), 0777), 0);
+	char sock[1024];
+	snprintf(sock, sizeof sock, "%s/ioctl%s", emu_root(fx->emu), emu_devnode(fx->emu));
+	assert_int_equal(chmod(sock, 0666), 0);
+	const char *as_user = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups" : "";
+	int code = tu_run(&out, &err, "%s %s %s devices", env, as_user, POISE_BIN);
+	if (code != 0)
+		fail_msg("poise devices as a user: exit %d\n%s\n%s", code, out, err);
+	if (!strstr(out, "permission denied: install the udev rule"))
+		fail_msg("poise devices said:\n%s\n%s", out, err);
+	assert_non_null(strstr(out, "1 plate found, but this user may not open it (permission denied)"));
+	assert_non_null(strstr(out, "sudo cp assets/udev/70-poise-plate.rules /etc/udev/rules.d/"));
+	free(out), free(err);
+	assert_int_equal(chmod(node, 0666), 0);
+
+	/* Unplugged: none found, said plainly. */
+	emu_unplug(fx->emu);
+	assert_int_equal(tu_run(&out, &err, "%s %s devices", env, POISE_BIN), 0);
+	assert_null(strstr(out, "usb:1-1"));
+	assert_non_null(strstr(out, "No force plate found"));
+	free(out), free(err);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	if (!emu_ensure_preload(argv))
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(enumerate_finds_the_plate_with_its_serial_and_rate, teardown),
+		cmocka_unit_test_teardown(streams_100_hz_every_frame_in_order, teardown),
+		cmocka_unit_test_teardown(streams_1000_hz_every_frame_in_order, teardown),
+		cmocka_unit_test_teardown(fast_stream_through_the_acquisition_thread, teardown),
+		cmocka_unit_test_teardown(crc_errors_are_dropped_counted_and_flagged, teardown),
+		cmocka_unit_test_teardown(sequence_gaps_are_counted_and_flagged, teardown),
+		cmocka_unit_test_teardown(overrange_sets_the_cell_flag, teardown),
+		cmocka_unit_test_teardown(unplug_keeps_every_frame_then_replug_resumes, teardown),
+		cmocka_unit_test_teardown(newer_protocol_is_refused_clearly, teardown),
+		cmocka_unit_test_teardown(corrupt_calibration_is_refused_clearly, teardown),
+		cmocka_unit_test_teardown(blank_calibration_is_refused_clearly, teardown),
+		cmocka_unit_test_teardown(a_second_open_is_busy, teardown),
+		cmocka_unit_test_teardown(an_unsupported_rate_is_refused, teardown),
+		cmocka_unit_test_teardown(stop_then_start_restarts_the_sequence, teardown),
+		cmocka_unit_test_teardown(poise_devices_lists_the_plate_or_says_why_not, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
