@@ -102,7 +102,7 @@ int cli_metrics(const cli_global *g, int argc, char **argv)
 	ana_cfg ac;
 	ana_cfg_default(&ac);
 	double mm_per_unit = 1;
-	optind = 1;
+	optind = 0; /* a fresh scan, so options may follow the file (main scanned with "+") */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
