@@ -21,6 +21,9 @@ static void usage(FILE *f)
 	      "commands:\n"
 	      "  metrics FILE.csv   sway metrics of a COP recording (poise metrics --help)\n"
 	      "  devices            list the force plates found\n"
+	      "  record             record a trial into the database (poise record --help)\n"
+	      "  export             a patient's recordings as CSV/JSON (poise export --help)\n"
+	      "  patient            add, list, show, rename, delete patients\n"
 	      "\n"
 	      "options:\n"
 	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
@@ -124,6 +127,12 @@ int main(int argc, char **argv)
 			return cli_metrics(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "devices") == 0)
 			return cli_devices(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "record") == 0)
+			return cli_record(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "export") == 0)
+			return cli_export(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "patient") == 0)
+			return cli_patient(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "help") == 0) {
 			usage(stdout);
 			return CLI_OK;
@@ -134,6 +143,7 @@ int main(int argc, char **argv)
 	}
 
 	ac.device = g.device;
+	ac.db = g.db;
 	ac.seed = g.seed;
 	char msg[512];
 	int code = app_run(&ac, msg, sizeof msg);
