@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "test_assert.h"
@@ -753,6 +754,42 @@ static void destroying_an_open_recorder_ends_the_trial_aborted(void **state)
 	store_close(s);
 }
 
+/* The helper thread syncs the WAL after commits, and only then. */
+static void the_wal_is_synced_off_the_main_thread(void **state)
+{
+	fx *f = *state;
+	store *s = open_ok(f->db, 0);
+	int64_t sid = add_session(s, add_patient(s, "P01"));
+	for (int with_sync = 0; with_sync <= 1; with_sync++) {
+		store_rec_cfg cfg;
+		store_rec_cfg_default(&cfg);
+		assert_double_equal(cfg.sync_s, 1.0, 0);
+		cfg.sync_s = with_sync ? 0.05 : 0;
+		store_rec *r;
+		assert_int_equal(store_rec_create(&r, s, &cfg), POISE_OK);
+		assert_int_equal(store_rec_begin(r, sid, "quiet-eo", NULL, NULL, 100, 0, NULL), POISE_OK);
+		/* 0.5 s of wall time; a commit every 21 samples. */
+		for (size_t k = 0; k < 50; k++) {
+			cop_sample x = circle_sample(0, k, 100);
+			assert_int_equal(store_rec_push(r, &x), POISE_OK);
+			struct timespec ts = {0, 10 * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+		assert_int_equal(store_rec_end(r, STORE_COMPLETE, NULL, NULL), POISE_OK);
+		store_rec_stats st;
+		store_rec_stats_get(r, &st);
+		assert_int_equal(st.commits, 3);
+		if (with_sync) {
+			assert_true(st.syncs >= 1);
+			assert_true(st.syncs <= st.commits); /* never without a commit */
+		} else {
+			assert_int_equal(st.syncs, 0);
+		}
+		store_rec_destroy(r);
+	}
+	store_close(s);
+}
+
 /* A child records at 100 Hz and dies (_exit) mid-trial, as a killed
  * process would; it reports how many samples it had committed. */
 static void a_process_dying_mid_trial_leaves_it_crashed_with_its_batches(void **state)
@@ -1070,6 +1107,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(recorder_1000hz_60s_keeps_every_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(recorder_events_off_plate_samples_and_undefined_cop, setup, teardown),
 		cmocka_unit_test_setup_teardown(destroying_an_open_recorder_ends_the_trial_aborted, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_wal_is_synced_off_the_main_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_process_dying_mid_trial_leaves_it_crashed_with_its_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_full_disk_stops_the_trial_and_keeps_committed_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(deleting_a_patient_removes_all_of_their_data, setup, teardown),

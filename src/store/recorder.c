@@ -1,11 +1,16 @@
 /* The trial recorder: batched inserts of COP samples into the database. */
 #include "store/recorder.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "store/store_impl.h"
@@ -15,6 +20,18 @@ typedef struct rec_event {
 	char kind[32];
 	char detail[256];
 } rec_event;
+
+/* The WAL syncer: a thread that fdatasync()s the WAL file while the main
+ * thread commits into it. It shares only atomics with the main thread. */
+typedef struct syncer {
+	pthread_t thread;
+	bool running;
+	int fd;
+	double period_s;
+	atomic_bool quit;
+	atomic_bool dirty; /* a batch was committed since the last sync */
+	atomic_uint_fast64_t syncs;
+} syncer;
 
 struct store_rec {
 	store *s;
@@ -32,12 +49,13 @@ struct store_rec {
 	int64_t last_t_us; /* newest committed sample, since t0 */
 	bool have_sample;
 	store_rec_stats stats;
+	syncer sync;
 };
 
 void store_rec_cfg_default(store_rec_cfg *cfg)
 {
 	*cfg = (store_rec_cfg){.batch_s = 0.2, .max_samples = 4096, .max_events = 256,
-	                       .min_metrics_s = 2.0};
+	                       .min_metrics_s = 2.0, .sync_s = 1.0};
 	ana_cfg_default(&cfg->analysis);
 }
 
@@ -59,7 +77,7 @@ int store_rec_create(store_rec **out, store *s, const store_rec_cfg *cfg)
 		c = *cfg;
 	else
 		store_rec_cfg_default(&c);
-	if (!(c.batch_s > 0) || c.max_samples < 1 || c.max_events < 4)
+	if (!(c.batch_s > 0) || c.max_samples < 1 || c.max_events < 4 || !(c.sync_s >= 0))
 		return store_fail(s, POISE_E_INVALID, "cannot record: bad recorder settings");
 	store_rec *r = calloc(1, sizeof *r);
 	if (!r)
@@ -105,6 +123,59 @@ void store_rec_destroy(store_rec *r)
 	free(r);
 }
 
+static void *sync_main(void *arg)
+{
+	syncer *y = arg;
+	const long step_ns = 20 * 1000000L;
+	while (!atomic_load(&y->quit)) {
+		for (double waited = 0; waited < y->period_s && !atomic_load(&y->quit); waited += 0.02) {
+			struct timespec ts = {0, step_ns};
+			nanosleep(&ts, NULL);
+		}
+		if (atomic_exchange(&y->dirty, false) && fdatasync(y->fd) == 0)
+			atomic_fetch_add(&y->syncs, 1);
+	}
+	return NULL;
+}
+
+/* Starts the syncer on the store's WAL file; without one (no WAL file,
+ * no thread) the trial is still recorded, only synced at its end. */
+static void sync_start(store_rec *r)
+{
+	syncer *y = &r->sync;
+	y->running = false;
+	if (!(r->cfg.sync_s > 0))
+		return;
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", sqlite3_db_filename(r->s->db, "main"));
+	/* The WAL holds no POSIX locks (SQLite locks the -shm file), so this
+	 * descriptor can be closed without dropping SQLite's locks. */
+	y->fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (y->fd < 0)
+		return;
+	y->period_s = r->cfg.sync_s;
+	atomic_init(&y->quit, false);
+	atomic_init(&y->dirty, false);
+	atomic_init(&y->syncs, 0);
+	if (pthread_create(&y->thread, NULL, sync_main, y) != 0) {
+		close(y->fd);
+		return;
+	}
+	y->running = true;
+}
+
+static void sync_stop(store_rec *r)
+{
+	syncer *y = &r->sync;
+	if (!y->running)
+		return;
+	atomic_store(&y->quit, true);
+	pthread_join(y->thread, NULL);
+	close(y->fd);
+	y->running = false;
+	r->stats.syncs = atomic_load(&y->syncs);
+}
+
 bool store_rec_active(const store_rec *r)
 {
 	return r && r->active;
@@ -139,6 +210,7 @@ int store_rec_begin(store_rec *r, int64_t session_id, const char *kind, const ch
 	r->have_sample = false;
 	r->n_buf = r->n_ev = 0;
 	memset(&r->stats, 0, sizeof r->stats);
+	sync_start(r);
 	if (trial_id)
 		*trial_id = id;
 	return POISE_OK;
@@ -229,6 +301,8 @@ static int flush(store_rec *r)
 	r->next_i += (int64_t)r->n_buf;
 	r->stats.samples += r->n_buf;
 	r->stats.commits++;
+	if (r->sync.running)
+		atomic_store_explicit(&r->sync.dirty, true, memory_order_relaxed);
 	r->n_buf = r->n_ev = 0;
 	double ms = now_ms() - t_start;
 	r->stats.total_commit_ms += ms;
@@ -344,6 +418,7 @@ int store_rec_end(store_rec *r, enum store_status status, met_static *metrics, b
 	if (!r->active)
 		return store_fail(r->s, POISE_E_STATE, "cannot end the trial: none is being recorded");
 	int err = flush(r);
+	sync_stop(r);
 	double duration_s = r->have_sample ? (double)r->last_t_us / 1e6 : 0;
 	r->active = false;
 	if (err) {

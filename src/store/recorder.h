@@ -5,7 +5,10 @@
  * copies the sample into a buffer allocated at create; every batch_s of
  * sample time (default 0.2 s) the buffer is written in one transaction
  * (WAL mode, synchronous=NORMAL: a commit is a write into the page cache,
- * no fsync; checkpoints happen only at the end of a trial). The trial row
+ * no fsync; checkpoints happen only at the end of a trial). A helper
+ * thread fdatasync()s the WAL file every second while batches come in, so
+ * a power cut loses at most about a second; the main thread never waits
+ * for the disk. The trial row
  * is written at begin with status 'crashed' and gets its real status at
  * end, so a killed process leaves a trial marked crashed that holds every
  * sample up to its last committed batch (at most batch_s lost).
@@ -44,10 +47,14 @@ typedef struct store_rec_cfg {
 	size_t max_events;     /* event buffer size (≥ 4); full commits early */
 	ana_cfg analysis;      /* preprocessing of the end-of-trial metrics */
 	double min_metrics_s;  /* no metrics for less on-plate time than this */
+	double sync_s;         /* a helper thread fdatasync()s the WAL this often
+	                        * while batches come in, so they also survive a
+	                        * power cut, off the main thread (0 = never; the
+	                        * end of the trial syncs anyway) */
 } store_rec_cfg;
 
 /* Defaults: 0.2 s batches, 4096 samples, 256 events, ana_cfg_default()
- * (100 Hz, 10 Hz low-pass, as `poise metrics`), 2 s. */
+ * (100 Hz, 10 Hz low-pass, as `poise metrics`), 2 s, sync every 1 s. */
 void store_rec_cfg_default(store_rec_cfg *cfg);
 
 /* Timing of the commits of the current (or last) trial. */
@@ -56,6 +63,7 @@ typedef struct store_rec_stats {
 	uint64_t commits;       /* batches committed */
 	double worst_commit_ms; /* longest push()/flush() that committed a batch */
 	double total_commit_ms;
+	uint64_t syncs;         /* WAL syncs by the helper thread (after end) */
 } store_rec_stats;
 
 /* Creates a recorder writing into s (a writing open; not owned: close s
