@@ -14,6 +14,10 @@
  * batch of a recording in progress.
  *
  * Threads: a store belongs to the thread that opened it (the main thread).
+ * Open a database file once per process: the writer's lock is a file
+ * descriptor, and a second open of the same file in the same process
+ * (even a refused one) closes a descriptor, which on POSIX drops the
+ * process's SQLite locks on that file. Separate processes are safe.
  * Errors: every function returns POISE_OK or a POISE_E_* code; on failure
  * store_errmsg() holds a sentence for people (what, where, what to do) and
  * out-parameters are untouched. Arrays returned through `**out` are
