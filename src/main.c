@@ -22,6 +22,7 @@ static void usage(FILE *f)
 	      "  metrics FILE.csv   sway metrics of a COP recording (poise metrics --help)\n"
 	      "  devices            list the force plates found\n"
 	      "  play GAME          play one game (poise play --list)\n"
+	      "  prescribe CODE     a patient's game levels and LOS range (poise prescribe --help)\n"
 	      "  record             record a trial into the database (poise record --help)\n"
 	      "  export             a patient's recordings as CSV/JSON (poise export --help)\n"
 	      "  patient            add, list, show, rename, delete patients\n"
@@ -30,6 +31,8 @@ static void usage(FILE *f)
 	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
 	      "                     plate), sim, or BACKEND:ID as listed by `poise devices`\n"
 	      "  --db PATH          the database (default $XDG_DATA_HOME/poise/poise.db)\n"
+	      "  --patient CODE     the app records the games played for this patient\n"
+	      "  --operator NAME    who runs the session (stored with it)\n"
 	      "  --fullscreen       start in full screen (F11 toggles)\n"
 	      "  --size WxH         window size (default 1280x720)\n"
 	      "  --seed N           seed of the simulated plate (same seed, same sway)\n"
@@ -54,6 +57,8 @@ int main(int argc, char **argv)
 		{"screenshot", required_argument, NULL, 'p'},
 		{"quit-after", required_argument, NULL, 'q'},
 		{"frame-stats", no_argument, NULL, 'F'},
+		{"patient", required_argument, NULL, 'P'},
+		{"operator", required_argument, NULL, 'O'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
@@ -102,6 +107,12 @@ int main(int argc, char **argv)
 		case 'F':
 			g.frame_stats = true;
 			break;
+		case 'P':
+			g.patient = optarg;
+			break;
+		case 'O':
+			g.operator_name = optarg;
+			break;
 		case 'V':
 			printf("poise %s\n", POISE_VERSION);
 			return CLI_OK;
@@ -129,6 +140,8 @@ int main(int argc, char **argv)
 			return cli_devices(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "play") == 0)
 			return cli_play(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "prescribe") == 0)
+			return cli_prescribe(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "record") == 0)
 			return cli_record(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "export") == 0)
@@ -146,7 +159,8 @@ int main(int argc, char **argv)
 
 	app_cfg ac = {.device = g.device, .db = g.db, .seed = g.seed, .fullscreen = g.fullscreen,
 	              .width = g.width, .height = g.height, .screenshot = g.screenshot,
-	              .quit_after_s = g.quit_after_s, .frame_stats = g.frame_stats};
+	              .quit_after_s = g.quit_after_s, .frame_stats = g.frame_stats,
+	              .patient = g.patient, .operator_name = g.operator_name};
 	char msg[512];
 	int code = app_run(&ac, msg, sizeof msg);
 	if (code)

@@ -78,12 +78,72 @@ static void list_and_bad_input(void **state)
 	free(err);
 }
 
+/* The first number after "key": in s at or after from; NAN if absent. */
+static double num_after(const char *s, const char *key)
+{
+	return tu_json_num(s, key);
+}
+
+static void a_patients_games_follow_the_prescription_and_are_recorded(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *out = NULL, *err = NULL;
+	char db[600];
+	snprintf(db, sizeof db, "%s/p.db", dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add P-7", POISE_BIN, db), 0);
+	assert_int_equal(tu_run(&out, &err, "%s --db %s prescribe P-7 reach --levels 3-5 --los 30-70 --seconds 45",
+	                        POISE_BIN, db), 0);
+	assert_non_null(strstr(out, "levels 3-5 (adaptive), LOS 30-70 %, 45 s"));
+	free(out), free(err);
+	/* First play: starts at the bottom of the range, 45 s, never above 5. */
+	int rc = tu_run(&out, &err, "%s --db %s --seed 4 play reach --patient P-7 --headless --json", POISE_BIN, db);
+	if (rc)
+		fail_msg("play: %s", err);
+	assert_int_equal((int)num_after(out, "level_start"), 3);
+	int end1 = (int)num_after(out, "level_end");
+	assert_true(end1 >= 3 && end1 <= 5);
+	assert_true(num_after(out, "level_max") <= 5);
+	assert_double_equal(num_after(out, "play_time_s"), 45, 0.01);
+	double score1 = num_after(out, "score"), vel1 = num_after(out, "sway_mean_velocity_mm_s");
+	free(out), free(err);
+	/* Second play starts where the first ended. */
+	assert_int_equal(tu_run(&out, &err, "%s --db %s --seed 5 play reach --patient P-7 --headless --json",
+	                        POISE_BIN, db), 0);
+	assert_int_equal((int)num_after(out, "level_start"), end1);
+	free(out), free(err);
+	/* The record: a game trial per play with every sample, the game's
+	 * results and the sway metrics of the same COP, and the level changes
+	 * and hits in the trial log. */
+	assert_int_equal(tu_run(&out, &err, "%s --db %s export --patient P-7 --session 1 --format json -o %s/x",
+	                        POISE_BIN, db, dir), 0);
+	free(out), free(err);
+	char path[700];
+	snprintf(path, sizeof path, "%s/x/P-7_s1_t1_game-reach_trial.json", dir);
+	char *j = tu_slurp(path);
+	assert_non_null(j);
+	assert_non_null(strstr(j, "\"kind\": \"game:reach\""));
+	assert_non_null(strstr(j, "\"status\": \"complete\""));
+	assert_non_null(strstr(j, "\"level_min\": 3"));
+	assert_double_equal(tu_json_num(strstr(j, "\"metrics\""), "score"), score1, 1e-6);
+	assert_double_equal(tu_json_num(strstr(j, "\"metrics\""), "mean_velocity_mm_s"), vel1, 1e-3 * vel1);
+	assert_non_null(strstr(j, "\"kind\": \"hit\""));
+	if (end1 > 3)
+		assert_non_null(strstr(j, "\"kind\": \"level\", \"detail\": \"{\\\"level\\\": 4"));
+	free(j);
+	/* An unknown patient is a clear error, nothing played. */
+	assert_int_equal(tu_run(NULL, &err, "%s --db %s play reach --patient NOBODY --headless", POISE_BIN, db), 2);
+	assert_non_null(strstr(err, "no such patient"));
+	free(err);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_game_plays_a_minute_and_scores_sensibly),
 		cmocka_unit_test(the_same_seed_replays_the_same_game),
 		cmocka_unit_test(list_and_bad_input),
+		cmocka_unit_test(a_patients_games_follow_the_prescription_and_are_recorded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,6 +183,30 @@ static void the_app_runs_with_the_sim_and_saves_a_screenshot(void **state)
 	SDL_FreeSurface(raw);
 }
 
+static void a_game_in_the_window_is_recorded_for_the_patient(void **state)
+{
+	fixture *f = *state;
+	char db[600], shot[600], *out = NULL, *err = NULL;
+	snprintf(db, sizeof db, "%s/ui.db", f->dir);
+	snprintf(shot, sizeof shot, "%s/results.png", f->dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add UI-1", POISE_BIN, db), 0);
+	/* 5 s of still water after the 2 s "stand still"; the app shows the
+	 * results and quits at 9 s, printing the result. */
+	int rc = tu_run(&out, &err, "SDL_VIDEODRIVER=dummy %s --db %s --seed 2 --quit-after 9 --screenshot %s "
+	                "play stillwater --patient UI-1 --seconds 5 --json", POISE_BIN, db, shot);
+	if (rc)
+		fail_msg("exit %d: %s", rc, err);
+	assert_double_equal(tu_json_num(out, "play_time_s"), 5, 0.01);
+	assert_true(tu_json_num(out, "sway_mean_velocity_mm_s") > 0);
+	free(out), free(err);
+	assert_int_equal(tu_run(&out, NULL, "%s --db %s patient show UI-1", POISE_BIN, db), 0);
+	assert_non_null(strstr(out, "game:stillwater"));
+	assert_non_null(strstr(out, "complete"));
+	free(out);
+	struct stat st;
+	assert_int_equal(stat(shot, &st), 0);
+}
+
 static void no_display_is_a_clear_message(void **state)
 {
 	(void)state;
@@ -200,6 +224,7 @@ int main(void)
 		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
+		cmocka_unit_test(a_game_in_the_window_is_recorded_for_the_patient),
 		cmocka_unit_test(no_display_is_a_clear_message),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

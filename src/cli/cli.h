@@ -20,6 +20,8 @@ typedef struct cli_global {
 	const char *screenshot;
 	double quit_after_s;
 	bool frame_stats;
+	const char *patient;       /* --patient CODE: the GUI records games for them */
+	const char *operator_name; /* --operator NAME */
 } cli_global;
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -27,6 +29,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 int cli_metrics(const cli_global *g, int argc, char **argv);
 int cli_devices(const cli_global *g, int argc, char **argv);
 int cli_play(const cli_global *g, int argc, char **argv);
+int cli_prescribe(const cli_global *g, int argc, char **argv);
 int cli_record(const cli_global *g, int argc, char **argv);
 int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);

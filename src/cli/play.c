@@ -14,18 +14,26 @@
 #include "device/device.h"
 #include "games/game.h"
 #include "games/runner.h"
+#include "games/training.h"
+#include "store/store.h"
 #include "ui/app.h"
 
 static void usage(FILE *f)
 {
-	fputs("usage: poise [--device D] [--seed N] play GAME [--level N] [--seconds S]\n"
-	      "                                          [--headless] [--json]\n"
+	fputs("usage: poise [--device D] [--seed N] [--db PATH] play GAME [--patient CODE]\n"
+	      "                 [--level N] [--seconds S] [--operator NAME] [--headless] [--json]\n"
 	      "       poise play --list\n"
 	      "\n"
 	      "Plays one game and prints its result. With the simulated plate (the\n"
 	      "default when no plate is plugged in) the simulated person plays: they\n"
 	      "aim where a competent player would. --headless runs without a window,\n"
-	      "as fast as the device allows (the simulated plate: faster than real time).\n",
+	      "as fast as the device allows (the simulated plate: faster than real time).\n"
+	      "\n"
+	      "With --patient the game follows the patient's prescription (level range,\n"
+	      "adaptive or not, LOS working range, duration: poise patient prescribe),\n"
+	      "starts at the level they reached last time, and is recorded as a trial\n"
+	      "game:GAME of a new session: every COP sample, every game event, the sway\n"
+	      "metrics and the game's results. --level then overrides the start level.\n",
 	      f);
 }
 
@@ -90,8 +98,16 @@ static void print_result(const game_result *r, const met_static *sway, bool json
 }
 
 /* Plays headless: frames straight from the device on this thread. */
+/* The patient's plan, or NULL fields when no patient was given. */
+typedef struct play_patient {
+	store *s;
+	store_patient p;
+	train_plan plan;
+	const char *operator_name;
+} play_patient;
+
 static int play_headless(const cli_global *gl, const struct game_ops *ops, const game_cfg *gc,
-                         bool json)
+                         const stair_cfg *sc, play_patient *pp, bool json)
 {
 	char msg[256];
 	dev *d = NULL;
@@ -108,8 +124,9 @@ static int play_headless(const cli_global *gl, const struct game_ops *ops, const
 	grun *run = NULL;
 	grun_cfg rcfg;
 	grun_cfg_default(&rcfg);
-	rcfg.stair.min_level = 1;
-	rcfg.stair.max_level = 10;
+	rcfg.stair = *sc;
+	train_session ts = {0};
+	bool recording = false;
 	cop_sample *s = NULL;
 	double *tx = NULL, *xx = NULL, *yx = NULL;
 	size_t n_sway = 0, cap = 0;
@@ -125,14 +142,25 @@ static int play_headless(const cli_global *gl, const struct game_ops *ops, const
 		fprintf(stderr, "poise play: cannot start %s: %s\n", d->info.name, poise_strerror(rc ? rc : POISE_E_NOMEM));
 		goto out;
 	}
+	if (pp->s) {
+		rc = train_session_open(&ts, pp->s, pp->p.id, d->info.backend, d->info.serial, pp->operator_name);
+		if (rc) {
+			fprintf(stderr, "poise play: cannot start a session: %s\n", store_errmsg(pp->s));
+			goto out;
+		}
+	}
 	double period = 1.0 / pc.out_rate_hz;
+	enum store_status status = STORE_COMPLETE;
 	while (run->phase != GRUN_DONE) {
 		poise_frame f[16];
 		size_t n = 0;
 		rc = d->ops->read(d, f, 16, &n, 500);
 		if (rc && rc != POISE_E_TIMEOUT) {
 			fprintf(stderr, "poise play: %s stopped: %s\n", d->info.name, poise_strerror(rc));
-			goto out;
+			if (!recording)
+				goto out;
+			status = rc == POISE_E_DISCONNECTED ? STORE_DEVICE_LOST : STORE_ABORTED;
+			break;
 		}
 		for (size_t i = 0; i < n; i++) {
 			size_t m = pl_push(pl, &f[i], s);
@@ -140,6 +168,25 @@ static int play_headless(const cli_global *gl, const struct game_ops *ops, const
 				bool on = (s[j].flags & SAMPLE_ON_PLATE) && !(s[j].flags & SAMPLE_NO_COP);
 				grun_set_cop(run, s[j].xf_mm, s[j].yf_mm, on);
 				grun_advance(run, period);
+				if (pp->s && !recording) {
+					rc = train_trial_begin(&ts, ops, &pp->plan, gc->seed, pc.out_rate_hz, s[j].t_us);
+					if (rc) {
+						fprintf(stderr, "poise play: cannot record: %s\n", store_errmsg(pp->s));
+						goto out;
+					}
+					recording = true;
+				}
+				if (recording) {
+					game_event e;
+					rc = train_trial_sample(&ts, &s[j]);
+					while (rc == POISE_OK && grun_pop_event(run, &e))
+						rc = train_trial_event(&ts, s[j].t_us, &e);
+					if (rc) {
+						fprintf(stderr, "poise play: recording stopped: %s\n", store_errmsg(pp->s));
+						status = STORE_ABORTED;
+						goto finish;
+					}
+				}
 				if (on && run->phase == GRUN_PLAY && n_sway < cap) {
 					tx[n_sway] = (double)s[j].t_us * 1e-6;
 					xx[n_sway] = s[j].x_mm;
@@ -154,15 +201,27 @@ static int play_headless(const cli_global *gl, const struct game_ops *ops, const
 			d->ops->steer(d, &st);
 		}
 	}
+finish:;
 	game_result r;
 	game_get_result(run->g, &r);
 	met_static sway;
-	ana_cfg ac;
-	ana_cfg_default(&ac);
-	bool have_sway = n_sway >= 3 * 100 && ana_static_metrics(tx, xx, yx, n_sway, &ac, &sway) == POISE_OK;
+	bool have_sway = false;
+	if (recording) {
+		/* The recorder computes the sway metrics of the whole trial. */
+		rc = train_trial_end(&ts, status, &r, &sway, &have_sway);
+		if (rc)
+			fprintf(stderr, "poise play: the trial could not be closed cleanly: %s\n",
+			        store_errmsg(pp->s));
+	} else {
+		ana_cfg ac;
+		ana_cfg_default(&ac);
+		have_sway = n_sway >= 3 * 100 &&
+		            ana_static_metrics(tx, xx, yx, n_sway, &ac, &sway) == POISE_OK;
+	}
 	print_result(&r, have_sway ? &sway : NULL, json);
-	code = CLI_OK;
+	code = status == STORE_COMPLETE ? CLI_OK : CLI_FAIL;
 out:
+	train_session_close(&ts);
 	if (d)
 		d->ops->stop(d);
 	free(tx), free(xx), free(yx), free(s);
@@ -176,6 +235,8 @@ int cli_play(const cli_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"level", required_argument, NULL, 'l'},
+		{"patient", required_argument, NULL, 'p'},
+		{"operator", required_argument, NULL, 'o'},
 		{"seconds", required_argument, NULL, 's'},
 		{"headless", no_argument, NULL, 'H'},
 		{"json", no_argument, NULL, 'j'},
@@ -184,6 +245,8 @@ int cli_play(const cli_global *g, int argc, char **argv)
 		{0, 0, 0, 0},
 	};
 	int level = 1;
+	bool level_set = false;
+	const char *patient = NULL, *operator_name = NULL;
 	double seconds = 0;
 	bool headless = false, json = false;
 	optind = 0; /* 0, not 1: glibc re-initialises and permutes again */
@@ -198,6 +261,13 @@ int cli_play(const cli_global *g, int argc, char **argv)
 				fprintf(stderr, "poise play: --level wants 1 to 10, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
+			level_set = true;
+			break;
+		case 'p':
+			patient = optarg;
+			break;
+		case 'o':
+			operator_name = optarg;
 			break;
 		case 's':
 			seconds = strtod(optarg, &end);
@@ -243,10 +313,42 @@ int cli_play(const cli_global *g, int argc, char **argv)
 	}
 	game_cfg gc = {.level = level, .seed = g->seed, .duration_s = seconds > 0 ? seconds : ops->default_duration_s,
 	               .los_min = 0, .los_max = 1};
-	if (headless)
-		return play_headless(g, ops, &gc, json);
+	stair_cfg sc;
+	stair_cfg_default(&sc);
+	if (headless) {
+		play_patient pp = {.operator_name = operator_name};
+		if (patient) {
+			int code = cli_open_store(g, "play", 0, &pp.s);
+			if (code)
+				return code;
+			int rc = store_patient_get(pp.s, patient, &pp.p);
+			if (rc == POISE_OK)
+				rc = train_plan_load(pp.s, pp.p.id, ops, &pp.plan);
+			if (rc) {
+				fprintf(stderr, "poise play: %s\n", rc == POISE_E_NOT_FOUND
+				        ? "no such patient (poise patient list; poise patient add CODE)" : store_errmsg(pp.s));
+				store_close(pp.s);
+				return rc == POISE_E_NOT_FOUND ? CLI_USAGE : CLI_FAIL;
+			}
+			/* The prescription, the level reached last time, then what the
+			 * command line says. */
+			gc = pp.plan.game;
+			gc.seed = g->seed;
+			if (level_set)
+				gc.level = level;
+			if (seconds > 0)
+				gc.duration_s = seconds;
+			pp.plan.game = gc;
+			sc = pp.plan.stair;
+		}
+		int code = play_headless(g, ops, &gc, &sc, &pp, json);
+		store_close(pp.s);
+		return code;
+	}
+	gc.duration_s = seconds; /* 0: the prescription's, or the game's own */
 	app_play_outcome outcome = {0};
-	app_cfg ac = {.device = g->device, .seed = g->seed, .play = ops, .play_cfg = gc,
+	app_cfg ac = {.device = g->device, .db = g->db, .seed = g->seed, .play = ops, .play_cfg = gc,
+	              .play_level_set = level_set, .patient = patient, .operator_name = operator_name,
 	              .outcome = &outcome, .width = g->width, .height = g->height,
 	              .screenshot = g->screenshot, .quit_after_s = g->quit_after_s,
 	              .frame_stats = g->frame_stats, .fullscreen = g->fullscreen};

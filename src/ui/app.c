@@ -17,6 +17,8 @@
 #include "device/reconnect.h"
 #include "games/game.h"
 #include "games/runner.h"
+#include "games/training.h"
+#include "store/store.h"
 #include "ui/audio.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
@@ -58,7 +60,7 @@ typedef struct app {
 	mono_us rate_t0_us;
 	double rate_hz;
 	/* Messages. */
-	char toast[384];
+	char toast[512];
 	Uint64 toast_until;
 	bool device_lost;
 	char lost_msg[256];
@@ -74,8 +76,15 @@ typedef struct app {
 	int start_level;       /* the level games start at (therapist's choice) */
 	button buttons[8];
 	int n_buttons;
-	game_result history[8][HISTORY]; /* per game, newest first */
+	game_result history[8][HISTORY]; /* per game, newest first (no patient) */
 	int n_history[8];
+	/* The patient whose games are recorded (--patient), if any. */
+	store *db;
+	store_patient patient;
+	bool have_patient;
+	train_plan plan;       /* of the game being played */
+	train_session ts;
+	bool ts_open, recording;
 	/* Work per frame (events, pipeline, drawing, present), milliseconds. */
 	float frame_ms[4096];
 	size_t n_frames;
@@ -170,7 +179,27 @@ static void start_game(app *a, const struct game_ops *ops, const game_cfg *cfg)
 {
 	grun_cfg rc;
 	grun_cfg_default(&rc);
-	int rc2 = ui_play_start(&a->play, ops, cfg, &rc, a->snd, 100);
+	game_cfg gc = *cfg;
+	if (gc.duration_s <= 0)
+		gc.duration_s = ops->default_duration_s;
+	if (a->have_patient) {
+		/* The prescription and where the patient left off; a level given
+		 * on the command line wins. */
+		if (train_plan_load(a->db, a->patient.id, ops, &a->plan) != POISE_OK) {
+			app_toast(a, store_errmsg(a->db));
+			return;
+		}
+		game_cfg pg = a->plan.game;
+		pg.seed = cfg->seed;
+		if (a->cfg.play && a->cfg.play_level_set)
+			pg.level = cfg->level;
+		if (cfg->duration_s > 0)
+			pg.duration_s = cfg->duration_s;
+		gc = pg;
+		a->plan.game = gc;
+		rc.stair = a->plan.stair;
+	}
+	int rc2 = ui_play_start(&a->play, ops, &gc, &rc, a->snd, 100);
 	if (rc2) {
 		app_toast(a, "Cannot start the game (out of memory?)");
 		return;
@@ -178,6 +207,41 @@ static void start_game(app *a, const struct game_ops *ops, const game_cfg *cfg)
 	pl_set_display(a->pl, PL_DISPLAY_ONE_EURO, PL_GAME_MIN_CUTOFF_HZ, PL_GAME_BETA);
 	a->screen = SCREEN_PLAY;
 	a->manual_steer = false;
+	a->recording = false;
+}
+
+/* Records one sample of the game being played (the trial begins with the
+ * first). Called for every pipeline sample while a game runs. */
+static void record_sample(app *a, const cop_sample *smp)
+{
+	if (!a->have_patient || a->play.done)
+		return;
+	if (!a->ts_open) {
+		if (train_session_open(&a->ts, a->db, a->patient.id, a->d->info.backend, a->d->info.serial,
+		                       a->cfg.operator_name) != POISE_OK) {
+			app_toast(a, store_errmsg(a->db));
+			a->have_patient = false; /* play on, unrecorded, and say so */
+			return;
+		}
+		a->ts_open = true;
+	}
+	if (!a->recording) {
+		if (train_trial_begin(&a->ts, a->play.ops, &a->plan, a->play.run->g->cfg.seed, 100,
+		                      smp->t_us) != POISE_OK) {
+			app_toast(a, store_errmsg(a->db));
+			a->have_patient = false;
+			return;
+		}
+		a->recording = true;
+	}
+	if (train_trial_sample(&a->ts, smp) != POISE_OK) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "Recording stopped: %s", store_errmsg(a->db));
+		app_toast(a, msg);
+		train_trial_end(&a->ts, STORE_ABORTED, NULL, NULL, NULL);
+		a->recording = false;
+		a->have_patient = false;
+	}
 }
 
 static void start_game_index(app *a, int i)
@@ -189,7 +253,7 @@ static void start_game_index(app *a, int i)
 	if (i < 0 || i >= n)
 		return;
 	game_cfg c = {.level = a->start_level, .seed = a->cfg.seed + (uint64_t)SDL_GetTicks(),
-	              .duration_s = list[i]->default_duration_s, .los_min = 0, .los_max = 1};
+	              .duration_s = 0, .los_min = 0, .los_max = 1};
 	start_game(a, list[i], &c);
 }
 
@@ -197,6 +261,24 @@ static void start_game_index(app *a, int i)
 static void end_game(app *a)
 {
 	int gi = game_index(a->play.ops);
+	if (a->recording) {
+		/* The trial gets the game's results beside the sway metrics the
+		 * recorder computes from the same COP. */
+		enum store_status st = a->device_lost ? STORE_DEVICE_LOST
+		                     : a->play.aborted ? STORE_ABORTED : STORE_COMPLETE;
+		met_static sway;
+		bool have = false;
+		if (train_trial_end(&a->ts, st, &a->play.result, &sway, &have) != POISE_OK) {
+			char msg[400];
+			snprintf(msg, sizeof msg, "The game's record may be incomplete: %s", store_errmsg(a->db));
+			app_toast(a, msg);
+		}
+		if (have) {
+			a->play.sway = sway;
+			a->play.have_sway = true;
+		}
+		a->recording = false;
+	}
 	if (a->cfg.outcome) {
 		a->cfg.outcome->played = true;
 		a->cfg.outcome->aborted = a->play.aborted;
@@ -404,8 +486,10 @@ static void drain(app *a)
 			size_t m = pl_push(a->pl, f, a->samples);
 			for (size_t j = 0; j < m; j++) {
 				ui_live_push(&a->live, &a->samples[j]);
-				if (a->screen == SCREEN_PLAY)
+				if (a->screen == SCREEN_PLAY) {
 					ui_play_sample(&a->play, &a->samples[j]);
+					record_sample(a, &a->samples[j]);
+				}
 			}
 		}
 	}
@@ -492,8 +576,10 @@ static void draw_live_screen(app *a, int w, int h)
 	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
 	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
 	gfx_label_draw(g, &a->lab_title, FONT_TITLE, t->accent, 20 * s, 12 * s, 0, "Poise");
-	gfx_label_draw(g, &a->lab_device, FONT_BODY, t->ink_soft, 120 * s, 18 * s, 0, "%s%s%s",
-	               a->d->info.name, a->d->info.serial[0] ? " · " : "", a->d->info.serial);
+	gfx_label_draw(g, &a->lab_device, FONT_BODY, t->ink_soft, 120 * s, 18 * s, 0, "%s%s%s · %s%s",
+	               a->d->info.name, a->d->info.serial[0] ? " · " : "", a->d->info.serial,
+	               a->have_patient ? "patient " : "demo, nothing recorded (--patient CODE)",
+	               a->have_patient ? a->patient.code : "");
 	if (a->live.on_plate)
 		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ok, (float)w - 20 * s, 18 * s, 2,
 		               "● On the plate");
@@ -531,7 +617,10 @@ static void draw(app *a)
 		break;
 	case SCREEN_RESULTS: {
 		int gi = game_index(a->play.ops);
-		ui_results_draw(&a->play, g, all, gi < 8 ? a->history[gi] : NULL, gi < 8 ? a->n_history[gi] : 0);
+		if (a->have_patient)
+			ui_results_draw(&a->play, g, all, a->plan.prev, a->plan.n_prev);
+		else
+			ui_results_draw(&a->play, g, all, gi < 8 ? a->history[gi] : NULL, gi < 8 ? a->n_history[gi] : 0);
 		break;
 	}
 	}
@@ -551,6 +640,30 @@ static void draw(app *a)
 		gfx_label_draw(g, &a->lab_toast, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2,
 		               box.y + 10 * s, 1, "%s", a->toast);
 	}
+}
+
+/* Opens the database and finds the patient whose games are recorded. */
+static int open_patient(app *a, char *msg, size_t msg_len)
+{
+	char path[4096];
+	const char *p = a->cfg.db;
+	int rc;
+	if (!p || !*p) {
+		if ((rc = store_default_path(path, sizeof path, msg, msg_len)) != POISE_OK)
+			return rc;
+		p = path;
+	}
+	if ((rc = store_open(&a->db, p, 0, msg, msg_len)) != POISE_OK)
+		return rc;
+	rc = store_patient_get(a->db, a->cfg.patient, &a->patient);
+	if (rc) {
+		snprintf(msg, msg_len, "%s", rc == POISE_E_NOT_FOUND
+		         ? "no such patient in the database (poise patient list; poise patient add CODE)"
+		         : store_errmsg(a->db));
+		return rc;
+	}
+	a->have_patient = true;
+	return POISE_OK;
 }
 
 static int open_device(app *a, char *msg, size_t msg_len)
@@ -612,6 +725,9 @@ static void app_cleanup(app *a)
 		gfx_label_free(&a->buttons[i].lab);
 	if (a->play.run)
 		ui_play_free(&a->play);
+	if (a->ts_open)
+		train_session_close(&a->ts);
+	store_close(a->db);
 	audio_close(a->snd);
 	if (a->gfx_ready)
 		gfx_free(&a->g);
@@ -657,6 +773,8 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0)
 		a->snd = audio_open();
 	a->start_level = cfg->play ? cfg->play_cfg.level : 1;
+	if (cfg->patient && open_patient(a, msg, msg_len) != POISE_OK)
+		goto out;
 	if (open_device(a, msg, msg_len) != POISE_OK)
 		goto out;
 	int w = cfg->width > 0 ? cfg->width : 1280, h = cfg->height > 0 ? cfg->height : 720;
@@ -696,6 +814,10 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		pump_frames(a);
 		if (a->screen == SCREEN_PLAY) {
 			ui_play_update(&a->play, dt);
+			game_event ev;
+			while (ui_play_pop_event(&a->play, &ev))
+				if (a->recording)
+					train_trial_event(&a->ts, a->play.last_t_us, &ev);
 			/* The simulated person plays, until the user steers. */
 			if (a->d->ops->steer && !a->manual_steer) {
 				dev_steer st = {.on_plate = a->steer.on_plate, .active = true};

@@ -31,6 +31,9 @@ typedef struct app_cfg {
 	bool frame_stats;       /* print frame-time percentiles to stderr at exit */
 	const struct game_ops *play; /* start straight into this game, quit after */
 	game_cfg play_cfg;
+	bool play_level_set;         /* play_cfg.level overrides the patient's plan */
+	const char *patient;         /* record games for this patient (code) */
+	const char *operator_name;
 	app_play_outcome *outcome;   /* filled when play is set */
 } app_cfg;
 

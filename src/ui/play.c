@@ -49,6 +49,7 @@ void ui_play_sample(ui_play *p, const cop_sample *s)
 	if (p->done)
 		return;
 	bool on = (s->flags & SAMPLE_ON_PLATE) && !(s->flags & SAMPLE_NO_COP);
+	p->last_t_us = s->t_us;
 	grun_set_cop(p->run, s->xf_mm, s->yf_mm, on);
 	if (on && p->run->phase == GRUN_PLAY && !p->run->paused && p->n < p->cap) {
 		p->t[p->n] = (double)s->t_us * 1e-6;
@@ -81,6 +82,8 @@ void ui_play_update(ui_play *p, double dt_s)
 	p->alpha = grun_advance(p->run, dt_s);
 	game_event e;
 	while (grun_pop_event(p->run, &e)) {
+		if (p->n_ev < sizeof p->ev / sizeof p->ev[0])
+			p->ev[p->n_ev++] = e;
 		switch (e.kind) {
 		case GAME_EV_HIT:
 			audio_play(p->snd, SOUND_HIT, p->pal);
@@ -103,6 +106,16 @@ void ui_play_update(ui_play *p, double dt_s)
 	}
 	if (p->run->phase == GRUN_DONE)
 		finish(p);
+}
+
+bool ui_play_pop_event(ui_play *p, game_event *out)
+{
+	if (!p->n_ev)
+		return false;
+	*out = p->ev[0];
+	memmove(&p->ev[0], &p->ev[1], (p->n_ev - 1) * sizeof p->ev[0]);
+	p->n_ev--;
+	return true;
 }
 
 void ui_play_abort(ui_play *p)

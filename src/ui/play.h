@@ -29,6 +29,9 @@ typedef struct ui_play {
 	double *t, *x, *y;       /* that COP */
 	size_t n, cap;
 	gfx_label lab[40];
+	game_event ev[64];       /* events since the last ui_play_pop_event */
+	unsigned n_ev;
+	mono_us last_t_us;       /* host time of the newest sample */
 } ui_play;
 
 /* Sets up a game. Returns POISE_OK or an error (nothing to free then). */
@@ -44,6 +47,10 @@ void ui_play_device_lost(ui_play *p);
 
 /* Advances by dt_s of real time; plays sounds for the game's events. */
 void ui_play_update(ui_play *p, double dt_s);
+
+/* Takes the oldest game event of the last update (for the trial log);
+ * false if none. */
+bool ui_play_pop_event(ui_play *p, game_event *out);
 
 /* Ends the game now (the therapist pressed Esc); the result counts what
  * was played. */
