@@ -244,20 +244,28 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const game_result *prev
 	for (int i = 0; i < n; i++)
 		tile(p, g, i, x0 + (float)(i % cols) * (tw + 16 * s), y0 + (float)(i / cols) * (th + 16 * s), tw, th,
 		     caps[i], v[i]);
-	/* Earlier plays: their scores as bars, this one last and in colour. */
-	float by = y0 + 2 * (th + 16 * s) + 24 * s;
+	/* Earlier plays: their scores as bars (score above, level below), this
+	 * one last and in colour. */
+	float by = y0 + 2 * (th + 16 * s) + 40 * s;
 	if (n_prev > 0) {
 		int k = n_prev > 9 ? 9 : n_prev;
-		float bw = 34 * s, bh = 120 * s, bx = cx - (float)(k + 1) * (bw + 10 * s) / 2;
+		float bw = 44 * s, gap = 14 * s, bh = 110 * s, bx = cx - (float)(k + 1) * (bw + gap) / 2;
 		for (int i = 0; i <= k; i++) {
-			double sc = i < k ? prev[k - 1 - i].score : r->score;
-			float h = bh * (float)fmax(0.02, sc / 100);
-			gfx_fill(g, (SDL_FRect){bx + (float)i * (bw + 10 * s), by + bh - h, bw, h},
-			         i < k ? (SDL_Color){170, 180, 196, 255} : g->theme.accent);
+			const game_result *q = i < k ? &prev[k - 1 - i] : r;
+			float h = bh * (float)fmax(0.02, q->score / 100);
+			float x = bx + (float)i * (bw + gap);
+			gfx_fill(g, (SDL_FRect){x, by + bh - h, bw, h}, i < k ? (SDL_Color){170, 180, 196, 255} : g->theme.accent);
+			char t[16];
+			snprintf(t, sizeof t, "%.0f", q->score);
+			gfx_text(g, FONT_SMALL, g->theme.ink, x + bw / 2, by + bh - h - 20 * s, 1, t);
+			snprintf(t, sizeof t, "L%d", q->level_end);
+			gfx_text(g, FONT_SMALL, g->theme.ink_soft, x + bw / 2, by + bh + 4 * s, 1, t);
 		}
 		double d = r->score - prev[0].score;
-		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink, cx, by + bh + 10 * s, 1,
-		               "%+.0f points since last time (%.0f)", d, prev[0].score);
+		int dl = r->level_end - prev[0].level_end;
+		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink, cx, by + bh + 30 * s, 1,
+		               "%+.0f points and %+d level%s since last time (earlier plays in grey)", d, dl,
+		               dl == 1 || dl == -1 ? "" : "s");
 	} else {
 		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink_soft, cx, by + 20 * s, 1,
 		               "First play of %s: the next results will be compared with this one.",
