@@ -52,23 +52,39 @@ bool gfx_asset_path(const char *rel, char *buf, size_t len)
 	return file_exists(buf);
 }
 
-static SDL_Texture *make_circle_texture(SDL_Renderer *r, double inner_frac)
+/* A disc (inner_frac 0) or ring of the given diameter in colour c. */
+static SDL_Texture *circle_texture(SDL_Renderer *r, int size, double inner_frac, SDL_Color col)
 {
-	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, GFX_DISC_PX, GFX_DISC_PX, 32,
-	                                                SDL_PIXELFORMAT_ARGB8888);
+	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 32, SDL_PIXELFORMAT_ARGB8888);
 	if (!s)
 		return NULL;
-	double c = GFX_DISC_PX / 2.0, rad = c - 1.0, inner = rad * inner_frac;
+	double c = size / 2.0, rad = c - 1.0, inner = rad * inner_frac;
 	Uint32 *px = s->pixels;
-	for (int y = 0; y < GFX_DISC_PX; y++) {
-		for (int x = 0; x < GFX_DISC_PX; x++) {
-			double d = hypot(x + 0.5 - c, y + 0.5 - c);
-			/* One-pixel linear ramps at the edges: anti-aliasing. */
-			double a = fmin(fmax(rad - d + 0.5, 0), 1);
-			if (inner_frac > 0)
-				a = fmin(a, fmin(fmax(d - inner + 0.5, 0), 1));
-			Uint32 alpha = (Uint32)lround(a * 255);
-			px[y * (s->pitch / 4) + x] = alpha << 24 | 0xffffffu;
+	Uint32 rgb = (Uint32)col.r << 16 | (Uint32)col.g << 8 | col.b;
+	/* Distances are compared squared; only the one-pixel rims need a
+	 * square root (this runs when a large circle first appears). */
+	double o_in = (rad - 0.5) * (rad - 0.5), o_out = (rad + 0.5) * (rad + 0.5);
+	double i_in = inner > 0 ? (inner - 0.5) * (inner - 0.5) : -1, i_out = inner > 0 ? (inner + 0.5) * (inner + 0.5) : -1;
+	for (int y = 0; y < size; y++) {
+		Uint32 *row = &px[y * (s->pitch / 4)];
+		double dy = y + 0.5 - c;
+		for (int x = 0; x < size; x++) {
+			double dx = x + 0.5 - c, d2 = dx * dx + dy * dy;
+			double a;
+			if (d2 >= o_out || (inner > 0 && d2 <= i_in)) {
+				row[x] = rgb; /* transparent */
+				continue;
+			}
+			if (d2 <= o_in && (inner <= 0 || d2 >= i_out)) {
+				a = 1;
+			} else {
+				/* One-pixel linear ramps at the edges: anti-aliasing. */
+				double d = sqrt(d2);
+				a = fmin(fmax(rad - d + 0.5, 0), 1);
+				if (inner > 0)
+					a = fmin(a, fmin(fmax(d - inner + 0.5, 0), 1));
+			}
+			row[x] = (Uint32)lround(a * col.a) << 24 | rgb;
 		}
 	}
 	SDL_Texture *t = SDL_CreateTextureFromSurface(r, s);
@@ -78,6 +94,11 @@ static SDL_Texture *make_circle_texture(SDL_Renderer *r, double inner_frac)
 		SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
 	}
 	return t;
+}
+
+static SDL_Texture *make_circle_texture(SDL_Renderer *r, double inner_frac)
+{
+	return circle_texture(r, GFX_DISC_PX, inner_frac, (SDL_Color){255, 255, 255, 255});
 }
 
 static void close_fonts(gfx *g)
@@ -160,10 +181,46 @@ void gfx_free(gfx *g)
 	if (g->ring)
 		SDL_DestroyTexture(g->ring);
 	g->disc = g->ring = NULL;
+	for (int i = 0; i < GFX_DISC_CACHE; i++)
+		if (g->cache[i].tex)
+			SDL_DestroyTexture(g->cache[i].tex);
+	memset(g->cache, 0, sizeof g->cache);
+}
+
+/* The cached texture for a large circle, made on first use (least recently
+ * used entry replaced); NULL if it cannot be made. */
+static SDL_Texture *cached_circle(gfx *g, int diameter, SDL_Color c, bool ring)
+{
+	gfx_disc_entry *victim = &g->cache[0];
+	for (int i = 0; i < GFX_DISC_CACHE; i++) {
+		gfx_disc_entry *e = &g->cache[i];
+		if (e->tex && e->diameter == diameter && e->ring == ring && e->color.r == c.r &&
+		    e->color.g == c.g && e->color.b == c.b && e->color.a == c.a) {
+			e->last_use = ++g->uses;
+			return e->tex;
+		}
+		if (!e->tex || e->last_use < victim->last_use)
+			victim = e;
+	}
+	if (victim->tex)
+		SDL_DestroyTexture(victim->tex);
+	*victim = (gfx_disc_entry){circle_texture(g->r, diameter, ring ? 0.84 : 0, c), diameter, c, ring,
+	                           ++g->uses};
+	return victim->tex;
 }
 
 static void draw_circle_tex(gfx *g, SDL_Texture *t, float cx, float cy, float rad, SDL_Color c)
 {
+	if (rad > 24) {
+		/* Diameters in 4-pixel steps: a shrinking ring reuses textures. */
+		int d = 4 * (int)lroundf(rad / 2);
+		SDL_Texture *ct = cached_circle(g, d, c, t == g->ring);
+		if (ct) {
+			SDL_FRect dst = {roundf(cx - d / 2.0f), roundf(cy - d / 2.0f), (float)d, (float)d};
+			SDL_RenderCopyF(g->r, ct, NULL, &dst);
+			return;
+		}
+	}
 	SDL_SetTextureColorMod(t, c.r, c.g, c.b);
 	SDL_SetTextureAlphaMod(t, c.a);
 	SDL_FRect dst = {cx - rad, cy - rad, 2 * rad, 2 * rad};
@@ -221,25 +278,29 @@ void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int t
 void gfx_arc(gfx *g, float cx, float cy, float rad_px, double a0, double a1, SDL_Color c,
              float thickness)
 {
-	int n = (int)(fabs(a1 - a0) * rad_px / 6) + 2;
-	if (n > 128)
-		n = 128;
-	SDL_Vertex v[2 * 129];
-	int idx[6 * 128];
-	float ri = rad_px - thickness / 2, ro = rad_px + thickness / 2;
-	for (int i = 0; i <= n; i++) {
-		double a = a0 + (a1 - a0) * i / n;
-		float ca = (float)cos(a), sa = (float)-sin(a);
-		v[2 * i] = (SDL_Vertex){{cx + ri * ca, cy + ri * sa}, c, {0, 0}};
-		v[2 * i + 1] = (SDL_Vertex){{cx + ro * ca, cy + ro * sa}, c, {0, 0}};
+	/* Concentric one-pixel polylines rather than triangles: SDL's software
+	 * renderer blends a triangle batch over its whole bounding box, which
+	 * for a large ring is most of the screen; lines touch only their own
+	 * pixels. */
+	SDL_FPoint pts[257];
+	/* Half-pixel steps between the layers, so no pixel of the band is
+	 * skipped by the line rasteriser. */
+	int layers = (int)lroundf(thickness < 1 ? 1 : 2 * thickness - 1);
+	SDL_SetRenderDrawBlendMode(g->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+	SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, c.a);
+	for (int k = 0; k < layers; k++) {
+		float rr = rad_px - thickness / 2 + 0.5f + 0.5f * (float)k;
+		if (rr <= 0)
+			continue;
+		int n = (int)(fabs(a1 - a0) * rr / 5) + 2;
+		if (n > 256)
+			n = 256;
+		for (int i = 0; i <= n; i++) {
+			double a = a0 + (a1 - a0) * i / n;
+			pts[i] = (SDL_FPoint){cx + rr * (float)cos(a), cy - rr * (float)sin(a)};
+		}
+		SDL_RenderDrawLinesF(g->r, pts, n + 1);
 	}
-	for (int i = 0; i < n; i++) {
-		int k = 2 * i;
-		int q[6] = {k, k + 1, k + 3, k, k + 3, k + 2};
-		memcpy(&idx[6 * i], q, sizeof q);
-	}
-	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
-	SDL_RenderGeometry(g->r, NULL, v, 2 * (n + 1), idx, 6 * n);
 }
 
 void gfx_polygon(gfx *g, const SDL_FPoint *pts, int n, SDL_Color c)

@@ -23,6 +23,20 @@ typedef struct gfx_theme {
 	SDL_Color bg, panel, ink, ink_soft, grid, accent, cop, trail, target, warn, ok;
 } gfx_theme;
 
+#define GFX_DISC_CACHE 24
+
+/* A pre-coloured disc or ring at its exact pixel size: SDL's software
+ * renderer blends an unscaled texture without colour modulation several
+ * times faster than it scales and tints one, which matters for large
+ * circles at 1080p. */
+typedef struct gfx_disc_entry {
+	SDL_Texture *tex;
+	int diameter;
+	SDL_Color color;
+	bool ring;
+	unsigned long last_use;
+} gfx_disc_entry;
+
 typedef struct gfx {
 	SDL_Renderer *r;
 	TTF_Font *font[FONT_COUNT];
@@ -31,6 +45,8 @@ typedef struct gfx {
 	SDL_Texture *ring;     /* white anti-aliased ring, same size */
 	gfx_theme theme;
 	float scale;           /* UI scale: 1.0 at 720 px window height */
+	gfx_disc_entry cache[GFX_DISC_CACHE];
+	unsigned long uses;
 } gfx;
 
 #define GFX_DISC_PX 128
