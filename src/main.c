@@ -22,6 +22,9 @@ static void usage(FILE *f)
 	      "  metrics FILE.csv   sway metrics of a COP recording (poise metrics --help)\n"
 	      "  devices            list the force plates found\n"
 	      "  play GAME          play one game (poise play --list)\n"
+	      "  record             record a trial into the database (poise record --help)\n"
+	      "  export             a patient's recordings as CSV/JSON (poise export --help)\n"
+	      "  patient            add, list, show, rename, delete patients\n"
 	      "\n"
 	      "options:\n"
 	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
@@ -126,6 +129,12 @@ int main(int argc, char **argv)
 			return cli_devices(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "play") == 0)
 			return cli_play(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "record") == 0)
+			return cli_record(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "export") == 0)
+			return cli_export(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "patient") == 0)
+			return cli_patient(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "help") == 0) {
 			usage(stdout);
 			return CLI_OK;
@@ -137,7 +146,7 @@ int main(int argc, char **argv)
 
 	app_cfg ac = {.device = g.device, .seed = g.seed, .fullscreen = g.fullscreen, .width = g.width,
 	              .height = g.height, .screenshot = g.screenshot, .quit_after_s = g.quit_after_s,
-	              .frame_stats = g.frame_stats};
+	              .frame_stats = g.frame_stats, .db = g.db};
 	char msg[512];
 	int code = app_run(&ac, msg, sizeof msg);
 	if (code)

@@ -27,6 +27,18 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 int cli_metrics(const cli_global *g, int argc, char **argv);
 int cli_devices(const cli_global *g, int argc, char **argv);
 int cli_play(const cli_global *g, int argc, char **argv);
+int cli_record(const cli_global *g, int argc, char **argv);
+int cli_export(const cli_global *g, int argc, char **argv);
+int cli_patient(const cli_global *g, int argc, char **argv);
+
+struct store;
+
+/* Opens the database for subcommand cmd: --db, else the default path
+ * (store_default_path). flags as for store_open(). On failure prints
+ * "poise CMD: <why>" to stderr and returns the exit code (CLI_USAGE for a
+ * file that is not a Poise database or is too new, else CLI_FAIL); on
+ * success *out owns the store (store_close) and CLI_OK is returned. */
+int cli_open_store(const cli_global *g, const char *cmd, unsigned flags, struct store **out);
 
 /* Reads a whole file into a NUL-terminated buffer (free() it). Returns
  * NULL with errno set on failure. */

@@ -22,6 +22,7 @@ static const struct {
 	{POISE_E_RANGE, "POISE_E_RANGE", "value out of range"},
 	{POISE_E_STATE, "POISE_E_STATE", "not allowed in the current state"},
 	{POISE_E_NOSPACE, "POISE_E_NOSPACE", "no space left on the disk"},
+	{POISE_E_EXISTS, "POISE_E_EXISTS", "already exists"},
 };
 
 static size_t err_index(int err)

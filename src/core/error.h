@@ -24,6 +24,7 @@ typedef enum poise_err {
 	POISE_E_RANGE = -12,       /* a value out of range, or too little data */
 	POISE_E_STATE = -13,       /* called in the wrong state (e.g. read before start) */
 	POISE_E_NOSPACE = -14,     /* disk full or file-size limit reached */
+	POISE_E_EXISTS = -15,      /* already there (e.g. a patient code in use) */
 } poise_err;
 
 /* The enum's name for a code ("POISE_E_IO"); "POISE_E_UNKNOWN" for a code

@@ -1,0 +1,333 @@
+/* `poise patient add|list|show|rename|delete`: managing patients. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: poise [--db PATH] patient add CODE [--name NAME] [--birth-year Y]\n"
+	      "                       [--height-cm H] [--weight-kg W] [--notes TEXT]\n"
+	      "       poise [--db PATH] patient list [--json]\n"
+	      "       poise [--db PATH] patient show CODE      sessions and trials\n"
+	      "       poise [--db PATH] patient rename CODE NEW_CODE\n"
+	      "       poise [--db PATH] patient delete CODE [--yes]\n"
+	      "\n"
+	      "A patient is known by a pseudonymous code (1-32 letters, digits, '.', '_',\n"
+	      "'-'); a name is optional. delete removes the patient and all of their data\n"
+	      "(sessions, trials, samples, metrics, prescriptions) for good: on a terminal\n"
+	      "it asks you to type the code again; scripts pass --yes.\n",
+	      f);
+}
+
+static bool parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parses the options shared by the actions; positional arguments are
+ * collected into pos[]. Returns CLI_OK, CLI_USAGE, or −1 after --help. */
+typedef struct pat_opts {
+	store_patient p;
+	bool yes, json;
+	const char *pos[3];
+	int n_pos;
+} pat_opts;
+
+static int parse(pat_opts *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, 'n'},
+		{"birth-year", required_argument, NULL, 'b'},
+		{"height-cm", required_argument, NULL, 'H'},
+		{"weight-kg", required_argument, NULL, 'W'},
+		{"notes", required_argument, NULL, 'N'},
+		{"yes", no_argument, NULL, 'y'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	optind = 0;
+	opterr = 0;
+	int c;
+	double v;
+	while ((c = getopt_long(argc, argv, ":hy", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			snprintf(o->p.display_name, sizeof o->p.display_name, "%s", optarg);
+			break;
+		case 'b':
+			if (!parse_num(optarg, 1880, 2200, &v) || v != (int)v) {
+				fprintf(stderr, "poise patient: --birth-year wants a year, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			o->p.birth_year = (int)v;
+			break;
+		case 'H':
+			if (!parse_num(optarg, 30, 300, &o->p.height_cm)) {
+				fprintf(stderr, "poise patient: --height-cm wants 30-300 cm, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 'W':
+			if (!parse_num(optarg, 2, 500, &o->p.weight_kg)) {
+				fprintf(stderr, "poise patient: --weight-kg wants 2-500 kg, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 'N':
+			snprintf(o->p.notes, sizeof o->p.notes, "%s", optarg);
+			break;
+		case 'y':
+			o->yes = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case ':':
+			fprintf(stderr, "poise patient: %s needs a value\n", argv[optind - 1]);
+			return CLI_USAGE;
+		default:
+			fprintf(stderr, "poise patient: unknown option '%s'\n", argv[optind - 1]);
+			return CLI_USAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (o->n_pos == 3) {
+			fprintf(stderr, "poise patient: unexpected argument '%s'\n", argv[i]);
+			return CLI_USAGE;
+		}
+		o->pos[o->n_pos++] = argv[i];
+	}
+	return CLI_OK;
+}
+
+static int want_args(const pat_opts *o, int n, const char *what)
+{
+	if (o->n_pos - 1 == n)
+		return CLI_OK;
+	fprintf(stderr, "poise patient %s: %s\n", o->pos[0], what);
+	return CLI_USAGE;
+}
+
+static int do_add(store *s, pat_opts *o)
+{
+	snprintf(o->p.code, sizeof o->p.code, "%s", o->pos[1]);
+	if (strlen(o->pos[1]) >= sizeof o->p.code || !store_code_valid(o->pos[1])) {
+		fprintf(stderr, "poise patient add: '%s' is not a valid code (1-%d letters, digits, "
+		        "'.', '_' or '-'; no names: codes are pseudonymous)\n", o->pos[1], STORE_CODE_MAX);
+		return CLI_USAGE;
+	}
+	int64_t id;
+	int rc = store_patient_add(s, &o->p, &id);
+	if (rc) {
+		fprintf(stderr, "poise patient add: %s\n", store_errmsg(s));
+		return rc == POISE_E_EXISTS || rc == POISE_E_INVALID ? CLI_USAGE : CLI_FAIL;
+	}
+	printf("added patient %s\n", o->p.code);
+	return CLI_OK;
+}
+
+static int do_list(store *s, const pat_opts *o)
+{
+	store_patient *p;
+	size_t n;
+	if (store_patient_list(s, &p, &n)) {
+		fprintf(stderr, "poise patient list: %s\n", store_errmsg(s));
+		return CLI_FAIL;
+	}
+	if (o->json)
+		printf("[");
+	for (size_t i = 0; i < n; i++) {
+		store_patient_summary sum = {0};
+		store_patient_summary_get(s, p[i].id, &sum);
+		if (o->json) {
+			printf("%s{\"code\": ", i ? ", " : "");
+			cli_json_string(stdout, p[i].code);
+			printf(", \"name\": ");
+			cli_json_string(stdout, p[i].display_name);
+			printf(", \"birth_year\": ");
+			if (p[i].birth_year)
+				printf("%d", p[i].birth_year);
+			else
+				printf("null");
+			printf(", \"sessions\": %lld, \"trials\": %lld, \"created_at\": \"%s\"}",
+			       (long long)sum.sessions, (long long)sum.trials, p[i].created_at);
+		} else {
+			printf("%-16s %-28s %3lld sessions %4lld trials  since %.10s\n", p[i].code,
+			       p[i].display_name[0] ? p[i].display_name : "-", (long long)sum.sessions,
+			       (long long)sum.trials, p[i].created_at);
+		}
+	}
+	if (o->json)
+		printf("]\n");
+	else if (n == 0)
+		printf("no patients yet (poise patient add CODE)\n");
+	free(p);
+	return CLI_OK;
+}
+
+static int do_show(store *s, const pat_opts *o)
+{
+	store_patient p;
+	if (store_patient_get(s, o->pos[1], &p)) {
+		fprintf(stderr, "poise patient show: %s\n", store_errmsg(s));
+		return CLI_USAGE;
+	}
+	printf("patient %s%s%s\n", p.code, p.display_name[0] ? ", " : "", p.display_name);
+	store_session *se;
+	size_t ns;
+	if (store_sessions(s, p.id, &se, &ns)) {
+		fprintf(stderr, "poise patient show: %s\n", store_errmsg(s));
+		return CLI_FAIL;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		printf("session %lld  %s  %s %s%s%s\n", (long long)se[i].id, se[i].started_at,
+		       se[i].device_backend, se[i].device_serial,
+		       se[i].operator_name[0] ? "  operator " : "", se[i].operator_name);
+		store_trial *t;
+		size_t nt;
+		if (store_trials(s, se[i].id, &t, &nt) == POISE_OK) {
+			for (size_t j = 0; j < nt; j++) {
+				printf("  trial %lld  %-12s %-12s ", (long long)t[j].id, t[j].kind,
+				       store_status_name(t[j].status));
+				if (t[j].n_samples >= 0)
+					printf("%lld samples  %.2f s\n", (long long)t[j].n_samples, t[j].duration_s);
+				else
+					printf("(being recorded)\n");
+			}
+			free(t);
+		}
+	}
+	if (ns == 0)
+		printf("no sessions yet\n");
+	free(se);
+	return CLI_OK;
+}
+
+static int do_rename(store *s, const pat_opts *o)
+{
+	int rc = store_patient_rename(s, o->pos[1], o->pos[2]);
+	if (rc) {
+		fprintf(stderr, "poise patient rename: %s\n", store_errmsg(s));
+		return rc == POISE_E_NOT_FOUND || rc == POISE_E_EXISTS || rc == POISE_E_INVALID
+		     ? CLI_USAGE : CLI_FAIL;
+	}
+	printf("renamed patient %s to %s\n", o->pos[1], o->pos[2]);
+	return CLI_OK;
+}
+
+/* Asks on the terminal; true if the user typed the code. */
+static bool confirm(const store_patient *p, const store_patient_summary *sum)
+{
+	fprintf(stderr, "Delete patient %s%s%s and all of their data (%lld sessions, %lld trials, "
+	        "%lld samples)? This cannot be undone.\nType the patient code to confirm: ",
+	        p->code, p->display_name[0] ? ", " : "", p->display_name, (long long)sum->sessions,
+	        (long long)sum->trials, (long long)sum->samples);
+	fflush(stderr);
+	char line[128];
+	if (!fgets(line, sizeof line, stdin))
+		return false;
+	line[strcspn(line, "\r\n")] = 0;
+	return strcmp(line, p->code) == 0;
+}
+
+static int do_delete(store *s, const pat_opts *o)
+{
+	store_patient p;
+	if (store_patient_get(s, o->pos[1], &p)) {
+		fprintf(stderr, "poise patient delete: %s\n", store_errmsg(s));
+		return CLI_USAGE;
+	}
+	store_patient_summary sum = {0};
+	if (store_patient_summary_get(s, p.id, &sum)) {
+		fprintf(stderr, "poise patient delete: %s\n", store_errmsg(s));
+		return CLI_FAIL;
+	}
+	if (!o->yes) {
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "poise patient delete: not deleting %s without confirmation; run it "
+			        "on a terminal, or add --yes in scripts\n", p.code);
+			return CLI_USAGE;
+		}
+		if (!confirm(&p, &sum)) {
+			fprintf(stderr, "poise patient delete: not confirmed; %s was not deleted\n", p.code);
+			return CLI_FAIL;
+		}
+	}
+	if (store_patient_delete(s, p.code)) {
+		fprintf(stderr, "poise patient delete: %s\n", store_errmsg(s));
+		return CLI_FAIL;
+	}
+	printf("deleted patient %s: %lld sessions, %lld trials, %lld samples\n", p.code,
+	       (long long)sum.sessions, (long long)sum.trials, (long long)sum.samples);
+	return CLI_OK;
+}
+
+int cli_patient(const cli_global *g, int argc, char **argv)
+{
+	pat_opts o = {0};
+	int code = parse(&o, argc, argv);
+	if (code)
+		return code < 0 ? CLI_OK : code;
+	if (o.n_pos == 0) {
+		fprintf(stderr, "poise patient: add, list, show, rename or delete?\n");
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	static const struct {
+		const char *name;
+		int n_args;
+		bool writes;
+		const char *need;
+	} acts[] = {
+		{"add", 1, true, "which code? (poise patient add CODE)"},
+		{"list", 0, false, "takes no arguments"},
+		{"show", 1, false, "which patient? (poise patient show CODE)"},
+		{"rename", 2, true, "wants CODE NEW_CODE"},
+		{"delete", 1, true, "which patient? (poise patient delete CODE)"},
+	};
+	const char *act = o.pos[0];
+	size_t a = 0, n_acts = sizeof acts / sizeof acts[0];
+	while (a < n_acts && strcmp(acts[a].name, act) != 0)
+		a++;
+	if (a == n_acts) {
+		fprintf(stderr, "poise patient: unknown action '%s' (add, list, show, rename, delete)\n",
+		        act);
+		return CLI_USAGE;
+	}
+	if ((code = want_args(&o, acts[a].n_args, acts[a].need)))
+		return code;
+	store *s;
+	code = cli_open_store(g, "patient", acts[a].writes ? 0 : STORE_READ_ONLY, &s);
+	if (code)
+		return code;
+	if (strcmp(act, "add") == 0)
+		code = do_add(s, &o);
+	else if (strcmp(act, "list") == 0)
+		code = do_list(s, &o);
+	else if (strcmp(act, "show") == 0)
+		code = do_show(s, &o);
+	else if (strcmp(act, "rename") == 0)
+		code = do_rename(s, &o);
+	else
+		code = do_delete(s, &o);
+	store_close(s);
+	return code;
+}
