@@ -25,11 +25,13 @@ static void usage(FILE *f)
 	      "  record             record a trial into the database (poise record --help)\n"
 	      "  export             a patient's recordings as CSV/JSON (poise export --help)\n"
 	      "  patient            add, list, show, rename, delete patients\n"
+	      "  report             a patient's sway report as a PDF (poise report --help)\n"
 	      "\n"
 	      "options:\n"
 	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
 	      "                     plate), sim, or BACKEND:ID as listed by `poise devices`\n"
 	      "  --db PATH          the database (default $XDG_DATA_HOME/poise/poise.db)\n"
+	      "  --patient CODE     the app's patient: E on the live screen exports their report\n"
 	      "  --fullscreen       start in full screen (F11 toggles)\n"
 	      "  --size WxH         window size (default 1280x720)\n"
 	      "  --seed N           seed of the simulated plate (same seed, same sway)\n"
@@ -48,6 +50,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"device", required_argument, NULL, 'd'},
 		{"db", required_argument, NULL, 'b'},
+		{"patient", required_argument, NULL, 'P'},
 		{"fullscreen", no_argument, NULL, 'f'},
 		{"size", required_argument, NULL, 'z'},
 		{"seed", required_argument, NULL, 's'},
@@ -70,6 +73,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			g.db = optarg;
+			break;
+		case 'P':
+			g.patient = optarg;
 			break;
 		case 'f':
 			g.fullscreen = true;
@@ -135,6 +141,8 @@ int main(int argc, char **argv)
 			return cli_export(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "patient") == 0)
 			return cli_patient(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "report") == 0)
+			return cli_report(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "help") == 0) {
 			usage(stdout);
 			return CLI_OK;
@@ -146,7 +154,8 @@ int main(int argc, char **argv)
 
 	app_cfg ac = {.device = g.device, .seed = g.seed, .fullscreen = g.fullscreen, .width = g.width,
 	              .height = g.height, .screenshot = g.screenshot, .quit_after_s = g.quit_after_s,
-	              .frame_stats = g.frame_stats, .db = g.db};
+	              .frame_stats = g.frame_stats, .db = g.db,
+	              .patient = g.patient};
 	char msg[512];
 	int code = app_run(&ac, msg, sizeof msg);
 	if (code)

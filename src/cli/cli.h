@@ -13,6 +13,7 @@
 typedef struct cli_global {
 	const char *device; /* --device SPEC */
 	const char *db;     /* --db PATH */
+	const char *patient; /* --patient CODE: the app's patient (report export) */
 	unsigned long long seed;
 	/* window options, for the GUI and `poise play` */
 	bool fullscreen;
@@ -30,6 +31,7 @@ int cli_play(const cli_global *g, int argc, char **argv);
 int cli_record(const cli_global *g, int argc, char **argv);
 int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
+int cli_report(const cli_global *g, int argc, char **argv);
 
 struct store;
 

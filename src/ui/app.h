@@ -23,6 +23,7 @@ typedef struct app_play_outcome {
 typedef struct app_cfg {
 	const char *device;     /* device spec ("auto", "sim", "usb", ...) */
 	const char *db;         /* --db PATH; NULL = store_default_path() */
+	const char *patient;    /* --patient CODE: whose report E exports; NULL = none */
 	bool fullscreen;
 	int width, height;      /* window size; 0 = 1280 × 720 */
 	uint64_t seed;          /* simulated plate's seed */
