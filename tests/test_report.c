@@ -529,6 +529,12 @@ static void drawn_ellipse_is_the_stored_metric(void **state)
 	assert_int_equal(report_trial_ellipse(&d.visits[3].assess[0], &d.analysis, &e), POISE_OK);
 	snprintf(cap, sizeof cap, "semi-axes %s × %s mm", fmt(b1, e.a_mm), fmt(b2, e.b_mm));
 	assert_has(pg, cap);
+	/* the plots are centred on that ellipse's centre, drawn from all the
+	 * trial's on-plate samples */
+	snprintf(cap, sizeof cap, "(ML %s mm, AP %s mm; %zu samples on the plate)",
+	         fmt(b1, e.cx_mm), fmt(b2, e.cy_mm), d.visits[3].assess[0].n);
+	assert_has(pg, cap);
+	assert_true(d.visits[3].assess[0].n >= 2000); /* 20 s at 100 Hz */
 	free(pg);
 	report_data_free(&d);
 }

@@ -224,14 +224,19 @@ static void fmt_tick(char *buf, size_t len, double v, double step)
 	}
 }
 
-static void fmt_date_tick(char *buf, size_t len, double days)
+/* "2 May", with the year on the first tick and where the year changes. */
+static void fmt_date_tick(char *buf, size_t len, double days, int *last_year)
 {
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	time_t t = (time_t)llround(days * 86400.0);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(buf, len, "%d %s", tm.tm_mday, mon[tm.tm_mon]);
+	if (tm.tm_year != *last_year)
+		snprintf(buf, len, "%d %s %d", tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900);
+	else
+		snprintf(buf, len, "%d %s", tm.tm_mday, mon[tm.tm_mon]);
+	*last_year = tm.tm_year;
 }
 
 void rd_axes_draw(rd *r, const rd_axes *a, const char *xlabel, const char *ylabel)
@@ -256,7 +261,7 @@ void rd_axes_draw(rd *r, const rd_axes *a, const char *xlabel, const char *ylabe
 		xs = steps[0];
 		for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 			xs = steps[i];
-			if (span / xs <= a->w / 55)
+			if (span / xs <= a->w / 62)
 				break;
 		}
 	} else {
@@ -265,16 +270,23 @@ void rd_axes_draw(rd *r, const rd_axes *a, const char *xlabel, const char *ylabe
 	double xstart = ceil(a->x0 / xs - 1e-9) * xs;
 	if (a->x_dates)
 		xstart = a->x_anchor - floor((a->x_anchor - a->x0) / xs) * xs;
+	int last_year = -1;
 	for (double v = xstart; v <= a->x1 + xs * 1e-9; v += xs) {
 		double px = rd_px(a, v);
 		rd_gray(r, 0.85);
 		rd_line(r, px, a->y, px, a->y + a->h, 0.4);
 		rd_gray(r, 0.2);
 		rd_line(r, px, a->y + a->h, px, a->y + a->h + 3, 0.6);
+		int year = last_year;
 		if (a->x_dates)
-			fmt_date_tick(lab, sizeof lab, v);
+			fmt_date_tick(lab, sizeof lab, v, &year);
 		else
 			fmt_tick(lab, sizeof lab, v, xs);
+		/* a label that would stick out past the frame is left off */
+		double lw = rd_text_width(r, false, 7, lab);
+		if (px - lw / 2 < a->x - 6 || px + lw / 2 > a->x + a->w + 6)
+			continue;
+		last_year = year;
 		rd_text(r, false, 7, px, a->y + a->h + 11, RD_CENTER, "%s", lab);
 	}
 	rd_gray(r, 0);

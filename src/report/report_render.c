@@ -266,14 +266,14 @@ static double trial_plots(rd *r, const ctx *c, size_t ti, double y)
 	double yb = rd_paragraph(r, false, 8, 11, ML, ly + 24, CW, cap);
 
 	/* Stabilograms */
-	double sx = ML + 330, sw = PAGE_W - MR - sx, sh = 98;
+	double sx = ML + 330, sw = PAGE_W - MR - sx, sh = 95;
 	double dur = a->n ? a->t_s[a->n - 1] : fmax(a->duration_s, 1);
 	if (!(dur > 0))
 		dur = 1;
 	rd_axes ml = {.x = sx, .y = y, .w = sw, .h = sh, .x0 = 0, .x1 = dur, .y0 = -half_t,
 	              .y1 = half_t};
 	rd_axes ap = ml;
-	ap.y = y + sh + 36;
+	ap.y = y + sh + 42;
 	rd_text(r, true, 9, ml.x, y - 6, RD_LEFT, "Stabilogram, ML (+ right)");
 	rd_axes_draw(r, &ml, "time (s)", "ML (mm)");
 	rd_text(r, true, 9, ap.x, ap.y - 6, RD_LEFT, "Stabilogram, AP (+ forward)");
@@ -930,7 +930,7 @@ static void page_history(rd *r, const ctx *c, size_t first_row, size_t count)
 	char b[32], hd[32];
 	running_head(r, c, first_row == 0 ? "Session history" : "Session history (continued)");
 	double y = 94;
-	double cx[] = {ML, ML + 100, ML + 160, ML + 215, ML + 275, ML + 330, ML + 390, ML + 440, ML + CW};
+	double cx[] = {ML, ML + 122, ML + 180, ML + 232, ML + 290, ML + 342, ML + 400, ML + 448, ML + CW};
 	const char *h1[] = {"", "", "", "", "", "", "Romberg", "Games", "Best"};
 	const char *h2[] = {"Date", "Trials", "velocity", "area", "velocity", "area",
 	                    "area EC/EO", "played", "level"};
