@@ -74,17 +74,26 @@ bool report_date_valid(const char *date)
 
 static const char *const los_dir_key[LOS_DIRS] = {"e", "ne", "n", "nw", "w", "sw", "s", "se"};
 
-/* Grows *arr (of *n elements of size sz) by one zeroed element. */
-static void *push(void *arr_p, size_t *n, size_t sz)
+/* The array arr of n elements of size sz, grown by one: a new array
+ * (arr is then invalid) or NULL (arr unchanged). The caller zeroes and
+ * counts the new element (APPEND below). */
+static void *grow(void *arr, size_t n, size_t sz)
 {
-	void **arr = arr_p;
-	char *a = realloc(*arr, (*n + 1) * sz);
-	if (!a)
-		return NULL;
-	*arr = a;
-	memset(a + *n * sz, 0, sz);
-	return a + (*n)++ * sz;
+	return realloc(arr, (n + 1) * sz);
 }
+
+/* Appends a zeroed element to the array field `arr` with count `n`; `out`
+ * gets a pointer to it, or NULL when memory ran out. */
+#define APPEND(arr, n, out)                                                     \
+	do {                                                                        \
+		void *g_ = grow((arr), (n), sizeof *(arr));                             \
+		(out) = NULL;                                                           \
+		if (g_) {                                                               \
+			(arr) = g_;                                                         \
+			(out) = &(arr)[(n)++];                                              \
+			memset((out), 0, sizeof *(out));                                    \
+		}                                                                       \
+	} while (0)
 
 static void fill_metrics(report_assess *a, const store_metric *m, size_t nm)
 {
@@ -135,7 +144,7 @@ static void fill_los(report_los *l, const store_metric *m, size_t nm)
 	}
 }
 
-/* Adds trial t of session se to visit v. */
+/* Adds trial t (with its stored metrics) to visit v. */
 static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg, size_t len)
 {
 	store_metric *m = NULL;
@@ -147,7 +156,8 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg,
 	}
 	rc = POISE_E_NOMEM;
 	if (strncmp(t->kind, "game:", 5) == 0) {
-		report_game *g = push(&v->games, &v->n_games, sizeof *g);
+		report_game *g;
+		APPEND(v->games, v->n_games, g);
 		if (g) {
 			g->session_id = t->session_id;
 			g->trial_id = t->id;
@@ -158,7 +168,8 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg,
 			rc = POISE_OK;
 		}
 	} else if (strcmp(t->kind, "los") == 0) {
-		report_los *l = push(&v->los, &v->n_los, sizeof *l);
+		report_los *l;
+		APPEND(v->los, v->n_los, l);
 		if (l) {
 			l->session_id = t->session_id;
 			l->trial_id = t->id;
@@ -167,7 +178,8 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg,
 			rc = POISE_OK;
 		}
 	} else {
-		report_assess *a = push(&v->assess, &v->n_assess, sizeof *a);
+		report_assess *a;
+		APPEND(v->assess, v->n_assess, a);
 		if (a) {
 			a->session_id = t->session_id;
 			a->trial_id = t->id;
@@ -308,7 +320,7 @@ int report_load(store *s, const char *code, const report_sel *sel, report_data *
 		report_local_date(ss[i].started_at, date);
 		report_visit *v = d.n_visits ? &d.visits[d.n_visits - 1] : NULL;
 		if (!v || strcmp(v->date, date) != 0) {
-			v = push(&d.visits, &d.n_visits, sizeof *v);
+			APPEND(d.visits, d.n_visits, v);
 			if (!v) {
 				free(tr);
 				rc = fail(msg, len, POISE_E_NOMEM, "out of memory reading the sessions");

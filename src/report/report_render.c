@@ -704,6 +704,17 @@ typedef struct series {
 	size_t n;
 } series;
 
+/* True if the series' legend is too wide to stand beside a chart's title:
+ * it then goes under the chart, LEGEND_BELOW_PT lower. */
+#define LEGEND_BELOW_PT 14
+static bool legend_below(rd *r, const series *s, size_t ns)
+{
+	double lw = 0;
+	for (size_t k = 0; k < ns; k++)
+		lw += 26 + rd_text_width(r, false, 8, s[k].label) + 14;
+	return ML + 200 + lw > ML + CW;
+}
+
 static void chart(rd *r, const ctx *c, double y, double h, const char *title, const char *ylabel,
                   series *s, size_t ns, double y_fixed_max)
 {
@@ -725,9 +736,10 @@ static void chart(rd *r, const ctx *c, double y, double h, const char *title, co
 	rd_axes ax = {.x = ML + 34, .y = y, .w = CW - 34, .h = h, .x0 = x0 - pad, .x1 = x1 + pad,
 	              .y0 = 0, .y1 = ymax, .x_dates = true, .x_anchor = x0};
 	rd_text(r, true, 9, ML, y - 7, RD_LEFT, "%s", title);
-	double lx = ML + 200;
+	bool below = legend_below(r, s, ns);
+	double lx = below ? ax.x : ML + 200, ly = below ? y + h + 24 : y - 7;
 	for (size_t k = 0; k < ns; k++)
-		lx = rd_legend(r, lx, y - 7, s[k].dash, (int)s[k].marker, s[k].gray, s[k].label);
+		lx = rd_legend(r, lx, ly, s[k].dash, (int)s[k].marker, s[k].gray, s[k].label);
 	rd_axes_draw(r, &ax, "", ylabel);
 	rd_clip(r, &ax);
 	for (size_t k = 0; k < ns; k++) {
@@ -881,11 +893,25 @@ static void page_progress(rd *r, const ctx *c)
 			any_los |= isfinite(los_area_cm2(&d->visits[i].los[k]));
 	int n_charts = 2 + (n_ids > 0) + any_los;
 	double gap = 44;
-	double h = (CONTENT_BOTTOM - 8 - y - n_charts * gap) / n_charts;
+	series s[8], gs[8];
+	static const enum rd_dash dashes[] = {RD_SOLID, RD_DASHED, RD_DOTTED, RD_DASHDOT};
+	for (size_t k = 0; k < n_ids; k++) {
+		gs[k] = (series){.label = report_game_label(ids[k]), .dash = dashes[k % 4],
+		                 .marker = (enum rd_marker)(k % RD_MARKERS), .gray = k % 2 ? 0.35 : 0,
+		                 .filled = k % 2 == 0};
+		for (size_t i = d->first; i <= d->current; i++) {
+			double l = visit_game_level(&d->visits[i], ids[k]);
+			if (isfinite(l) && gs[k].n < 512) {
+				gs[k].x[gs[k].n] = report_date_days(d->visits[i].date);
+				gs[k].y[gs[k].n++] = l;
+			}
+		}
+	}
+	double extra = n_ids > 0 && legend_below(r, gs, n_ids) ? LEGEND_BELOW_PT : 0;
+	double h = (CONTENT_BOTTOM - 8 - y - n_charts * gap - extra) / n_charts;
 	if (h > 150)
 		h = 150;
 	y += 14;
-	series s[8];
 	quiet_series(c, s, offsetof(met_static, mean_velocity_mm_s));
 	chart(r, c, y, h, "Mean sway velocity", "mm/s", s, 2, 0);
 	y += h + gap;
@@ -893,21 +919,8 @@ static void page_progress(rd *r, const ctx *c)
 	chart(r, c, y, h, "95 % confidence ellipse area", "mm²", s, 2, 0);
 	y += h + gap;
 	if (n_ids > 0) {
-		static const enum rd_dash dashes[] = {RD_SOLID, RD_DASHED, RD_DOTTED, RD_DASHDOT};
-		for (size_t k = 0; k < n_ids; k++) {
-			s[k] = (series){.label = report_game_label(ids[k]), .dash = dashes[k % 4],
-			                .marker = (enum rd_marker)(k % RD_MARKERS), .gray = k % 2 ? 0.35 : 0,
-			                .filled = k % 2 == 0};
-			for (size_t i = d->first; i <= d->current; i++) {
-				double l = visit_game_level(&d->visits[i], ids[k]);
-				if (isfinite(l) && s[k].n < 512) {
-					s[k].x[s[k].n] = report_date_days(d->visits[i].date);
-					s[k].y[s[k].n++] = l;
-				}
-			}
-		}
-		chart(r, c, y, h, "Highest game level reached", "level", s, n_ids, 10);
-		y += h + gap;
+		chart(r, c, y, h, "Highest game level reached", "level", gs, n_ids, 10);
+		y += h + gap + extra;
 	}
 	if (any_los) {
 		s[0] = (series){.label = "LOS area", .dash = RD_SOLID, .marker = RD_DIAMOND, .gray = 0,
