@@ -26,12 +26,14 @@ static void usage(FILE *f)
 	      "  record             record a trial into the database (poise record --help)\n"
 	      "  export             a patient's recordings as CSV/JSON (poise export --help)\n"
 	      "  patient            add, list, show, rename, delete patients\n"
+	      "  report             a patient's sway report as a PDF (poise report --help)\n"
 	      "\n"
 	      "options:\n"
 	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
 	      "                     plate), sim, or BACKEND:ID as listed by `poise devices`\n"
 	      "  --db PATH          the database (default $XDG_DATA_HOME/poise/poise.db)\n"
-	      "  --patient CODE     the app records the games played for this patient\n"
+	      "  --patient CODE     the app's patient: the games played are recorded for them,\n"
+	      "                     and E on the live screen exports their report\n"
 	      "  --operator NAME    who runs the session (stored with it)\n"
 	      "  --fullscreen       start in full screen (F11 toggles)\n"
 	      "  --size WxH         window size (default 1280x720)\n"
@@ -148,6 +150,8 @@ int main(int argc, char **argv)
 			return cli_export(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "patient") == 0)
 			return cli_patient(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "report") == 0)
+			return cli_report(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "help") == 0) {
 			usage(stdout);
 			return CLI_OK;

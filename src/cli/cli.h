@@ -20,7 +20,7 @@ typedef struct cli_global {
 	const char *screenshot;
 	double quit_after_s;
 	bool frame_stats;
-	const char *patient;       /* --patient CODE: the GUI records games for them */
+	const char *patient;       /* --patient CODE: the app's patient (games recorded, report export) */
 	const char *operator_name; /* --operator NAME */
 } cli_global;
 
@@ -33,6 +33,7 @@ int cli_prescribe(const cli_global *g, int argc, char **argv);
 int cli_record(const cli_global *g, int argc, char **argv);
 int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
+int cli_report(const cli_global *g, int argc, char **argv);
 
 struct store;
 

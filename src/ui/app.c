@@ -19,6 +19,7 @@
 #include "games/runner.h"
 #include "games/training.h"
 #include "store/store.h"
+#include "report/report.h"
 #include "ui/audio.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
@@ -118,6 +119,27 @@ static void take_screenshot(app *a, const char *path)
 		path = name;
 	}
 	gfx_screenshot(&a->g, path, msg, sizeof msg);
+	app_toast(a, msg);
+	fprintf(stderr, "poise: %s\n", msg);
+}
+
+/* E on the live screen: the sway report of the --patient, as a PDF in the
+ * current folder (as F12 screenshots). */
+static void export_report(app *a)
+{
+	char name[128], msg[384];
+	if (!a->cfg.patient) {
+		app_toast(a, "Export report: start Poise with --patient CODE to choose whose report.");
+		return;
+	}
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(name, sizeof name, "poise-report-%.32s-%s.pdf", a->cfg.patient, stamp);
+	/* The database is already open (--patient opens it at start). */
+	report_export_pdf_store(a->db, a->cfg.patient, name, NULL, msg, sizeof msg);
 	app_toast(a, msg);
 	fprintf(stderr, "poise: %s\n", msg);
 }
@@ -336,6 +358,10 @@ static void handle_key(app *a, const SDL_KeyboardEvent *k)
 		}
 		if (key == SDLK_MINUS || key == SDLK_KP_MINUS) {
 			a->start_level = a->start_level > 1 ? a->start_level - 1 : 1;
+			return;
+		}
+		if (key == SDLK_e) {
+			export_report(a);
 			return;
 		}
 	}
@@ -596,8 +622,8 @@ static void draw_live_screen(app *a, int w, int h)
 	draw_game_buttons(a, (float)h - foot_h - btn_h - pad / 2, btn_h);
 	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 8 * s, 0, "%s",
 	               a->d->ops->steer
-	                   ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · T tare · 1–5 play · +/− level · F11 full screen · F12 screenshot · Esc quit"
-	                   : "T tare · 1–5 play · +/− level · F11 full screen · F12 screenshot · Esc quit");
+	                   ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · T tare · 1–5 play · +/− level · E report · F11 full screen · F12 screenshot · Esc quit"
+	                   : "T tare · 1–5 play · +/− level · E report · F11 full screen · F12 screenshot · Esc quit");
 }
 
 static void draw(app *a)

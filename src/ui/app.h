@@ -32,7 +32,8 @@ typedef struct app_cfg {
 	const struct game_ops *play; /* start straight into this game, quit after */
 	game_cfg play_cfg;
 	bool play_level_set;         /* play_cfg.level overrides the patient's plan */
-	const char *patient;         /* record games for this patient (code) */
+	const char *patient;         /* the patient (code): games are recorded for them and E
+	                              * exports their report; NULL = a demo, nothing recorded */
 	const char *operator_name;
 	app_play_outcome *outcome;   /* filled when play is set */
 } app_cfg;

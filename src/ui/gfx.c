@@ -12,10 +12,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-
-#ifndef POISE_SOURCE_ASSET_DIR
-#define POISE_SOURCE_ASSET_DIR "assets"
-#endif
+#include "ui/asset.h"
 
 static const char *const font_file[FONT_COUNT] = {
 	"fonts/DejaVuSans.ttf", "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf",
@@ -23,33 +20,9 @@ static const char *const font_file[FONT_COUNT] = {
 };
 static const int font_base_px[FONT_COUNT] = {15, 20, 26, 56};
 
-static bool file_exists(const char *p)
-{
-	return access(p, R_OK) == 0;
-}
-
 bool gfx_asset_path(const char *rel, char *buf, size_t len)
 {
-	const char *env = getenv("POISE_ASSET_DIR");
-	if (env && *env) {
-		snprintf(buf, len, "%s/%s", env, rel);
-		if (file_exists(buf))
-			return true;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = 0;
-			snprintf(buf, len, "%s/../share/poise/assets/%s", exe, rel);
-			if (file_exists(buf))
-				return true;
-		}
-	}
-	snprintf(buf, len, "%s/%s", POISE_SOURCE_ASSET_DIR, rel);
-	return file_exists(buf);
+	return ui_asset_path(rel, buf, len);
 }
 
 /* A disc (inner_frac 0) or ring of the given diameter in colour c. */

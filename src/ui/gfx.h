@@ -54,7 +54,7 @@ typedef struct gfx {
 /* A piece of text drawn from a cached texture; re-rendered only when the
  * text, font or colour changes. Zero-initialise, free with gfx_label_free. */
 typedef struct gfx_label {
-	char text[128];
+	char text[256];
 	int font;
 	SDL_Color color;
 	SDL_Texture *tex;

@@ -1,0 +1,391 @@
+/* The report's data from the station database, through the store's public
+ * API only. */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/pipeline.h"
+#include "report/report.h"
+#include "report/report_impl.h"
+#include "store/store.h"
+
+static int fail(char *msg, size_t len, int err, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static int fail(char *msg, size_t len, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (msg && len)
+		vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+bool report_iso_to_local(const char *iso, struct tm *out)
+{
+	struct tm tm = {0};
+	int y, mo, d, h = 0, mi = 0;
+	double sec = 0;
+	if (!iso || sscanf(iso, "%d-%d-%dT%d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) < 3)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = (int)sec;
+	time_t t = timegm(&tm);
+	return localtime_r(&t, out) != NULL;
+}
+
+void report_local_date(const char *iso, char out[11])
+{
+	struct tm tm;
+	if (report_iso_to_local(iso, &tm))
+		strftime(out, 11, "%Y-%m-%d", &tm);
+	else
+		snprintf(out, 11, "%s", "unknown");
+}
+
+bool report_date_valid(const char *date)
+{
+	int y, m, d;
+	char tail;
+	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)date[i]))
+			return false;
+	if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return false;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
+	       !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+static const char *const los_dir_key[LOS_DIRS] = {"e", "ne", "n", "nw", "w", "sw", "s", "se"};
+
+/* The array arr of n elements of size sz, grown by one: a new array
+ * (arr is then invalid) or NULL (arr unchanged). The caller zeroes and
+ * counts the new element (APPEND below). */
+static void *grow(void *arr, size_t n, size_t sz)
+{
+	return realloc(arr, (n + 1) * sz);
+}
+
+/* Appends a zeroed element to the array field `arr` with count `n`; `out`
+ * gets a pointer to it, or NULL when memory ran out. */
+#define APPEND(arr, n, out)                                                     \
+	do {                                                                        \
+		void *g_ = grow((arr), (n), sizeof *(arr));                             \
+		(out) = NULL;                                                           \
+		if (g_) {                                                               \
+			(arr) = g_;                                                         \
+			(out) = &(arr)[(n)++];                                              \
+			memset((out), 0, sizeof *(out));                                    \
+		}                                                                       \
+	} while (0)
+
+static void fill_metrics(report_assess *a, const store_metric *m, size_t nm)
+{
+	size_t nf;
+	const met_field *f = met_static_fields(&nf);
+	for (size_t i = 0; i < nf; i++)
+		*(double *)((char *)&a->m + f[i].offset) = NAN;
+	a->m.n_samples = 0;
+	for (size_t k = 0; k < nm; k++) {
+		if (strcmp(m[k].name, "n_samples") == 0 && m[k].value >= 0) {
+			a->m.n_samples = (size_t)m[k].value;
+			continue;
+		}
+		for (size_t i = 0; i < nf; i++)
+			if (strcmp(m[k].name, f[i].key) == 0) {
+				*(double *)((char *)&a->m + f[i].offset) = m[k].value;
+				a->have_metrics = true;
+			}
+	}
+}
+
+static double metric_named(const store_metric *m, size_t nm, const char *name)
+{
+	for (size_t k = 0; k < nm; k++)
+		if (strcmp(m[k].name, name) == 0)
+			return m[k].value;
+	return NAN;
+}
+
+static void fill_game(report_game *g, const store_metric *m, size_t nm)
+{
+	g->level_start = metric_named(m, nm, "level_start");
+	g->level_end = metric_named(m, nm, "level_end");
+	g->level_max = metric_named(m, nm, "level_max");
+	g->score = metric_named(m, nm, "score");
+	g->hits = metric_named(m, nm, "hits");
+	g->misses = metric_named(m, nm, "misses");
+	g->time_in_target_s = metric_named(m, nm, "time_in_target_s");
+	g->play_time_s = metric_named(m, nm, "play_time_s");
+}
+
+static void fill_los(report_los *l, const store_metric *m, size_t nm)
+{
+	for (int d = 0; d < LOS_DIRS; d++) {
+		char key[32];
+		snprintf(key, sizeof key, "los_limit_%s_mm", los_dir_key[d]);
+		l->limit_mm[d] = metric_named(m, nm, key);
+	}
+}
+
+/* Adds trial t (with its stored metrics) to visit v. */
+static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg, size_t len)
+{
+	store_metric *m = NULL;
+	size_t nm = 0;
+	int rc = store_metrics(s, t->id, &m, &nm);
+	if (rc) {
+		return fail(msg, len, rc, "cannot read the metrics of trial %lld: %s", (long long)t->id,
+		            store_errmsg(s));
+	}
+	rc = POISE_E_NOMEM;
+	if (strncmp(t->kind, "game:", 5) == 0) {
+		report_game *g;
+		APPEND(v->games, v->n_games, g);
+		if (g) {
+			g->session_id = t->session_id;
+			g->trial_id = t->id;
+			snprintf(g->game, sizeof g->game, "%s", t->kind + 5);
+			snprintf(g->status, sizeof g->status, "%s", store_status_name(t->status));
+			snprintf(g->started_at, sizeof g->started_at, "%s", t->started_at);
+			fill_game(g, m, nm);
+			rc = POISE_OK;
+		}
+	} else if (strcmp(t->kind, "los") == 0) {
+		report_los *l;
+		APPEND(v->los, v->n_los, l);
+		if (l) {
+			l->session_id = t->session_id;
+			l->trial_id = t->id;
+			snprintf(l->started_at, sizeof l->started_at, "%s", t->started_at);
+			fill_los(l, m, nm);
+			rc = POISE_OK;
+		}
+	} else {
+		report_assess *a;
+		APPEND(v->assess, v->n_assess, a);
+		if (a) {
+			a->session_id = t->session_id;
+			a->trial_id = t->id;
+			snprintf(a->kind, sizeof a->kind, "%s", t->kind);
+			snprintf(a->status, sizeof a->status, "%s", store_status_name(t->status));
+			snprintf(a->started_at, sizeof a->started_at, "%s", t->started_at);
+			a->duration_s = t->duration_s;
+			fill_metrics(a, m, nm);
+			rc = POISE_OK;
+		}
+	}
+	free(m);
+	if (rc)
+		return fail(msg, len, rc, "out of memory reading the patient's trials");
+	return POISE_OK;
+}
+
+/* The on-plate samples of trial a, as the recorder selected them for the
+ * metrics: on the plate, COP defined. */
+static int load_samples(store *s, report_assess *a, char *msg, size_t len)
+{
+	store_sample *smp = NULL;
+	size_t n = 0;
+	int rc = store_samples(s, a->trial_id, &smp, &n);
+	if (rc)
+		return fail(msg, len, rc, "cannot read the samples of trial %lld: %s",
+		            (long long)a->trial_id, store_errmsg(s));
+	size_t cap = n ? n : 1;
+	a->t_s = malloc(cap * sizeof *a->t_s);
+	a->x_mm = malloc(cap * sizeof *a->x_mm);
+	a->y_mm = malloc(cap * sizeof *a->y_mm);
+	if (!a->t_s || !a->x_mm || !a->y_mm) {
+		free(smp);
+		return fail(msg, len, POISE_E_NOMEM, "out of memory reading trial %lld",
+		            (long long)a->trial_id);
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!(smp[i].flags & SAMPLE_ON_PLATE) || !isfinite(smp[i].x_mm) || !isfinite(smp[i].y_mm))
+			continue;
+		a->t_s[k] = (double)smp[i].t_us / 1e6;
+		a->x_mm[k] = smp[i].x_mm;
+		a->y_mm[k] = smp[i].y_mm;
+		k++;
+	}
+	a->n = k;
+	free(smp);
+	return POISE_OK;
+}
+
+static int cmp_session(const void *pa, const void *pb)
+{
+	const store_session *a = pa, *b = pb;
+	int c = strcmp(a->started_at, b->started_at);
+	return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
+void report_data_free(report_data *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_visits; i++) {
+		report_visit *v = &d->visits[i];
+		for (size_t k = 0; k < v->n_assess; k++) {
+			free(v->assess[k].t_s);
+			free(v->assess[k].x_mm);
+			free(v->assess[k].y_mm);
+		}
+		free(v->assess);
+		free(v->games);
+		free(v->los);
+	}
+	free(d->visits);
+	memset(d, 0, sizeof *d);
+}
+
+int report_load(store *s, const char *code, const report_sel *sel, report_data *out, char *msg,
+                size_t len)
+{
+	report_sel none = {0};
+	if (!sel)
+		sel = &none;
+	if (!s || !code)
+		return fail(msg, len, POISE_E_INVALID, "no database or patient code given");
+	if (sel->since_date && !report_date_valid(sel->since_date))
+		return fail(msg, len, POISE_E_INVALID,
+		            "'%s' is not a date; --since wants YYYY-MM-DD, e.g. 2024-05-02",
+		            sel->since_date);
+	store_patient p;
+	int rc = store_patient_get(s, code, &p);
+	if (rc == POISE_E_NOT_FOUND)
+		return fail(msg, len, rc, "there is no patient '%s' in %s; `poise patient list` shows "
+		            "the patients", code, store_path(s));
+	if (rc)
+		return fail(msg, len, rc, "cannot read patient '%s': %s", code, store_errmsg(s));
+
+	store_session *ss = NULL;
+	size_t ns = 0;
+	if ((rc = store_sessions(s, p.id, &ss, &ns)) != POISE_OK)
+		return fail(msg, len, rc, "cannot read the sessions of %s: %s", code, store_errmsg(s));
+	if (sel->session_id > 0) {
+		bool mine = false;
+		for (size_t i = 0; i < ns; i++)
+			mine |= ss[i].id == sel->session_id;
+		if (!mine) {
+			free(ss);
+			return fail(msg, len, POISE_E_NOT_FOUND, "session %lld is not one of %s's sessions; "
+			            "`poise patient show %s` lists them", (long long)sel->session_id, code,
+			            code);
+		}
+	}
+	if (ns > 1)
+		qsort(ss, ns, sizeof *ss, cmp_session);
+
+	report_data d = {0};
+	ana_cfg_default(&d.analysis);
+	snprintf(d.patient.code, sizeof d.patient.code, "%s", p.code);
+	snprintf(d.patient.name, sizeof d.patient.name, "%s", p.display_name);
+	d.patient.birth_year = p.birth_year;
+	d.patient.height_cm = p.height_cm;
+	d.patient.weight_kg = p.weight_kg;
+
+	size_t cur = SIZE_MAX;
+	bool sel_has_trials = false;
+	for (size_t i = 0; i < ns && rc == POISE_OK; i++) {
+		store_trial *tr = NULL;
+		size_t nt = 0;
+		if ((rc = store_trials(s, ss[i].id, &tr, &nt)) != POISE_OK) {
+			fail(msg, len, rc, "cannot read the trials of session %lld: %s", (long long)ss[i].id,
+			     store_errmsg(s));
+			break;
+		}
+		if (nt == 0) {
+			free(tr);
+			continue;
+		}
+		char date[11];
+		report_local_date(ss[i].started_at, date);
+		report_visit *v = d.n_visits ? &d.visits[d.n_visits - 1] : NULL;
+		if (!v || strcmp(v->date, date) != 0) {
+			APPEND(d.visits, d.n_visits, v);
+			if (!v) {
+				free(tr);
+				rc = fail(msg, len, POISE_E_NOMEM, "out of memory reading the sessions");
+				break;
+			}
+			memcpy(v->date, date, sizeof v->date);
+			snprintf(v->started_at, sizeof v->started_at, "%s", ss[i].started_at);
+			v->first_session_id = ss[i].id;
+		}
+		v->last_session_id = ss[i].id;
+		v->n_sessions++;
+		/* The visit's device and operator: its latest session's. */
+		snprintf(v->device_backend, sizeof v->device_backend, "%s", ss[i].device_backend);
+		snprintf(v->device_serial, sizeof v->device_serial, "%s", ss[i].device_serial);
+		if (ss[i].operator_name[0])
+			snprintf(v->operator_name, sizeof v->operator_name, "%s", ss[i].operator_name);
+		if (ss[i].id == sel->session_id) {
+			cur = d.n_visits - 1;
+			sel_has_trials = true;
+		}
+		for (size_t k = 0; k < nt && rc == POISE_OK; k++)
+			rc = add_trial(s, v, &tr[k], msg, len);
+		free(tr);
+	}
+	free(ss);
+	if (rc) {
+		report_data_free(&d);
+		return rc;
+	}
+	if (d.n_visits == 0) {
+		report_data_free(&d);
+		return fail(msg, len, POISE_E_RANGE, "patient %s has no recorded trials yet; record one "
+		            "first (poise record --patient %s --trial quiet-eo --seconds 30)", code, code);
+	}
+	if (sel->session_id > 0) {
+		if (!sel_has_trials) {
+			report_data_free(&d);
+			return fail(msg, len, POISE_E_RANGE, "session %lld of %s has no trials to report",
+			            (long long)sel->session_id, code);
+		}
+		d.first = 0;
+		d.current = cur;
+	} else if (sel->since_date) {
+		size_t f = 0;
+		while (f < d.n_visits && strcmp(d.visits[f].date, sel->since_date) < 0)
+			f++;
+		if (f == d.n_visits) {
+			rc = fail(msg, len, POISE_E_RANGE, "patient %s has no trials since %s (the last "
+			          "were on %s)", code, sel->since_date, d.visits[d.n_visits - 1].date);
+			report_data_free(&d);
+			return rc;
+		}
+		d.first = f;
+		d.current = d.n_visits - 1;
+	} else {
+		d.first = 0;
+		d.current = d.n_visits - 1;
+	}
+	report_visit *v = &d.visits[d.current];
+	for (size_t k = 0; k < v->n_assess && rc == POISE_OK; k++)
+		rc = load_samples(s, &v->assess[k], msg, len);
+	if (rc) {
+		report_data_free(&d);
+		return rc;
+	}
+	*out = d;
+	return POISE_OK;
+}
