@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 		case 's':
 			errno = 0;
 			g.seed = strtoull(optarg, &end, 10);
+			g.seed_set = true;
 			if (errno || end == optarg || *end) {
 				fprintf(stderr, "poise: --seed wants a whole number, not '%s'\n", optarg);
 				return CLI_USAGE;

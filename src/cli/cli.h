@@ -14,6 +14,7 @@ typedef struct cli_global {
 	const char *device; /* --device SPEC */
 	const char *db;     /* --db PATH */
 	unsigned long long seed;
+	bool seed_set;             /* --seed given (else each recording sways anew) */
 	/* window options, for the GUI and `poise play` */
 	bool fullscreen;
 	int width, height;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/error.h"
@@ -369,7 +370,12 @@ int cli_record(const cli_global *g, int argc, char **argv)
 	poise_frame *frames = NULL;
 	source src = {0};
 	bool started = false;
-	dev_open_cfg oc = {.rate_hz = o.rate_hz, .seed = g->seed, .realtime = !o.fast};
+	/* The simulated person sways anew in each recording unless --seed
+	 * pins it, and sways more with the eyes closed (quiet-ec). */
+	size_t klen = strlen(o.kind);
+	dev_open_cfg oc = {.rate_hz = o.rate_hz, .realtime = !o.fast,
+	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+	                   .eyes_closed = klen >= 3 && strcmp(o.kind + klen - 3, "-ec") == 0};
 	int rc = dev_open_spec(&d, o.device, &oc, msg, sizeof msg);
 	if (rc) {
 		fprintf(stderr, "poise record: %s\n", msg);

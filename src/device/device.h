@@ -44,6 +44,8 @@ typedef struct dev_open_cfg {
 	                     * fast as read() is called, timestamps still even) */
 	double body_mass_kg;/* sim: the simulated person's mass (0: 70 kg) */
 	double height_m;    /* sim: the simulated person's height (0: 1.70 m) */
+	bool eyes_closed;   /* sim: without vision people sway more (Romberg):
+	                     * the simulated person's motor noise rises ≈ 45 % */
 	double plate_depth_mm; /* wbb: AP sensor spacing (0: 238 mm) */
 } dev_open_cfg;
 

@@ -96,8 +96,9 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	/* ML is stiffer and quieter than AP with the feet side by side. */
 	/* Feet about hip-width apart: the COP can reach ±160 mm sideways,
 	 * 160 mm forward (toes) and 90 mm back (heels). */
-	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25, -160, 160);
-	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3, -90, 160);
+	double ec = s->cfg.eyes_closed ? 1.45 : 1.0;
+	axis_init(&s->ax[0], 0.45, 0.20, 1.25 * ec, 0.25, -160, 160);
+	axis_init(&s->ax[1], 0.28, 0.16, 1.5 * ec, 0.3, -90, 160);
 	s->substeps = (unsigned)ceil(1000.0 / rate);
 	s->delay_n = (unsigned)lround(SIM_REACTION_S * rate);
 	if (s->delay_n >= SIM_DELAY_MAX)
