@@ -161,8 +161,11 @@ static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar)
 static void veil(ui_play *p, gfx *g, SDL_FRect area, int l1, int l2, const char *big, const char *small)
 {
 	float s = g->scale;
-	gfx_fill(g, area, (SDL_Color){10, 12, 20, 170});
 	float cx = area.x + area.w / 2, cy = area.y + area.h / 2;
+	/* A panel in the middle rather than a veil over everything: blending
+	 * the whole screen would cost a software renderer several ms a frame. */
+	float pw = fminf(area.w * 0.6f, 760 * s), ph = 330 * s;
+	gfx_fill(g, (SDL_FRect){cx - pw / 2, cy - 190 * s, pw, ph}, (SDL_Color){10, 12, 20, 215});
 	gfx_label_draw(g, &p->lab[l1], FONT_HUGE, (SDL_Color){255, 255, 255, 255}, cx, cy + 40 * s, 1, "%s", big);
 	gfx_label_draw(g, &p->lab[l2], FONT_BODY, (SDL_Color){210, 215, 230, 255}, cx, cy + 120 * s, 1, "%s", small);
 }
