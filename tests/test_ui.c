@@ -215,6 +215,13 @@ static void no_display_is_a_clear_message(void **state)
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(err, "cannot open a window"));
 	free(err);
+	/* No display at all and no driver asked for: SDL would fall back to an
+	 * invisible window; Poise says so instead of running unseen. */
+	rc = tu_run(NULL, &err, "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER XDG_RUNTIME_DIR=/tmp %s --quit-after 5",
+	            POISE_BIN);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(err, "no display found"));
+	free(err);
 }
 
 int main(void)

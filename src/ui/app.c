@@ -792,6 +792,16 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		free(a);
 		return 1;
 	}
+	/* With no display at all SDL may fall back to an invisible driver;
+	 * a window nobody can see is worse than a clear message. */
+	const char *drv = SDL_GetCurrentVideoDriver();
+	const char *asked = getenv("SDL_VIDEODRIVER");
+	if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) && !(asked && *asked)) {
+		snprintf(msg, msg_len,
+		         "cannot open a window: no display found (neither X11 nor Wayland). Poise needs "
+		         "a desktop session; without a screen, try: xvfb-run -a build/default/src/poise");
+		goto out;
+	}
 	if (TTF_Init() != 0) {
 		snprintf(msg, msg_len, "cannot start the font engine: %s", TTF_GetError());
 		goto out;
