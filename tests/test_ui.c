@@ -219,8 +219,8 @@ static void no_display_is_a_clear_message(void **state)
 	 * invisible window; Poise says so instead of running unseen. */
 	rc = tu_run(NULL, &err, "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER XDG_RUNTIME_DIR=/tmp %s --quit-after 5",
 	            POISE_BIN);
-	assert_int_equal(rc, 1);
-	assert_non_null(strstr(err, "no display found"));
+	assert_int_equal(rc, 1); /* an invisible window would run and exit 0 */
+	assert_non_null(strstr(err, "cannot open a window"));
 	free(err);
 }
 
