@@ -49,6 +49,10 @@ int cli_open_store(const cli_global *g, const char *cmd, unsigned flags, struct 
  * NULL with errno set on failure. */
 char *cli_read_file(const char *path, size_t *len);
 
+/* For a subcommand's getopt loop: says that an option (argv[optind − 1])
+ * lacks its value (c == ':') or is unknown, and returns CLI_USAGE. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
 /* Prints a JSON string literal (quoted, escaped) to f. */
 void cli_json_string(FILE *f, const char *s);
 

@@ -61,12 +61,8 @@ int cli_export(const cli_global *g, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
-		case ':':
-			fprintf(stderr, "poise export: %s needs a value\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "poise export: unknown option '%s'\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default: /* ':' (a value is missing) or '?' */
+			return cli_bad_option("export", c, argv);
 		}
 	}
 	if (optind < argc) {

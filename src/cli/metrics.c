@@ -137,12 +137,8 @@ int cli_metrics(const cli_global *g, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
-		case ':':
-			fprintf(stderr, "poise metrics: %s needs a value\n", argv[optind - 1]);
-			usage(stderr);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "poise metrics: unknown option '%s'\n", argv[optind - 1]);
+		default: /* ':' (a value is missing) or '?' */
+			cli_bad_option("metrics", c, argv);
 			usage(stderr);
 			return CLI_USAGE;
 		}

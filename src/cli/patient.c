@@ -100,12 +100,8 @@ static int parse(pat_opts *o, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return -1;
-		case ':':
-			fprintf(stderr, "poise patient: %s needs a value\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "poise patient: unknown option '%s'\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default: /* ':' (a value is missing) or '?' */
+			return cli_bad_option("patient", c, argv);
 		}
 	}
 	for (int i = optind; i < argc; i++) {

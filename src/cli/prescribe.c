@@ -86,9 +86,8 @@ int cli_prescribe(const cli_global *g, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
-		default:
-			fprintf(stderr, "poise prescribe: %s '%s'\n", c == ':' ? "a value is missing after" : "unknown option",
-			        argv[optind - 1]);
+		default: /* ':' (a value is missing) or '?' */
+			cli_bad_option("prescribe", c, argv);
 			usage(stderr);
 			return CLI_USAGE;
 		}

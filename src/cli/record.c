@@ -307,12 +307,8 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return -1;
-		case ':':
-			fprintf(stderr, "poise record: %s needs a value\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "poise record: unknown option '%s'\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default: /* ':' (a value is missing) or '?' */
+			return cli_bad_option("record", c, argv);
 		}
 	}
 	if (optind < argc) {

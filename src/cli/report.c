@@ -97,12 +97,8 @@ int cli_report(const cli_global *g, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
-		case ':':
-			fprintf(stderr, "poise report: %s needs a value\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "poise report: unknown option '%s'\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default: /* ':' (a value is missing) or '?' */
+			return cli_bad_option("report", c, argv);
 		}
 	}
 	if (optind < argc) {

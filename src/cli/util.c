@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -64,4 +65,13 @@ void cli_json_string(FILE *f, const char *s)
 			fputc(*p, f);
 	}
 	fputc('"', f);
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "poise %s: %s needs a value\n", cmd, argv[optind - 1]);
+	else
+		fprintf(stderr, "poise %s: unknown option '%s'\n", cmd, argv[optind - 1]);
+	return CLI_USAGE;
 }
