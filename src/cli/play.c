@@ -14,7 +14,7 @@
 #include "device/device.h"
 #include "games/game.h"
 #include "games/runner.h"
-#include "games/training.h"
+#include "session/training.h"
 #include "store/store.h"
 #include "ui/app.h"
 

@@ -4,7 +4,7 @@
  * input stream), no SDL, no clock. It advances in fixed ticks of
  * GAME_TICK_S seconds and gets one game_input per tick (the DOOM ticcmd
  * idea), so a recorded trial replays exactly and tests can script a
- * player. Drawing is separate (src/games/draw_*.c, SDL) and reads the
+ * player. Drawing is separate (src/ui/draw_*.c, SDL) and reads the
  * game's state through each game's own header.
  *
  * Game space is the patient's LOS space (core/los.h): (0, 0) is the

@@ -197,7 +197,7 @@ void report_summary(const report_data *d, char *buf, size_t len);
 
 typedef struct report_opts {
 	const char *font_regular; /* TrueType files (DejaVu Sans from assets/); */
-	const char *font_bold;    /* NULL: looked up with ui_asset_path() */
+	const char *font_bold;    /* NULL: looked up with sys_asset_path() */
 	const char *version;      /* printed in every footer; NULL = this build's */
 	const char *generated_at; /* local time text for the footer; NULL = now */
 	const char *png_dir;      /* also write <png_dir>/<CODE>-page-<k>.png; NULL = no */

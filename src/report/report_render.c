@@ -15,7 +15,7 @@
 #include "report/report.h"
 #include "report/report_draw.h"
 #include "report/report_impl.h"
-#include "ui/asset.h"
+#include "sys/asset.h"
 
 #ifndef POISE_VERSION
 #define POISE_VERSION "0.0.0"
@@ -1161,11 +1161,11 @@ int report_render(const report_data *d, const report_opts *o, const char *pdf_pa
 	char fr[4096], fb[4096];
 	const char *font_r = o->font_regular, *font_b = o->font_bold;
 	if (!font_r) {
-		ui_asset_path("fonts/DejaVuSans.ttf", fr, sizeof fr);
+		sys_asset_path("fonts/DejaVuSans.ttf", fr, sizeof fr);
 		font_r = fr;
 	}
 	if (!font_b) {
-		ui_asset_path("fonts/DejaVuSans-Bold.ttf", fb, sizeof fb);
+		sys_asset_path("fonts/DejaVuSans-Bold.ttf", fb, sizeof fb);
 		font_b = fb;
 	}
 	const char *missing = access(font_r, R_OK) != 0 ? font_r : access(font_b, R_OK) != 0 ? font_b

@@ -4,8 +4,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
-#include "store/store.h"
-#include "store/store_impl.h"
+#include "store/sqlerr.h"
 
 /* Version 1: the first schema.
  * - Text times are ISO 8601 UTC; sample/event times are integer µs since

@@ -13,6 +13,9 @@
 
 #include <sqlite3.h>
 
+/* PRAGMA application_id of a Poise database ("Pois"). */
+#define STORE_APPLICATION_ID 0x506f6973
+
 typedef struct store_migration {
 	int version;     /* user_version after this step */
 	const char *sql; /* statements run inside the migration transaction */

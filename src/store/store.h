@@ -40,9 +40,6 @@
 /* The schema this program writes and reads (PRAGMA user_version). */
 #define STORE_SCHEMA_VERSION 1
 
-/* PRAGMA application_id of a Poise database ("Pois"). */
-#define STORE_APPLICATION_ID 0x506f6973
-
 #define STORE_CODE_MAX 32 /* longest patient code */
 #define STORE_TIME_LEN 32 /* room for an ISO 8601 timestamp */
 

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlerr.h"
 #include "store/store.h"
 
 struct store {
@@ -17,14 +18,6 @@ struct store {
 	char *path;
 	char msg[768];  /* store_errmsg() */
 };
-
-/* The POISE_E_* code for an SQLite result on db (uses the extended code and
- * the OS errno, so a full disk or a file-size limit gives POISE_E_NOSPACE). */
-int store_sqlite_err(sqlite3 *db, int rc);
-
-/* What a POISE_E_* code from the database means for people ("the disk is
- * full or a file-size limit was reached"); static. */
-const char *store_err_text(int err);
 
 /* Records "<what>: <explanation>" as the store's message and returns the
  * POISE_E_* code for rc. */

@@ -17,7 +17,7 @@
 #include "device/reconnect.h"
 #include "games/game.h"
 #include "games/runner.h"
-#include "games/training.h"
+#include "session/training.h"
 #include "store/store.h"
 #include "report/report.h"
 #include "ui/audio.h"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "ui/asset.h"
+#include "sys/asset.h"
 
 static const char *const font_file[FONT_COUNT] = {
 	"fonts/DejaVuSans.ttf", "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf",
@@ -22,7 +22,7 @@ static const int font_base_px[FONT_COUNT] = {15, 20, 26, 56};
 
 bool gfx_asset_path(const char *rel, char *buf, size_t len)
 {
-	return ui_asset_path(rel, buf, len);
+	return sys_asset_path(rel, buf, len);
 }
 
 /* A disc (inner_frac 0) or ring of the given diameter in colour c. */

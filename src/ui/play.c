@@ -7,7 +7,7 @@
 
 #include "core/analysis.h"
 #include "core/error.h"
-#include "games/draw.h"
+#include "ui/draw_game.h"
 
 enum { L_NAME, L_LEVEL, L_HITS, L_TIME, L_SETTLE, L_SETTLE2, L_PAUSE, L_PAUSE2,
        L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_TILE0, L_SCENE = 32 };

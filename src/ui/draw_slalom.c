@@ -1,7 +1,7 @@
 /* Slalom: a snowy slope seen from above; the course scrolls down. */
 #include <math.h>
 
-#include "games/draw.h"
+#include "ui/draw_game.h"
 #include "games/slalom.h"
 
 /* A cheap hash for scenery that stays put as the course scrolls. */

@@ -1,7 +1,7 @@
 /* Maze: a wooden labyrinth board with a steel marble and a hole. */
 #include <math.h>
 
-#include "games/draw.h"
+#include "ui/draw_game.h"
 #include "games/maze.h"
 
 void draw_maze(gfx *gx, const game *base, SDL_FRect area, double alpha, gfx_label *labels)

@@ -10,8 +10,8 @@
  * level_max, play_time_s, tracking_rms_los, reaction_time_s,
  * path_efficiency).
  */
-#ifndef POISE_GAMES_TRAINING_H
-#define POISE_GAMES_TRAINING_H
+#ifndef POISE_SESSION_TRAINING_H
+#define POISE_SESSION_TRAINING_H
 
 #include <stdint.h>
 

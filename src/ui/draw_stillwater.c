@@ -1,7 +1,7 @@
 /* Still water: a pond at dusk; a floating ball inside a ring of light. */
 #include <math.h>
 
-#include "games/draw.h"
+#include "ui/draw_game.h"
 #include "games/stillwater.h"
 
 void draw_stillwater(gfx *gx, const game *base, SDL_FRect area, double alpha, gfx_label *labels)

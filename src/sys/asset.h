@@ -1,7 +1,7 @@
 /* Poise: finding the files shipped in assets/ (fonts, sounds), without SDL,
  * so the command line and the report find them as the app does. */
-#ifndef POISE_UI_ASSET_H
-#define POISE_UI_ASSET_H
+#ifndef POISE_SYS_ASSET_H
+#define POISE_SYS_ASSET_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,6 +11,6 @@
  * executable, then the source tree's assets/ (a build never installed).
  * Called by gfx_asset_path() (the app) and the report. Returns false, with
  * the source-tree candidate in buf, if the file is found nowhere. */
-bool ui_asset_path(const char *rel, char *buf, size_t len);
+bool sys_asset_path(const char *rel, char *buf, size_t len);
 
 #endif

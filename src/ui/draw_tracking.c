@@ -1,7 +1,7 @@
 /* Tracking: a violet evening; follow the firefly along its path. */
 #include <math.h>
 
-#include "games/draw.h"
+#include "ui/draw_game.h"
 #include "games/tracking.h"
 
 void draw_tracking(gfx *gx, const game *base, SDL_FRect area, double alpha, gfx_label *labels)

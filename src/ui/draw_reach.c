@@ -1,7 +1,7 @@
 /* Reach: a night sky; golden targets around a home base. */
 #include <math.h>
 
-#include "games/draw.h"
+#include "ui/draw_game.h"
 #include "games/reach.h"
 
 void draw_reach(gfx *gx, const game *base, SDL_FRect area, double alpha, gfx_label *labels)

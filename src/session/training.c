@@ -1,4 +1,4 @@
-#include "games/training.h"
+#include "session/training.h"
 
 #include <math.h>
 #include <stdio.h>

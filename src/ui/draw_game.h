@@ -3,8 +3,8 @@
  * between logic ticks: `alpha` (0..1) is the fraction of the next tick
  * already elapsed (Fiedler's interpolated rendering).
  */
-#ifndef POISE_GAMES_DRAW_H
-#define POISE_GAMES_DRAW_H
+#ifndef POISE_UI_DRAW_GAME_H
+#define POISE_UI_DRAW_GAME_H
 
 #include <SDL.h>
 

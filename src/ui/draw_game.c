@@ -1,4 +1,4 @@
-#include "games/draw.h"
+#include "ui/draw_game.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "ui/asset.h"
+#include "sys/asset.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@ static bool readable(const char *p)
 	return access(p, R_OK) == 0;
 }
 
-bool ui_asset_path(const char *rel, char *buf, size_t len)
+bool sys_asset_path(const char *rel, char *buf, size_t len)
 {
 	const char *env = getenv("POISE_ASSET_DIR");
 	if (env && *env) {
