@@ -22,6 +22,7 @@ static void usage(FILE *f)
 	      "  metrics FILE.csv   sway metrics of a COP recording (poise metrics --help)\n"
 	      "  devices            list the force plates found\n"
 	      "  play GAME          play one game (poise play --list)\n"
+	      "  replay TRIAL       play a recorded game trial again and check it (poise replay --help)\n"
 	      "  prescribe CODE     a patient's game levels and LOS range (poise prescribe --help)\n"
 	      "  record             record a trial into the database (poise record --help)\n"
 	      "  export             a patient's recordings as CSV/JSON (poise export --help)\n"
@@ -29,8 +30,9 @@ static void usage(FILE *f)
 	      "  report             a patient's sway report as a PDF (poise report --help)\n"
 	      "\n"
 	      "options:\n"
-	      "  --device SPEC      auto (default: the first plate found, else the simulated\n"
-	      "                     plate), sim, or BACKEND:ID as listed by `poise devices`\n"
+	      "  --device SPEC      auto (default: the first plate found; without a patient,\n"
+	      "                     else the simulated plate), sim, or BACKEND:ID as listed\n"
+	      "                     by `poise devices`\n"
 	      "  --db PATH          the database (default $XDG_DATA_HOME/poise/poise.db)\n"
 	      "  --patient CODE     the app's patient: the games played are recorded for them,\n"
 	      "                     and E on the live screen exports their report\n"
@@ -147,6 +149,8 @@ int main(int argc, char **argv)
 			return cli_prescribe(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "record") == 0)
 			return cli_record(&g, sub_argc, sub_argv);
+		if (strcmp(cmd, "replay") == 0)
+			return cli_replay(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "export") == 0)
 			return cli_export(&g, sub_argc, sub_argv);
 		if (strcmp(cmd, "patient") == 0)

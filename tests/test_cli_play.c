@@ -96,7 +96,7 @@ static void a_patients_games_follow_the_prescription_and_are_recorded(void **sta
 	assert_non_null(strstr(out, "levels 3-5 (adaptive), LOS 30-70 %, 45 s"));
 	free(out), free(err);
 	/* First play: starts at the bottom of the range, 45 s, never above 5. */
-	int rc = tu_run(&out, &err, "%s --db %s --seed 4 play reach --patient P-7 --headless --json", POISE_BIN, db);
+	int rc = tu_run(&out, &err, "%s --db %s --device sim --seed 4 play reach --patient P-7 --headless --json", POISE_BIN, db);
 	if (rc)
 		fail_msg("play: %s", err);
 	assert_int_equal((int)num_after(out, "level_start"), 3);
@@ -107,7 +107,7 @@ static void a_patients_games_follow_the_prescription_and_are_recorded(void **sta
 	double score1 = num_after(out, "score"), vel1 = num_after(out, "sway_mean_velocity_mm_s");
 	free(out), free(err);
 	/* Second play starts where the first ended. */
-	assert_int_equal(tu_run(&out, &err, "%s --db %s --seed 5 play reach --patient P-7 --headless --json",
+	assert_int_equal(tu_run(&out, &err, "%s --db %s --device sim --seed 5 play reach --patient P-7 --headless --json",
 	                        POISE_BIN, db), 0);
 	assert_int_equal((int)num_after(out, "level_start"), end1);
 	free(out), free(err);

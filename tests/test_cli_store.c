@@ -102,7 +102,7 @@ static pid_t spawn_record(const fx *f, const char *seconds)
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		execl(POISE_BIN, POISE_BIN, "--db", f->db, "--seed", "11", "record", "--patient", "P01",
+		execl(POISE_BIN, POISE_BIN, "--db", f->db, "--device", "sim", "--seed", "11", "record", "--patient", "P01",
 		      "--trial", "quiet-eo", "--seconds", seconds, (char *)NULL);
 		_exit(127);
 	}
@@ -171,7 +171,7 @@ static void record_export_metrics_round_trip(void **state)
 	poise_ok(f, "patient add P01");
 	char *out = NULL, *err = NULL;
 	int rc = poise(f, &out, &err,
-	               "--seed 7 record --patient P01 --trial quiet-eo --seconds 30 --fast --json");
+	               "--seed 7 record --device sim --patient P01 --trial quiet-eo --seconds 30 --fast --json");
 	if (rc != 0)
 		fail_msg("record exited %d: %s", rc, err);
 	assert_int_equal(tu_lines(out), 1);
@@ -220,10 +220,10 @@ static void record_export_metrics_round_trip(void **state)
 	free(live);
 
 	/* Bad uses. */
-	assert_int_equal(poise(f, NULL, &err, "record --patient NOBODY --trial quiet-eo --seconds 1"), 2);
+	assert_int_equal(poise(f, NULL, &err, "record --device sim --patient NOBODY --trial quiet-eo --seconds 1"), 2);
 	assert_non_null(strstr(err, "poise patient add NOBODY"));
 	free(err);
-	assert_int_equal(poise(f, NULL, &err, "record --patient P01 --trial 'Quiet EO' --seconds 1"), 2);
+	assert_int_equal(poise(f, NULL, &err, "record --device sim --patient P01 --trial 'Quiet EO' --seconds 1"), 2);
 	assert_non_null(strstr(err, "not a trial kind"));
 	free(err);
 	assert_int_equal(poise(f, NULL, &err, "export --patient P01 --format xml -o x"), 2);
@@ -264,7 +264,7 @@ static void a_second_instance_is_refused_and_sigterm_ends_the_trial(void **state
 	pid_t pid = spawn_record(f, "60");
 	wait_for_samples(f, 250);
 	char *out = NULL, *err = NULL;
-	assert_int_equal(poise(f, NULL, &err, "record --patient P01 --trial quiet-ec --seconds 5"), 1);
+	assert_int_equal(poise(f, NULL, &err, "record --device sim --patient P01 --trial quiet-ec --seconds 5"), 1);
 	assert_non_null(strstr(err, "in use by another Poise"));
 	free(err);
 	assert_int_equal(poise(f, NULL, &err, "patient add P02"), 1);
@@ -312,7 +312,7 @@ static void a_file_size_limit_stops_the_recording_cleanly(void **state)
 	char *out = NULL, *err = NULL;
 	/* dash's ulimit -f counts 512-byte blocks: 2 MiB. */
 	int rc = tu_run(&out, &err,
-	                "sh -c 'trap \"\" XFSZ; ulimit -f 4096; exec %s --db %s record --patient P01"
+	                "sh -c 'trap \"\" XFSZ; ulimit -f 4096; exec %s --db %s record --device sim --patient P01"
 	                " --trial quiet-eo --seconds 3600 --fast'",
 	                POISE_BIN, f->db);
 	if (rc != 1)
@@ -352,7 +352,7 @@ static void damaged_and_newer_databases_are_refused_untouched(void **state)
 	static const char *const cmds[] = {
 		"patient add P01",
 		"patient list",
-		"record --patient P01 --trial quiet-eo --seconds 1 --fast",
+		"record --device sim --patient P01 --trial quiet-eo --seconds 1 --fast",
 		"export --patient P01 --format csv -o /nonexistent",
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
@@ -431,8 +431,8 @@ static void patients_add_list_rename_and_delete_with_confirmation(void **state)
 	assert_non_null(strstr(out, "{\"code\": \"P01\", \"name\": \"Ana B.\", \"birth_year\": 1960,"
 	                            " \"sessions\": 0, \"trials\": 0,"));
 	free(out);
-	poise_ok(f, "record --patient P01 --trial quiet-eo --seconds 3 --fast");
-	poise_ok(f, "record --patient Q-7 --trial quiet-ec --seconds 3 --fast");
+	poise_ok(f, "record --device sim --patient P01 --trial quiet-eo --seconds 3 --fast");
+	poise_ok(f, "record --device sim --patient Q-7 --trial quiet-ec --seconds 3 --fast");
 	poise_ok(f, "patient rename P01 P02");
 	assert_int_equal(poise(f, NULL, &err, "patient rename P02 Q-7"), 2);
 	assert_non_null(strstr(err, "already exists"));

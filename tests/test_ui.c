@@ -75,14 +75,16 @@ static int count_color(SDL_Surface *s, SDL_Color c)
 	return n;
 }
 
-static void feed(ui_live *v, double x, double y, uint32_t flags, int n)
+/* n samples into the live history, as the session engine would hand them. */
+static void feed(ses_history *h, double x, double y, uint32_t flags, int n)
 {
+	ses_consumer *c = ses_history_consumer(h);
 	for (int i = 0; i < n; i++) {
 		cop_sample s = {.t_us = (mono_us)i * 10000, .flags = flags, .x_mm = x, .y_mm = y,
 		                .xf_mm = x, .yf_mm = y, .fz_n = 686.47};
 		if (!(flags & SAMPLE_ON_PLATE))
 			s.xf_mm = s.yf_mm = NAN;
-		ui_live_push(v, &s);
+		assert_int_equal(c->ops->sample(c, &s), 0);
 	}
 }
 
@@ -90,10 +92,12 @@ static void the_cop_dot_is_drawn_where_the_cop_is(void **state)
 {
 	fixture *f = *state;
 	const cop_plate plate = {433, 238};
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, LIVE_HIST_S, 100), 0);
 	ui_live v;
-	ui_live_init(&v, &plate, 100);
+	ui_live_init(&v, &plate, 100, h);
 	/* Weight on the front right: x = +100 mm, y = +50 mm. */
-	feed(&v, 100, 50, SAMPLE_ON_PLATE, 300);
+	feed(h, 100, 50, SAMPLE_ON_PLATE, 300);
 	SDL_FRect area = {16, 72, 1248, 600};
 	SDL_SetRenderDrawColor(f->r, 0, 0, 0, 255);
 	SDL_RenderClear(f->r);
@@ -119,22 +123,26 @@ static void the_cop_dot_is_drawn_where_the_cop_is(void **state)
 	assert_double_equal(mx, 100, 1e-3);
 	assert_double_equal(my, 50, 1e-3);
 	ui_live_free(&v);
+	ses_history_destroy(h);
 }
 
 static void nobody_on_the_plate_draws_no_dot(void **state)
 {
 	fixture *f = *state;
 	const cop_plate plate = {433, 238};
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, LIVE_HIST_S, 100), 0);
 	ui_live v;
-	ui_live_init(&v, &plate, 100);
-	feed(&v, 0, 0, 0, 200);
+	ui_live_init(&v, &plate, 100, h);
+	feed(h, 0, 0, 0, 200);
 	SDL_RenderClear(f->r);
 	ui_live_draw(&v, &f->g, (SDL_FRect){16, 72, 1248, 600}, 100);
 	assert_int_equal(count_color(f->surf, f->g.theme.cop), 0);
-	feed(&v, 0, 0, SAMPLE_ON_PLATE, 50);
+	feed(h, 0, 0, SAMPLE_ON_PLATE, 50);
 	ui_live_draw(&v, &f->g, (SDL_FRect){16, 72, 1248, 600}, 100);
 	assert_true(count_color(f->surf, f->g.theme.cop) > 200);
 	ui_live_free(&v);
+	ses_history_destroy(h);
 }
 
 static void screenshots_are_private_pngs(void **state)
@@ -193,7 +201,7 @@ static void a_game_in_the_window_is_recorded_for_the_patient(void **state)
 	/* 5 s of still water after the 2 s "stand still"; the app shows the
 	 * results and quits at 9 s, printing the result. */
 	int rc = tu_run(&out, &err, "SDL_VIDEODRIVER=dummy %s --db %s --seed 2 --quit-after 9 --screenshot %s "
-	                "play stillwater --patient UI-1 --seconds 5 --json", POISE_BIN, db, shot);
+	                "--device sim play stillwater --patient UI-1 --seconds 5 --json", POISE_BIN, db, shot);
 	if (rc)
 		fail_msg("exit %d: %s", rc, err);
 	assert_double_equal(tu_json_num(out, "play_time_s"), 5, 0.01);

@@ -7,6 +7,7 @@
 #define POISE_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Options given before the subcommand, shared by all of them. */
@@ -35,8 +36,22 @@ int cli_record(const cli_global *g, int argc, char **argv);
 int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
 int cli_report(const cli_global *g, int argc, char **argv);
+int cli_replay(const cli_global *g, int argc, char **argv);
 
 struct store;
+struct dev;
+struct dev_open_cfg;
+
+/* Opens the plate for subcommand cmd: spec is --device (NULL = "auto").
+ * "auto" takes the first real plate that can be opened; when none can,
+ * with a patient (for_patient) it never falls back to the simulated
+ * plate: it prints which plates were found and why each cannot be used,
+ * and returns CLI_FAIL with nothing opened. Without a patient (a demo) it
+ * falls back to the simulated plate and says so on stderr. A spec naming a
+ * backend (the simulated plate included) is the operator's choice. On
+ * success *out is open (dev_close it). */
+int cli_open_plate(const char *cmd, const char *spec, bool for_patient, const struct dev_open_cfg *oc,
+                   struct dev **out);
 
 /* Opens the database for subcommand cmd: --db, else the default path
  * (store_default_path). flags as for store_open(). On failure prints
@@ -52,6 +67,16 @@ char *cli_read_file(const char *path, size_t *len);
 /* For a subcommand's getopt loop: says that an option (argv[optind − 1])
  * lacks its value (c == ':') or is unknown, and returns CLI_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
+
+struct game_result;
+struct met_static;
+
+/* Prints a game's result (text, or one JSON object whose keys are the
+ * game-result catalogue's, then sway_<metric> for the sway while playing),
+ * with the trial id when recorded (> 0) and whether the plate was
+ * simulated. Used by `poise play` and `poise replay`. */
+void cli_print_game_result(FILE *f, const struct game_result *r, const struct met_static *sway,
+                           bool have_sway, int64_t trial_id, bool simulated, bool json);
 
 /* Prints a JSON string literal (quoted, escaped) to f. */
 void cli_json_string(FILE *f, const char *s);

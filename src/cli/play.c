@@ -1,5 +1,10 @@
-/* `poise play GAME`: one game, in a window or headless, result printed. */
-#include <errno.h>
+/* `poise play GAME`: one game, in a window or headless, result printed.
+ *
+ * Both run on the session engine (session/engine.h) with the same game
+ * consumer (session/play.h): headless reads the plate directly (the
+ * simulated plate: faster than real time), the window through the
+ * acquisition thread; either way the game advances by sample time, so the
+ * same samples give the same game and `poise replay` gives it again. */
 #include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
@@ -8,32 +13,40 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/analysis.h"
 #include "core/error.h"
-#include "core/pipeline.h"
 #include "device/device.h"
 #include "games/game.h"
-#include "games/runner.h"
+#include "session/engine.h"
+#include "session/play.h"
 #include "session/training.h"
 #include "store/store.h"
 #include "ui/app.h"
 
+#define HEADLESS_FRAMES 16 /* frames per turn: the simulated player looks
+                            * where to lean every 16 frames (0.16 s) */
+
 static void usage(FILE *f)
 {
-	fputs("usage: poise [--device D] [--seed N] [--db PATH] play GAME [--patient CODE]\n"
-	      "                 [--level N] [--seconds S] [--operator NAME] [--headless] [--json]\n"
+	fputs("usage: poise play GAME [--patient CODE] [--level N] [--seconds S]\n"
+	      "                 [--operator NAME] [--headless] [--json] [--device D] [--seed N] [--db PATH]\n"
 	      "       poise play --list\n"
 	      "\n"
-	      "Plays one game and prints its result. With the simulated plate (the\n"
-	      "default when no plate is plugged in) the simulated person plays: they\n"
-	      "aim where a competent player would. --headless runs without a window,\n"
-	      "as fast as the device allows (the simulated plate: faster than real time).\n"
+	      "Plays one game and prints its result. On the simulated plate (--device sim,\n"
+	      "or a demo without a patient when no plate is plugged in) the simulated\n"
+	      "person plays: they aim where a competent player would. --headless runs\n"
+	      "without a window, as fast as the plate allows (the simulated plate: faster\n"
+	      "than real time).\n"
 	      "\n"
 	      "With --patient the game follows the patient's prescription (level range,\n"
-	      "adaptive or not, LOS working range, duration: poise patient prescribe),\n"
-	      "starts at the level they reached last time, and is recorded as a trial\n"
-	      "game:GAME of a new session: every COP sample, every game event, the sway\n"
-	      "metrics and the game's results. --level then overrides the start level.\n",
+	      "adaptive or not, LOS working range, duration: poise prescribe), is scaled to\n"
+	      "their height, starts at the level they reached last time, and is recorded as\n"
+	      "a trial game:GAME of a new session: every COP sample, every game event, the\n"
+	      "game's results and the sway while playing, and what `poise replay TRIAL`\n"
+	      "needs to play it again. --level then overrides the start level. A patient's\n"
+	      "game needs a real plate unless --device sim is chosen (then it is stored\n"
+	      "as simulated).\n"
+	      "\n"
+	      "Exit status: 0 played to the end, 1 stopped early or failed, 2 bad usage.\n",
 	      f);
 }
 
@@ -49,189 +62,144 @@ static void list_games(void)
 	}
 }
 
-static void json_num(const char *key, double v)
+static void json_num(FILE *f, const char *key, double v)
 {
 	if (isfinite(v))
-		printf(", \"%s\": %.6g", key, v);
+		fprintf(f, ", \"%s\": %.6g", key, v);
 	else
-		printf(", \"%s\": null", key);
+		fprintf(f, ", \"%s\": null", key);
 }
 
-static void print_result(const game_result *r, const met_static *sway, bool json)
+void cli_print_game_result(FILE *f, const game_result *r, const met_static *sway, bool have_sway,
+                           int64_t trial_id, bool simulated, bool json)
 {
+	size_t nf;
 	if (json) {
-		printf("{\"game\": \"%s\", \"level_start\": %d, \"level_end\": %d, \"level_max\": %d",
-		       r->game, r->level_start, r->level_end, r->level_max);
-		json_num("score", r->score);
-		printf(", \"hits\": %d, \"misses\": %d", r->hits, r->misses);
-		json_num("time_in_target_s", r->time_in_target_s);
-		json_num("play_time_s", r->play_time_s);
-		json_num("tracking_rms_los", r->tracking_rms);
-		json_num("reaction_time_s", r->reaction_time_s);
-		json_num("path_efficiency", r->path_efficiency);
-		if (sway) {
-			size_t nf;
-			const met_field *f = met_static_fields(&nf);
-			for (size_t i = 0; i < nf; i++) {
-				char key[64];
-				snprintf(key, sizeof key, "sway_%s", f[i].key);
-				json_num(key, met_field_value(sway, &f[i]));
-			}
+		fprintf(f, "{\"game\": \"%s\"", r->game);
+		if (trial_id > 0)
+			fprintf(f, ", \"trial_id\": %lld", (long long)trial_id);
+		fprintf(f, ", \"simulated\": %s", simulated ? "true" : "false");
+		const game_result_field *gf = game_result_fields(&nf);
+		for (size_t i = 0; i < nf; i++)
+			json_num(f, gf[i].key, game_result_value(r, &gf[i]));
+		const met_field *mf = met_static_fields(&nf);
+		for (size_t i = 0; have_sway && i < nf; i++) {
+			char key[64];
+			snprintf(key, sizeof key, "sway_%s", mf[i].key);
+			json_num(f, key, met_field_value(sway, &mf[i]));
 		}
-		printf("}\n");
+		fprintf(f, "}\n");
 		return;
 	}
-	printf("%s: score %.0f, %d hit%s, %d miss%s, %.1f s in target of %.1f s played\n", r->game,
-	       r->score, r->hits, r->hits == 1 ? "" : "s", r->misses, r->misses == 1 ? "" : "es",
-	       r->time_in_target_s, r->play_time_s);
-	printf("level %d → %d (highest %d)", r->level_start, r->level_end, r->level_max);
+	fprintf(f, "%s%s: score %.0f, %d hit%s, %d miss%s, %.1f s in target of %.1f s played\n",
+	        simulated ? "SIMULATED PLATE: " : "", r->game, r->score, r->hits, r->hits == 1 ? "" : "s",
+	        r->misses, r->misses == 1 ? "" : "es", r->time_in_target_s, r->play_time_s);
+	fprintf(f, "level %d → %d (highest %d)", r->level_start, r->level_end, r->level_max);
 	if (isfinite(r->tracking_rms))
-		printf(", tracking error %.0f %% LOS", r->tracking_rms * 100);
+		fprintf(f, ", tracking error %.0f %% LOS", r->tracking_rms * 100);
 	if (isfinite(r->reaction_time_s))
-		printf(", reaction %.2f s", r->reaction_time_s);
+		fprintf(f, ", reaction %.2f s", r->reaction_time_s);
 	if (isfinite(r->path_efficiency))
-		printf(", path efficiency %.0f %%", r->path_efficiency * 100);
-	printf("\n");
-	if (sway)
-		printf("sway while playing: mean velocity %.1f mm/s, 95%% ellipse %.0f mm²\n",
-		       sway->mean_velocity_mm_s, sway->ellipse95_area_mm2);
+		fprintf(f, ", path efficiency %.0f %%", r->path_efficiency * 100);
+	fprintf(f, "\n");
+	if (have_sway)
+		fprintf(f, "sway while playing: mean velocity %.1f mm/s, 95%% ellipse %.0f mm²\n",
+		        sway->mean_velocity_mm_s, sway->ellipse95_area_mm2);
+	if (trial_id > 0)
+		fprintf(f, "recorded as trial %lld (poise replay %lld plays it again)\n", (long long)trial_id,
+		        (long long)trial_id);
 }
 
-/* Plays headless: frames straight from the device on this thread. */
-/* The patient's plan, or NULL fields when no patient was given. */
+/* What the command line asked for. */
+typedef struct play_opts {
+	const struct game_ops *ops;
+	const char *patient, *operator_name;
+	int level;
+	bool level_set;
+	double seconds;
+	bool headless, json;
+} play_opts;
+
+/* The patient's record, when there is one. */
 typedef struct play_patient {
 	store *s;
 	store_patient p;
 	train_plan plan;
-	const char *operator_name;
 } play_patient;
 
-static int play_headless(const cli_global *gl, const struct game_ops *ops, const game_cfg *gc,
-                         const stair_cfg *sc, play_patient *pp, bool json)
+/* Plays headless on the session engine, reading the plate on this thread. */
+static int play_headless(const cli_global *gl, const play_opts *o, play_patient *pp)
 {
-	char msg[256];
 	dev *d = NULL;
 	dev_open_cfg oc = {.seed = gl->seed, .realtime = false};
-	int rc = dev_open_spec(&d, gl->device, &oc, msg, sizeof msg);
-	if (rc) {
-		fprintf(stderr, "poise play: %s\n", msg);
+	if (cli_open_plate("play", gl->device, pp->s != NULL, &oc, &d))
+		return CLI_FAIL;
+	ses_source *src = NULL;
+	ses_engine *e = NULL;
+	ses_play *p = NULL;
+	int64_t session_id = 0;
+	int code = CLI_FAIL, rc;
+	if ((rc = ses_source_direct(&src, d)) != POISE_OK) {
+		dev_close(d);
+		fprintf(stderr, "poise play: %s\n", poise_strerror(rc));
 		return CLI_FAIL;
 	}
-	pl_cfg pc;
-	dev_pipeline_cfg(&d->info, &pc);
-	pl_cfg_game_cursor(&pc);
-	pipeline *pl = NULL;
-	grun *run = NULL;
-	grun_cfg rcfg;
-	grun_cfg_default(&rcfg);
-	rcfg.stair = *sc;
-	train_session ts = {0};
-	bool recording = false;
-	cop_sample *s = NULL;
-	double *tx = NULL, *xx = NULL, *yx = NULL;
-	size_t n_sway = 0, cap = 0;
-	int code = CLI_FAIL;
-	if ((rc = pl_create(&pl, &pc)) || (rc = grun_create(&run, ops, gc, &rcfg))) {
-		fprintf(stderr, "poise play: cannot set up the game: %s\n", poise_strerror(rc));
+	ses_cfg sc;
+	ses_cfg_default(&sc, &src->info);
+	if ((rc = ses_create(&e, src, &sc)) != POISE_OK) {
+		ses_source_destroy(src);
+		fprintf(stderr, "poise play: cannot set up the session: %s\n", poise_strerror(rc));
+		return CLI_FAIL;
+	}
+	ses_play_cfg pc = {.db = pp->s, .prescribed = pp->plan.prescribed};
+	train_game_cfg(&pp->plan, o->ops, ses_sample_rate_hz(e), &pc.game);
+	pc.game.game.seed = gl->seed;
+	if (pp->s && (rc = train_sitting_begin(pp->s, pp->p.id, ses_device(e), o->operator_name, NULL,
+	                                       &session_id)) != POISE_OK) {
+		fprintf(stderr, "poise play: cannot start a session: %s\n", store_errmsg(pp->s));
 		goto out;
 	}
-	s = calloc(pl_max_out(pl), sizeof *s);
-	cap = (size_t)((gc->duration_s + 60) * pc.out_rate_hz);
-	tx = malloc(cap * sizeof *tx), xx = malloc(cap * sizeof *xx), yx = malloc(cap * sizeof *yx);
-	if (!s || !tx || !xx || !yx || (rc = d->ops->start(d))) {
-		fprintf(stderr, "poise play: cannot start %s: %s\n", d->info.name, poise_strerror(rc ? rc : POISE_E_NOMEM));
+	pc.session_id = session_id;
+	if ((rc = ses_play_create(&p, &pc)) != POISE_OK || (rc = ses_attach(e, ses_play_consumer(p))) != POISE_OK ||
+	    (rc = ses_start(e)) != POISE_OK) {
+		fprintf(stderr, "poise play: cannot start the game on %s: %s\n", ses_device(e)->name,
+		        pp->s && rc != POISE_E_NOMEM ? store_errmsg(pp->s) : poise_strerror(rc));
 		goto out;
 	}
-	if (pp->s) {
-		rc = train_session_open(&ts, pp->s, pp->p.id, d->info.backend, d->info.serial, pp->operator_name);
-		if (rc) {
-			fprintf(stderr, "poise play: cannot start a session: %s\n", store_errmsg(pp->s));
-			goto out;
-		}
-	}
-	double period = 1.0 / pc.out_rate_hz;
 	enum store_status status = STORE_COMPLETE;
-	while (run->phase != GRUN_DONE) {
-		poise_frame f[16];
-		size_t n = 0;
-		rc = d->ops->read(d, f, 16, &n, 500);
-		if (rc && rc != POISE_E_TIMEOUT) {
-			fprintf(stderr, "poise play: %s stopped: %s\n", d->info.name, poise_strerror(rc));
-			if (!recording)
-				goto out;
-			status = rc == POISE_E_DISCONNECTED ? STORE_DEVICE_LOST : STORE_ABORTED;
+	while (!ses_play_done(p)) {
+		if ((rc = ses_pump(e, 500, HEADLESS_FRAMES, NULL)) != POISE_OK) {
+			fprintf(stderr, "poise play: %s stopped: %s; the game ends here\n", ses_device(e)->name,
+			        poise_strerror(rc));
+			status = STORE_DEVICE_LOST;
 			break;
 		}
-		for (size_t i = 0; i < n; i++) {
-			size_t m = pl_push(pl, &f[i], s);
-			for (size_t j = 0; j < m; j++) {
-				bool on = (s[j].flags & SAMPLE_ON_PLATE) && !(s[j].flags & SAMPLE_NO_COP);
-				grun_set_cop(run, s[j].xf_mm, s[j].yf_mm, on);
-				grun_advance(run, period);
-				if (pp->s && !recording) {
-					rc = train_trial_begin(&ts, ops, &pp->plan, gc->seed, pc.out_rate_hz, s[j].t_us);
-					if (rc) {
-						fprintf(stderr, "poise play: cannot record: %s\n", store_errmsg(pp->s));
-						goto out;
-					}
-					recording = true;
-				}
-				if (recording) {
-					game_event e;
-					rc = train_trial_sample(&ts, &s[j]);
-					while (rc == POISE_OK && grun_pop_event(run, &e))
-						rc = train_trial_event(&ts, s[j].t_us, &e);
-					if (rc) {
-						fprintf(stderr, "poise play: recording stopped: %s\n", store_errmsg(pp->s));
-						status = STORE_ABORTED;
-						goto finish;
-					}
-				}
-				if (on && run->phase == GRUN_PLAY && n_sway < cap) {
-					tx[n_sway] = (double)s[j].t_us * 1e-6;
-					xx[n_sway] = s[j].x_mm;
-					yx[n_sway] = s[j].y_mm;
-					n_sway++;
-				}
-			}
-		}
-		if (d->ops->steer) {
+		if (ses_can_steer(e)) { /* the simulated person plays */
 			dev_steer st = {.on_plate = true, .active = true};
-			grun_intent_mm(run, &st.x_mm, &st.y_mm);
-			d->ops->steer(d, &st);
+			ses_game_intent_mm(ses_play_game(p), &st.x_mm, &st.y_mm);
+			ses_steer(e, &st);
 		}
 	}
-finish:;
-	game_result r;
-	game_get_result(run->g, &r);
-	met_static sway;
-	bool have_sway = false;
-	if (recording) {
-		/* The recorder computes the sway metrics of the whole trial. */
-		rc = train_trial_end(&ts, status, &r, &sway, &have_sway);
-		if (rc)
-			fprintf(stderr, "poise play: the trial could not be closed cleanly: %s\n",
-			        store_errmsg(pp->s));
-	} else {
-		ana_cfg ac;
-		ana_cfg_default(&ac);
-		have_sway = n_sway >= 3 * 100 &&
-		            ana_static_metrics(tx, xx, yx, n_sway, &ac, &sway) == POISE_OK;
+	if (ses_play_consumer(p)->err) {
+		fprintf(stderr, "poise play: the game stopped: %s\n", poise_strerror(ses_play_consumer(p)->err));
+		status = STORE_ABORTED;
 	}
-	print_result(&r, have_sway ? &sway : NULL, json);
-	code = status == STORE_COMPLETE ? CLI_OK : CLI_FAIL;
+	if (ses_play_record_error(p))
+		fprintf(stderr, "poise play: recording stopped early: %s\n", store_errmsg(pp->s));
+	ses_play_result r;
+	if (ses_play_finish(p, status, &r) != POISE_OK)
+		fprintf(stderr, "poise play: the trial could not be closed cleanly: %s\n", store_errmsg(pp->s));
+	cli_print_game_result(stdout, &r.result, &r.sway, r.have_sway, r.trial_id, ses_simulated(e), o->json);
+	code = status == STORE_COMPLETE && !ses_play_record_error(p) ? CLI_OK : CLI_FAIL;
 out:
-	train_session_close(&ts);
-	if (d)
-		d->ops->stop(d);
-	free(tx), free(xx), free(yx), free(s);
-	grun_destroy(run);
-	pl_destroy(pl);
-	dev_close(d);
+	ses_destroy(e);
+	ses_play_destroy(p);
+	if (session_id)
+		store_session_end(pp->s, session_id);
 	return code;
 }
 
-int cli_play(const cli_global *g, int argc, char **argv)
+static int parse_args(play_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"level", required_argument, NULL, 'l'},
@@ -244,11 +212,6 @@ int cli_play(const cli_global *g, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
-	int level = 1;
-	bool level_set = false;
-	const char *patient = NULL, *operator_name = NULL;
-	double seconds = 0;
-	bool headless = false, json = false;
 	optind = 0; /* 0, not 1: glibc re-initialises and permutes again */
 	opterr = 0;
 	int c;
@@ -256,38 +219,38 @@ int cli_play(const cli_global *g, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			level = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || level < 1 || level > 10) {
+			o->level = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || o->level < 1 || o->level > 10) {
 				fprintf(stderr, "poise play: --level wants 1 to 10, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
-			level_set = true;
+			o->level_set = true;
 			break;
 		case 'p':
-			patient = optarg;
+			o->patient = optarg;
 			break;
 		case 'o':
-			operator_name = optarg;
+			o->operator_name = optarg;
 			break;
 		case 's':
-			seconds = strtod(optarg, &end);
-			if (*end || end == optarg || !(seconds >= 5) || seconds > 3600) {
+			o->seconds = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->seconds >= 5) || o->seconds > 3600) {
 				fprintf(stderr, "poise play: --seconds wants 5 to 3600, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
 			break;
 		case 'H':
-			headless = true;
+			o->headless = true;
 			break;
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'L':
 			list_games();
-			return CLI_OK;
+			return -1;
 		case 'h':
 			usage(stdout);
-			return CLI_OK;
+			return -1;
 		default: /* ':' (a value is missing) or '?' */
 			cli_bad_option("play", c, argv);
 			usage(stderr);
@@ -295,61 +258,70 @@ int cli_play(const cli_global *g, int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "poise play: which game? (poise play --list)\n");
+		fprintf(stderr, "poise play: which game? Name one (poise play --list shows them)\n");
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	const struct game_ops *ops = game_find(argv[optind]);
-	if (!ops) {
+	o->ops = game_find(argv[optind]);
+	if (!o->ops) {
 		fprintf(stderr, "poise play: no game called '%s'; the games are:", argv[optind]);
 		for (const struct game_ops *const *k = game_list(); *k; k++)
 			fprintf(stderr, " %s", (*k)->id);
 		fprintf(stderr, "\n");
 		return CLI_USAGE;
 	}
-	game_cfg gc = {.level = level, .seed = g->seed, .duration_s = seconds > 0 ? seconds : ops->default_duration_s,
-	               .los_min = 0, .los_max = 1};
-	stair_cfg sc;
-	stair_cfg_default(&sc);
-	if (headless) {
-		play_patient pp = {.operator_name = operator_name};
-		if (patient) {
-			int code = cli_open_store(g, "play", 0, &pp.s);
-			if (code)
-				return code;
-			int rc = store_patient_get(pp.s, patient, &pp.p);
-			if (rc == POISE_OK)
-				rc = train_plan_load(pp.s, pp.p.id, ops, &pp.plan);
-			if (rc) {
-				fprintf(stderr, "poise play: %s\n", rc == POISE_E_NOT_FOUND
-				        ? "no such patient (poise patient list; poise patient add CODE)" : store_errmsg(pp.s));
-				store_close(pp.s);
-				return rc == POISE_E_NOT_FOUND ? CLI_USAGE : CLI_FAIL;
-			}
-			/* The prescription, the level reached last time, then what the
-			 * command line says. */
-			gc = pp.plan.game;
-			gc.seed = g->seed;
-			if (level_set)
-				gc.level = level;
-			if (seconds > 0)
-				gc.duration_s = seconds;
-			pp.plan.game = gc;
-			sc = pp.plan.stair;
+	return CLI_OK;
+}
+
+/* The prescription, the level reached last time, then the command line. */
+static int load_patient(const cli_global *g, const play_opts *o, play_patient *pp)
+{
+	train_plan_default(o->ops, &pp->plan);
+	if (o->patient) {
+		int code = cli_open_store(g, "play", 0, &pp->s);
+		if (code)
+			return code;
+		int rc = store_patient_get(pp->s, o->patient, &pp->p);
+		if (rc == POISE_OK)
+			rc = train_plan_load(pp->s, &pp->p, o->ops, &pp->plan);
+		if (rc) {
+			fprintf(stderr, "poise play: %s\n", rc == POISE_E_NOT_FOUND
+			        ? "no such patient (poise patient list; poise patient add CODE)" : store_errmsg(pp->s));
+			return rc == POISE_E_NOT_FOUND ? CLI_USAGE : CLI_FAIL;
 		}
-		int code = play_headless(g, ops, &gc, &sc, &pp, json);
+	}
+	if (o->level_set || !o->patient)
+		pp->plan.game.level = o->level_set ? o->level : 1;
+	if (o->seconds > 0)
+		pp->plan.game.duration_s = o->seconds;
+	return CLI_OK;
+}
+
+int cli_play(const cli_global *g, int argc, char **argv)
+{
+	play_opts o = {.level = 1, .patient = g->patient, .operator_name = g->operator_name};
+	int code = parse_args(&o, argc, argv);
+	if (code)
+		return code < 0 ? CLI_OK : code;
+	play_patient pp = {0};
+	if ((code = load_patient(g, &o, &pp)) != CLI_OK) {
 		store_close(pp.s);
 		return code;
 	}
-	gc.duration_s = seconds; /* 0: the prescription's, or the game's own */
+	if (o.headless) {
+		code = play_headless(g, &o, &pp);
+		store_close(pp.s);
+		return code;
+	}
+	store_close(pp.s); /* the app opens the database itself */
 	app_play_outcome outcome = {0};
-	app_cfg ac = {.device = g->device, .db = g->db, .seed = g->seed, .play = ops, .play_cfg = gc,
-	              .play_level_set = level_set, .patient = patient, .operator_name = operator_name,
-	              .outcome = &outcome, .width = g->width, .height = g->height,
-	              .screenshot = g->screenshot, .quit_after_s = g->quit_after_s,
-	              .frame_stats = g->frame_stats, .fullscreen = g->fullscreen};
-	char msg[512];
-	int code = app_run(&ac, msg, sizeof msg);
+	app_cfg ac = {.device = g->device, .db = g->db, .seed = g->seed, .play = o.ops, .play_plan = pp.plan,
+	              .patient = o.patient, .operator_name = o.operator_name, .outcome = &outcome,
+	              .width = g->width, .height = g->height, .screenshot = g->screenshot,
+	              .quit_after_s = g->quit_after_s, .frame_stats = g->frame_stats,
+	              .fullscreen = g->fullscreen};
+	char msg[1024];
+	code = app_run(&ac, msg, sizeof msg);
 	if (code) {
 		fprintf(stderr, "poise: %s\n", msg);
 		return code;
@@ -358,6 +330,7 @@ int cli_play(const cli_global *g, int argc, char **argv)
 		fprintf(stderr, "poise play: the window was closed before the game ended\n");
 		return CLI_FAIL;
 	}
-	print_result(&outcome.result, outcome.have_sway ? &outcome.sway : NULL, json);
-	return CLI_OK;
+	cli_print_game_result(stdout, &outcome.r.result, &outcome.r.sway, outcome.r.have_sway, outcome.r.trial_id,
+	                      outcome.simulated, o.json);
+	return outcome.r.status == STORE_COMPLETE ? CLI_OK : CLI_FAIL;
 }

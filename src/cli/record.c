@@ -1,11 +1,11 @@
 /* `poise record`: one trial, headless, from a plate into the database.
  *
- * device → acquisition thread → ring → pipeline → recorder, as in the app.
- * With --fast (simulated or replayed plates) the device is read on this
- * thread as fast as it produces frames, with no acquisition thread, so no
- * frame is lost to a full ring and a minute of data takes a moment.
- * SIGINT and SIGTERM are blocked and polled: they end the trial cleanly,
- * marked 'aborted'. */
+ * The session engine carries the samples (session/engine.h) to the
+ * recording protocol (session/record.h), as in the app: through the
+ * acquisition thread, or with --fast (the simulated plate) read on this
+ * thread as fast as it produces frames, so a minute of data takes a
+ * moment. SIGINT and SIGTERM are blocked and polled: they end the trial
+ * cleanly, marked 'aborted'. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -20,35 +20,38 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
-#include "core/pipeline.h"
-#include "device/acq.h"
 #include "device/device.h"
-#include "store/recorder.h"
+#include "session/engine.h"
+#include "session/record.h"
+#include "session/training.h"
 #include "store/store.h"
 
-#define FRAME_BATCH 256
 #define RING_FRAMES 65536
 #define POLL_MS 5
 
 static void usage(FILE *f)
 {
-	fputs("usage: poise [--db PATH] [--seed N] record --patient CODE --trial KIND --seconds S\n"
-	      "                    [--device SPEC] [--rate HZ] [--fast] [--wait S]\n"
+	fputs("usage: poise record --patient CODE --trial KIND --seconds S [--device SPEC]\n"
+	      "                    [--rate HZ] [--fast] [--wait S] [--db PATH] [--seed N]\n"
 	      "                    [--operator NAME] [--notes TEXT] [--params JSON] [--json]\n"
 	      "\n"
 	      "Records one trial from a plate into the database, headless. The trial starts\n"
 	      "when somebody stands on the plate and lasts S seconds; stepping off ends it\n"
 	      "(status stepped-off), Ctrl-C or SIGTERM end it as aborted, an unplugged plate\n"
-	      "as device-lost. Samples are saved every 0.2 s while recording; the sway\n"
-	      "metrics are computed and saved at the end.\n"
+	      "as device-lost, so does a plate that stops sending data for 2 s. Samples are\n"
+	      "saved every 0.2 s while recording; the sway metrics are computed and saved\n"
+	      "at the end. A patient's trial needs a real plate: with no plate usable,\n"
+	      "--device auto says which were found and why not, and records nothing;\n"
+	      "--device sim records on the simulated plate, stored as simulated.\n"
 	      "\n"
 	      "  --patient CODE    an existing patient (poise patient add CODE)\n"
 	      "  --trial KIND      quiet-eo, quiet-ec, los, game:<id>, ...\n"
 	      "  --seconds S       trial length\n"
-	      "  --device SPEC     as the global --device (default auto)\n"
+	      "  --device SPEC     auto (a real plate), sim, or BACKEND[:ID] (poise devices)\n"
 	      "  --rate HZ         device frame rate (the simulated plate: 10-4000)\n"
 	      "  --fast            simulated plate: run as fast as possible, not in real time\n"
-	      "  --wait S          give up if nobody stands on the plate within S s (default 10)\n"
+	      "  --wait S          give up if nobody stands on the plate within S s, even when\n"
+	      "                    the plate sends nothing at all (default 10)\n"
 	      "  --operator NAME   who ran the session\n"
 	      "  --notes TEXT      session notes\n"
 	      "  --params JSON     the trial's parameters, a JSON object (default {})\n"
@@ -70,67 +73,6 @@ static bool parse_pos(const char *s, double max, double *out)
 	return true;
 }
 
-/* Where frames come from: the acquisition thread, or (--fast) the device
- * read directly on this thread. */
-typedef struct source {
-	dev *d;
-	acq *a;
-	bool direct;
-} source;
-
-static int source_start(source *src)
-{
-	if (src->direct)
-		return src->d->ops->start(src->d);
-	int rc = acq_create(&src->a, src->d, RING_FRAMES);
-	if (rc == POISE_OK && (rc = acq_start(src->a)) != POISE_OK) {
-		acq_destroy(src->a);
-		src->a = NULL;
-	}
-	return rc;
-}
-
-static void source_stop(source *src)
-{
-	if (src->direct)
-		src->d->ops->stop(src->d);
-	else
-		acq_destroy(src->a);
-	src->a = NULL;
-}
-
-/* Up to max frames. *dev_err: the error that ended the stream (POISE_OK
- * while it runs). */
-static size_t source_read(source *src, poise_frame *f, size_t max, int *dev_err)
-{
-	*dev_err = POISE_OK;
-	if (src->direct) {
-		size_t n = 0;
-		int rc = src->d->ops->read(src->d, f, max, &n, 50);
-		if (rc != POISE_OK && rc != POISE_E_TIMEOUT)
-			*dev_err = rc;
-		return n;
-	}
-	size_t n = acq_pop(src->a, f, max);
-	if (n == 0) {
-		int e = POISE_OK;
-		if (acq_state(src->a, &e) == ACQ_ENDED) {
-			n = acq_pop(src->a, f, max); /* the last frames before the end */
-			if (n == 0)
-				*dev_err = e ? e : POISE_E_DISCONNECTED;
-		}
-	}
-	return n;
-}
-
-/* A blocked SIGINT/SIGTERM, waiting up to wait_ms for one. */
-static int pending_signal(const sigset_t *set, int wait_ms)
-{
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait_ms * 1000000L};
-	int sig = sigtimedwait(set, NULL, &ts);
-	return sig > 0 ? sig : 0;
-}
-
 typedef struct rec_opts {
 	const char *patient, *kind, *device, *operator_name, *notes, *params;
 	double seconds, rate_hz, wait_s;
@@ -138,7 +80,7 @@ typedef struct rec_opts {
 } rec_opts;
 
 static void print_result(const rec_opts *o, const store_patient *p, int64_t session_id,
-                         const store_trial *t, const met_static *m, bool have_m)
+                         const store_trial *t, bool simulated, const met_static *m, bool have_m)
 {
 	size_t nf;
 	const met_field *f = met_static_fields(&nf);
@@ -148,15 +90,17 @@ static void print_result(const rec_opts *o, const store_patient *p, int64_t sess
 		printf(", \"session\": %lld, \"trial\": %lld, \"kind\": ", (long long)session_id,
 		       (long long)t->id);
 		cli_json_string(stdout, t->kind);
-		printf(", \"status\": \"%s\", \"n_samples\": %lld, \"trial_duration_s\": %.6f",
-		       store_status_name(t->status), (long long)t->n_samples, t->duration_s);
+		printf(", \"status\": \"%s\", \"simulated\": %s, \"n_samples\": %lld, \"trial_duration_s\": %.6f",
+		       store_status_name(t->status), simulated ? "true" : "false", (long long)t->n_samples,
+		       t->duration_s);
 		if (have_m)
 			for (size_t i = 0; i < nf; i++)
 				printf(", \"%s\": %.10g", f[i].key, met_field_value(m, &f[i]));
 		printf("}\n");
 		return;
 	}
-	printf("patient %s, session %lld, trial %lld (%s): %s, %lld samples over %.2f s\n", p->code,
+	printf("%spatient %s, session %lld, trial %lld (%s): %s, %lld samples over %.2f s\n",
+	       simulated ? "SIMULATED PLATE: " : "", p->code,
 	       (long long)session_id, (long long)t->id, t->kind, store_status_name(t->status),
 	       (long long)t->n_samples, t->duration_s);
 	if (have_m) {
@@ -166,77 +110,169 @@ static void print_result(const rec_opts *o, const store_patient *p, int64_t sess
 	}
 }
 
-enum phase { WAITING, RECORDING, DONE };
 
-typedef struct run {
-	const rec_opts *o;
-	store *s;
-	store_rec *rec;
-	const store_patient *p;
-	dev *d;
-	enum phase phase;
-	bool have_first;
-	mono_us first_us, t0_us;
-	int64_t session_id;
-	double out_rate_hz; /* the pipeline's sample rate */
-	enum store_status status;
-	int err;            /* a store or device error that ends the run */
-	bool nobody;        /* nobody stood on the plate in time */
-} run;
-
-static void begin_trial(run *r, const cop_sample *x)
+/* A blocked SIGINT/SIGTERM, waiting up to wait_ms for one. */
+static int pending_signal(const sigset_t *set, int wait_ms)
 {
-	store_session info = {.patient_id = r->p->id};
-	snprintf(info.device_backend, sizeof info.device_backend, "%s", r->d->info.backend);
-	snprintf(info.device_serial, sizeof info.device_serial, "%s", r->d->info.serial);
-	snprintf(info.operator_name, sizeof info.operator_name, "%s",
-	         r->o->operator_name ? r->o->operator_name : "");
-	snprintf(info.notes, sizeof info.notes, "%s", r->o->notes ? r->o->notes : "");
-	r->err = store_session_begin(r->s, &info, &r->session_id);
-	if (r->err == POISE_OK)
-		r->err = store_rec_begin(r->rec, r->session_id, r->o->kind, r->o->params, NULL,
-		                         r->out_rate_hz, x->t_us, NULL);
-	if (r->err) {
-		r->phase = DONE;
-		return;
-	}
-	r->t0_us = x->t_us;
-	r->phase = RECORDING;
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait_ms * 1000000L};
+	int sig = sigtimedwait(set, NULL, &ts);
+	return sig > 0 ? sig : 0;
 }
 
-static void take_sample(run *r, const cop_sample *x)
+/* The engine for the plate: the acquisition thread, or (--fast) a direct
+ * read. Takes d. */
+static int make_engine(dev *d, bool fast, ses_engine **out)
 {
-	if (r->phase == WAITING) {
-		if (!r->have_first) {
-			r->have_first = true;
-			r->first_us = x->t_us;
-		}
-		if ((x->flags & SAMPLE_ON_PLATE) && !(x->flags & SAMPLE_NO_COP)) {
-			begin_trial(r, x);
-		} else {
-			if ((double)(x->t_us - r->first_us) / 1e6 > r->o->wait_s) {
-				r->nobody = true;
-				r->phase = DONE;
-			}
-			return;
-		}
-		if (r->phase != RECORDING)
-			return;
+	ses_source *src = NULL;
+	int rc = fast ? ses_source_direct(&src, d) : ses_source_thread(&src, d, RING_FRAMES);
+	if (rc) {
+		dev_close(d);
+		return rc;
 	}
-	if (r->phase != RECORDING)
-		return;
-	int err = store_rec_push(r->rec, x);
-	if (err) {
-		r->err = err;
-		r->status = STORE_ABORTED;
-		r->phase = DONE;
-	} else if (x->flags & SAMPLE_STEP_OFF) {
-		r->status = STORE_STEPPED_OFF;
-		r->phase = DONE;
-	} else if ((double)(x->t_us - r->t0_us) / 1e6 >= r->o->seconds - 1e-9) {
-		r->status = STORE_COMPLETE;
-		r->phase = DONE;
+	ses_cfg sc;
+	ses_cfg_default(&sc, &src->info);
+	rc = ses_create(out, src, &sc);
+	if (rc)
+		ses_source_destroy(src);
+	return rc;
+}
+
+/* Runs the trial until it ends; returns the signal that interrupted it (0
+ * if none). */
+static int run_trial(ses_engine *e, ses_record *r, const sigset_t *sigs, bool fast)
+{
+	int sig = 0;
+	while (ses_record_phase(r) != SES_REC_DONE) {
+		size_t n = 0;
+		ses_pump(e, fast ? 0 : POLL_MS, fast ? 4096 : SIZE_MAX, &n);
+		ses_record_tick(r, dev_now_us());
+		if (ses_record_phase(r) == SES_REC_DONE)
+			break;
+		if ((sig = pending_signal(sigs, n == 0 && !fast ? POLL_MS : 0)) != 0) {
+			ses_record_interrupt(r);
+			break;
+		}
 	}
+	return sig;
+}
+
+/* Says why nothing was recorded. */
+static void say_nothing(const rec_opts *o, ses_record *r, const dev_info *plate, int sig)
+{
+	if (sig)
+		fprintf(stderr, "poise record: interrupted before anybody stood on the plate; nothing was recorded\n");
+	else if (ses_record_end_reason(r) == SES_REC_END_DEVICE_LOST)
+		fprintf(stderr, "poise record: %s stopped (%s) before anybody stood on the plate; nothing was "
+		        "recorded\n", plate->name, poise_strerror(ses_record_device_error(r)));
+	else if (ses_record_end_reason(r) == SES_REC_END_WRITE_FAILED)
+		fprintf(stderr, "poise record: the trial could not be started; nothing was recorded\n");
+	else
+		fprintf(stderr, "poise record: nobody stood on the plate within %g s; nothing was recorded\n",
+		        o->wait_s);
+}
+
+/* Says why a trial ended early. */
+static void say_early(ses_record *r, const dev_info *plate, const store_trial *t, int sig)
+{
+	switch (ses_record_end_reason(r)) {
+	case SES_REC_END_STEPPED_OFF:
+		fprintf(stderr, "poise record: the patient stepped off the plate after %.2f s; the trial is kept, "
+		        "marked stepped-off\n", t->duration_s);
+		break;
+	case SES_REC_END_DEVICE_LOST:
+		fprintf(stderr, "poise record: %s went away (%s) after %.2f s; the trial is kept, marked "
+		        "device-lost\n", plate->name, poise_strerror(ses_record_device_error(r)), t->duration_s);
+		break;
+	case SES_REC_END_NO_DATA:
+		fprintf(stderr, "poise record: %s stopped sending data after %.2f s (still connected?); the trial "
+		        "is kept, marked device-lost\n", plate->name, t->duration_s);
+		break;
+	default:
+		if (sig)
+			fprintf(stderr, "poise record: interrupted (%s); the trial is kept, marked aborted\n",
+			        strsignal(sig));
+		break;
+	}
+}
+
+static int record(const cli_global *g, const rec_opts *o, store *s, const store_patient *p,
+                  const sigset_t *sigs)
+{
+	/* The simulated person sways anew in each recording unless --seed
+	 * pins it, and sways more with the eyes closed (quiet-ec). */
+	size_t klen = strlen(o->kind);
+	dev_open_cfg oc = {.rate_hz = o->rate_hz, .realtime = !o->fast,
+	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+	                   .eyes_closed = klen >= 3 && strcmp(o->kind + klen - 3, "-ec") == 0};
+	dev *d = NULL;
+	if (cli_open_plate("record", o->device, true, &oc, &d))
+		return CLI_FAIL;
+	if (o->fast && strcmp(d->info.backend, "sim") != 0) {
+		fprintf(stderr, "poise record: --fast is for the simulated plate; %s is a real plate\n", d->info.name);
+		dev_close(d);
+		return CLI_USAGE;
+	}
+	ses_engine *e = NULL;
+	ses_record *r = NULL;
+	int64_t session_id = 0;
+	int code = CLI_FAIL;
+	int rc = make_engine(d, o->fast, &e);
+	if (rc) {
+		fprintf(stderr, "poise record: cannot set up the recording: %s\n", poise_strerror(rc));
+		return CLI_FAIL;
+	}
+	const dev_info *plate = ses_device(e);
+	if ((rc = train_sitting_begin(s, p->id, plate, o->operator_name, o->notes, &session_id)) != POISE_OK) {
+		fprintf(stderr, "poise record: %s\n", store_errmsg(s));
+		goto out;
+	}
+	ses_record_cfg rcfg = {.writer = {.db = s, .session_id = session_id, .kind = o->kind,
+	                                  .params_json = o->params, .rate_hz = ses_sample_rate_hz(e)},
+	                       .seconds = o->seconds, .wait_s = o->wait_s};
+	if ((rc = ses_record_create(&r, &rcfg)) != POISE_OK || (rc = ses_attach(e, ses_record_consumer(r))) != POISE_OK) {
+		fprintf(stderr, "poise record: cannot set up the recording: %s\n",
+		        rc == POISE_E_NOMEM ? "out of memory" : store_errmsg(s));
+		goto out;
+	}
+	if ((rc = ses_start(e)) != POISE_OK) {
+		fprintf(stderr, "poise record: cannot start %s: %s\n", plate->name, poise_strerror(rc));
+		goto out;
+	}
+	int sig = run_trial(e, r, sigs, o->fast);
+	ses_stop(e);
+	met_static m;
+	bool have_m = false;
+	rc = ses_record_finish(r, &m, &have_m);
+	if (rc == POISE_E_STATE) { /* it never began */
+		say_nothing(o, r, plate, sig);
+		goto out;
+	}
+	code = CLI_OK;
+	if (rc) {
+		/* The recording stopped on a store error: say so, close cleanly. */
+		fprintf(stderr, "poise record: %s\n", store_errmsg(s));
+		code = CLI_FAIL;
+	}
+	store_trial t;
+	int64_t trial_id = ses_writer_trial_id(ses_record_writer(r));
+	if (store_trial_get(s, trial_id, &t) == POISE_OK) {
+		if (t.n_samples < 0) { /* the final update did not fit on the disk */
+			store_rec_stats rs;
+			ses_writer_stats(ses_record_writer(r), &rs);
+			t.n_samples = (int64_t)rs.samples;
+		}
+		print_result(o, p, session_id, &t, ses_simulated(e), &m, have_m);
+		if (code == CLI_OK && t.status != STORE_COMPLETE) {
+			code = CLI_FAIL;
+			say_early(r, plate, &t, sig);
+		}
+	}
+out:
+	if (session_id)
+		store_session_end(s, session_id);
+	ses_destroy(e);
+	ses_record_destroy(r);
+	return code;
 }
 
 static int parse_args(rec_opts *o, int argc, char **argv)
@@ -332,12 +368,12 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 
 int cli_record(const cli_global *g, int argc, char **argv)
 {
-	rec_opts o = {.wait_s = 10};
+	rec_opts o = {.wait_s = 10, .patient = g->patient, .operator_name = g->operator_name};
 	int code = parse_args(&o, argc, argv);
 	if (code)
 		return code < 0 ? CLI_OK : code;
 	if (!o.device)
-		o.device = g->device ? g->device : "auto";
+		o.device = g->device;
 
 	store *s = NULL;
 	if ((code = cli_open_store(g, "record", 0, &s)))
@@ -349,7 +385,6 @@ int cli_record(const cli_global *g, int argc, char **argv)
 		store_close(s);
 		return CLI_USAGE;
 	}
-
 	/* Signals end the trial cleanly: blocked here (and in the acquisition
 	 * thread, which inherits the mask), polled in the loop. */
 	sigset_t sigs, old;
@@ -357,134 +392,7 @@ int cli_record(const cli_global *g, int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
-
-	char msg[512];
-	dev *d = NULL;
-	pipeline *pl = NULL;
-	store_rec *rec = NULL;
-	cop_sample *out = NULL;
-	poise_frame *frames = NULL;
-	source src = {0};
-	bool started = false;
-	/* The simulated person sways anew in each recording unless --seed
-	 * pins it, and sways more with the eyes closed (quiet-ec). */
-	size_t klen = strlen(o.kind);
-	dev_open_cfg oc = {.rate_hz = o.rate_hz, .realtime = !o.fast,
-	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
-	                   .eyes_closed = klen >= 3 && strcmp(o.kind + klen - 3, "-ec") == 0};
-	int rc = dev_open_spec(&d, o.device, &oc, msg, sizeof msg);
-	if (rc) {
-		fprintf(stderr, "poise record: %s\n", msg);
-		code = CLI_FAIL;
-		goto out;
-	}
-	if (o.fast && strcmp(d->info.backend, "sim") != 0 && strcmp(d->info.backend, "replay") != 0) {
-		fprintf(stderr, "poise record: --fast is for the simulated plate or a replay; %s is a "
-		        "real plate\n", d->info.name);
-		code = CLI_USAGE;
-		goto out;
-	}
-	pl_cfg pc;
-	dev_pipeline_cfg(&d->info, &pc);
-	if ((rc = pl_create(&pl, &pc)) != POISE_OK ||
-	    (rc = store_rec_create(&rec, s, NULL)) != POISE_OK ||
-	    !(out = malloc(pl_max_out(pl) * sizeof *out)) ||
-	    !(frames = malloc(FRAME_BATCH * sizeof *frames))) {
-		fprintf(stderr, "poise record: cannot set up the recording: %s\n",
-		        rc == POISE_E_NOMEM || rc == POISE_OK ? "out of memory" : store_errmsg(s));
-		code = CLI_FAIL;
-		goto out;
-	}
-	src = (source){.d = d, .direct = o.fast};
-	if ((rc = source_start(&src)) != POISE_OK) {
-		fprintf(stderr, "poise record: cannot start %s: %s\n", d->info.name, poise_strerror(rc));
-		code = CLI_FAIL;
-		goto out;
-	}
-	started = true;
-
-	run r = {.o = &o, .s = s, .rec = rec, .p = &p, .d = d, .phase = WAITING,
-	         .out_rate_hz = pc.out_rate_hz};
-	int sig = 0, dev_err = POISE_OK;
-	while (r.phase != DONE) {
-		size_t nf = source_read(&src, frames, FRAME_BATCH, &dev_err);
-		for (size_t i = 0; i < nf && r.phase != DONE; i++) {
-			size_t ns = pl_push(pl, &frames[i], out);
-			for (size_t k = 0; k < ns && r.phase != DONE; k++)
-				take_sample(&r, &out[k]);
-		}
-		if (r.phase == DONE)
-			break;
-		if ((sig = pending_signal(&sigs, nf == 0 && !o.fast ? POLL_MS : 0)) != 0) {
-			r.status = STORE_ABORTED;
-			break;
-		}
-		if (dev_err) {
-			r.status = STORE_DEVICE_LOST;
-			break;
-		}
-	}
-	source_stop(&src);
-	started = false;
-
-	if (r.phase == WAITING || r.nobody) {
-		if (r.nobody)
-			fprintf(stderr, "poise record: nobody stood on the plate within %g s; nothing was "
-			        "recorded\n", o.wait_s);
-		else if (sig)
-			fprintf(stderr, "poise record: interrupted before anybody stood on the plate; "
-			        "nothing was recorded\n");
-		else
-			fprintf(stderr, "poise record: %s stopped (%s) before anybody stood on the plate; "
-			        "nothing was recorded\n", d->info.name, poise_strerror(dev_err));
-		code = CLI_FAIL;
-		goto out;
-	}
-	if (!store_rec_active(rec)) { /* the trial could not even start */
-		fprintf(stderr, "poise record: %s\n", store_errmsg(s));
-		code = CLI_FAIL;
-		goto out;
-	}
-	met_static m;
-	bool have_m = false;
-	int end_err = store_rec_end(rec, r.status, &m, &have_m);
-	int64_t trial_id = store_rec_trial_id(rec);
-	if (r.err || end_err) {
-		/* The recording stopped on a store error: say so, keep going to
-		 * close things cleanly. */
-		fprintf(stderr, "poise record: %s\n", store_errmsg(s));
-		code = CLI_FAIL;
-	}
-	store_session_end(s, r.session_id);
-	store_trial t;
-	if (store_trial_get(s, trial_id, &t) == POISE_OK) {
-		if (t.n_samples < 0) { /* the final update did not fit on the disk */
-			store_rec_stats rs;
-			store_rec_stats_get(rec, &rs);
-			t.n_samples = (int64_t)rs.samples;
-		}
-		print_result(&o, &p, r.session_id, &t, &m, have_m);
-	}
-	if (code == CLI_OK && r.status != STORE_COMPLETE) {
-		code = CLI_FAIL;
-		if (r.status == STORE_ABORTED)
-			fprintf(stderr, "poise record: interrupted (%s); the trial is kept, marked aborted\n",
-			        strsignal(sig));
-		else if (r.status == STORE_STEPPED_OFF)
-			fprintf(stderr, "poise record: the patient stepped off the plate after %.2f s; the "
-			        "trial is kept, marked stepped-off\n", t.duration_s);
-		else
-			fprintf(stderr, "poise record: %s went away (%s) after %.2f s; the trial is kept, "
-			        "marked device-lost\n", d->info.name, poise_strerror(dev_err), t.duration_s);
-	}
-out:
-	if (started)
-		source_stop(&src);
-	store_rec_destroy(rec);
-	pl_destroy(pl);
-	dev_close(d);
-	free(out);
-	free(frames);
+	code = record(g, &o, s, &p, &sigs);
 	store_close(s);
 	while (pending_signal(&sigs, 0)) /* a late Ctrl-C: the work is already saved */
 		;

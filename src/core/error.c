@@ -23,6 +23,7 @@ static const struct {
 	{POISE_E_STATE, "POISE_E_STATE", "not allowed in the current state"},
 	{POISE_E_NOSPACE, "POISE_E_NOSPACE", "no space left on the disk"},
 	{POISE_E_EXISTS, "POISE_E_EXISTS", "already exists"},
+	{POISE_E_OVERFLOW, "POISE_E_OVERFLOW", "a queue was full and data were lost"},
 };
 
 static size_t err_index(int err)

@@ -25,6 +25,7 @@ typedef enum poise_err {
 	POISE_E_STATE = -13,       /* called in the wrong state (e.g. read before start) */
 	POISE_E_NOSPACE = -14,     /* disk full or file-size limit reached */
 	POISE_E_EXISTS = -15,      /* already there (e.g. a patient code in use) */
+	POISE_E_OVERFLOW = -16,    /* a queue or buffer was full: something was lost */
 } poise_err;
 
 /* The enum's name for a code ("POISE_E_IO"); "POISE_E_UNKNOWN" for a code

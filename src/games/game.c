@@ -26,12 +26,11 @@ void game_emit(game *g, int kind, double value, const char *detail)
 		if (g->level > g->level_max)
 			g->level_max = g->level;
 	}
-	game_event *e;
-	if (g->ev_count == GAME_MAX_EVENTS) { /* nobody reads: keep the newest */
-		g->ev_head = (g->ev_head + 1) % GAME_MAX_EVENTS;
-		g->ev_count--;
+	if (g->ev_count == GAME_MAX_EVENTS) { /* nobody reads: say so, keep order */
+		g->ev_lost++;
+		return;
 	}
-	e = &g->ev[(g->ev_head + g->ev_count) % GAME_MAX_EVENTS];
+	game_event *e = &g->ev[(g->ev_head + g->ev_count) % GAME_MAX_EVENTS];
 	g->ev_count++;
 	e->t_s = g->t_s;
 	e->kind = kind;
@@ -107,6 +106,43 @@ void game_get_result(const game *g, game_result *r)
 	int n = g->hits + g->misses;
 	r->score = n ? 100.0 * g->hits / n : 0;
 	g->ops->result(g, r);
+}
+
+#define FIELD(k, m, l, u, i) {#k, l, u, offsetof(game_result, m), i}
+static const game_result_field result_fields[] = {
+	FIELD(score, score, "Score", "", false),
+	FIELD(hits, hits, "Hits", "", true),
+	FIELD(misses, misses, "Misses", "", true),
+	FIELD(time_in_target_s, time_in_target_s, "Time in target", "s", false),
+	FIELD(play_time_s, play_time_s, "Playing time", "s", false),
+	FIELD(level_start, level_start, "Level at the start", "", true),
+	FIELD(level_end, level_end, "Level at the end", "", true),
+	FIELD(level_max, level_max, "Highest level", "", true),
+	FIELD(tracking_rms_los, tracking_rms, "Tracking error", "LOS", false),
+	FIELD(reaction_time_s, reaction_time_s, "Reaction time", "s", false),
+	FIELD(path_efficiency, path_efficiency, "Path efficiency", "", false),
+};
+#undef FIELD
+
+const game_result_field *game_result_fields(size_t *n)
+{
+	*n = sizeof result_fields / sizeof result_fields[0];
+	return result_fields;
+}
+
+double game_result_value(const game_result *r, const game_result_field *f)
+{
+	const char *p = (const char *)r + f->offset;
+	return f->is_int ? *(const int *)p : *(const double *)p;
+}
+
+void game_result_set(game_result *r, const game_result_field *f, double v)
+{
+	char *p = (char *)r + f->offset;
+	if (f->is_int)
+		*(int *)p = (int)lround(v);
+	else
+		*(double *)p = v;
 }
 
 void game_destroy(game *g)

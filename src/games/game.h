@@ -112,9 +112,31 @@ struct game {
 	int rt_n;
 	double eff_sum;         /* path efficiencies, summed */
 	int eff_n;
-	game_event ev[GAME_MAX_EVENTS];
+	game_event ev[GAME_MAX_EVENTS]; /* the one event queue, oldest at ev_head */
 	unsigned ev_head, ev_count;
+	unsigned ev_lost;       /* events that found the queue full (never
+	                         * silently: the session reports them) */
 };
+
+/* One row of the game-result catalogue: the numbers a game produces, with
+ * the names used by `poise play --json`, the database's metrics and the
+ * results screen, so the list is written once. */
+typedef struct game_result_field {
+	const char *key;   /* JSON key / metric name: "time_in_target_s" */
+	const char *label; /* for people: "Time in target" */
+	const char *unit;  /* "s", "LOS", "" */
+	size_t offset;     /* offsetof(game_result, ...) */
+	bool is_int;       /* an int field (else double) */
+} game_result_field;
+
+/* The catalogue in display order; *n gets its length. Static storage. */
+const game_result_field *game_result_fields(size_t *n);
+
+/* The value of field f in r (an int field as a double; NAN: not applicable). */
+double game_result_value(const game_result *r, const game_result_field *f);
+
+/* Sets field f of r from v (rounded for an int field). */
+void game_result_set(game_result *r, const game_result_field *f, double v);
 
 /* The games of this build, NULL-terminated, in menu order. */
 const struct game_ops *const *game_list(void);
@@ -150,7 +172,8 @@ void game_step(game *g, const game_input *in);
 /* True once the playing time is over. */
 bool game_finished(const game *g);
 
-/* Takes the oldest pending event; false if none. */
+/* Takes the oldest pending event; false if none. The queue holds
+ * GAME_MAX_EVENTS; an event that finds it full is counted in ev_lost. */
 bool game_pop_event(game *g, game_event *out);
 
 /* The result so far (complete once finished). */

@@ -14,26 +14,18 @@ void grun_cfg_default(grun_cfg *c)
 	c->settle_s = 2.0;
 }
 
-static void push_out(grun *r, const game_event *e)
-{
-	if (r->out_count == GRUN_MAX_EVENTS) {
-		r->out_head = (r->out_head + 1) % GRUN_MAX_EVENTS;
-		r->out_count--;
-	}
-	r->out[(r->out_head + r->out_count) % GRUN_MAX_EVENTS] = *e;
-	r->out_count++;
-}
-
-/* Moves the game's events to the runner's queue, letting hits and misses
- * drive the staircase (whose level changes join the queue too). */
+/* Lets the attempts since the last look drive the staircase: from the
+ * game's counters, so the level moves whether or not anybody reads the
+ * event queue. Its level changes join the game's queue. */
 static void collect_events(grun *r)
 {
-	game_event e;
-	while (game_pop_event(r->g, &e)) {
-		push_out(r, &e);
-		if (e.kind != GAME_EV_HIT && e.kind != GAME_EV_MISS)
-			continue;
-		int change = stair_record(&r->st, e.kind == GAME_EV_HIT);
+	while (r->hits_seen < r->g->hits || r->misses_seen < r->g->misses) {
+		bool hit = r->hits_seen < r->g->hits;
+		if (hit)
+			r->hits_seen++;
+		else
+			r->misses_seen++;
+		int change = stair_record(&r->st, hit);
 		if (change) {
 			r->g->ops->set_level(r->g, r->st.level);
 			game_emit(r->g, GAME_EV_LEVEL, r->st.level, change > 0 ? "up" : "down");
@@ -137,12 +129,7 @@ double grun_advance(grun *r, double dt_s)
 
 bool grun_pop_event(grun *r, game_event *out)
 {
-	if (!r->out_count)
-		return false;
-	*out = r->out[r->out_head];
-	r->out_head = (r->out_head + 1) % GRUN_MAX_EVENTS;
-	r->out_count--;
-	return true;
+	return game_pop_event(r->g, out);
 }
 
 void grun_intent_mm(const grun *r, double *x_mm, double *y_mm)

@@ -7,7 +7,10 @@
  * interpolated drawing), pauses while the patient is off the plate, and
  * moves the level with the adaptive staircase. Every event (targets,
  * hits, misses, level changes, pauses) comes out of grun_pop_event() in
- * order, for the trial log. Pure: no SDL, no clock.
+ * order, for the trial log: the game's own queue is the one queue (the
+ * runner adds its level changes and pauses to it). Pure: no SDL, no
+ * clock: the caller says how much time passed (the session engine: one
+ * sample period per sample).
  */
 #ifndef POISE_GAMES_RUNNER_H
 #define POISE_GAMES_RUNNER_H
@@ -19,7 +22,6 @@
 #include "games/game.h"
 
 #define GRUN_MAX_CATCHUP 12
-#define GRUN_MAX_EVENTS 128
 
 enum grun_phase {
 	GRUN_SETTLE,  /* finding the patient's centre: "stand still" */
@@ -44,8 +46,7 @@ typedef struct grun {
 	double settle_s, settle_t_s, settle_sx, settle_sy;
 	long settle_n;
 	game_input in;
-	game_event out[GRUN_MAX_EVENTS];
-	unsigned out_head, out_count;
+	int hits_seen, misses_seen; /* attempts already given to the staircase */
 } grun;
 
 /* Defaults: staircase 1–10 (3 up, 2 down), LOS for 1.70 m, 2 s settle. */
@@ -65,7 +66,7 @@ void grun_set_cop(grun *r, double x_mm, double y_mm, bool present);
  * left over (0..1), for interpolated drawing. */
 double grun_advance(grun *r, double dt_s);
 
-/* Takes the oldest event; false if none. */
+/* Takes the oldest event of the game's queue; false if none. */
 bool grun_pop_event(grun *r, game_event *out);
 
 /* Where a good player would aim now, in plate mm (for the sim's intent). */

@@ -32,59 +32,46 @@ const char *train_event_kind(int k)
 	}
 }
 
-static const struct {
-	const char *name, *unit;
-	size_t off;
-	bool is_int;
-} fields[] = {
-	{"score", "", offsetof(game_result, score), false},
-	{"hits", "", offsetof(game_result, hits), true},
-	{"misses", "", offsetof(game_result, misses), true},
-	{"time_in_target_s", "s", offsetof(game_result, time_in_target_s), false},
-	{"play_time_s", "s", offsetof(game_result, play_time_s), false},
-	{"level_start", "", offsetof(game_result, level_start), true},
-	{"level_end", "", offsetof(game_result, level_end), true},
-	{"level_max", "", offsetof(game_result, level_max), true},
-	{"tracking_rms_los", "LOS", offsetof(game_result, tracking_rms), false},
-	{"reaction_time_s", "s", offsetof(game_result, reaction_time_s), false},
-	{"path_efficiency", "", offsetof(game_result, path_efficiency), false},
-};
-
 int train_store_result(store *s, int64_t trial_id, const game_result *r)
 {
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		const char *p = (const char *)r + fields[i].off;
-		double v = fields[i].is_int ? *(const int *)p : *(const double *)p;
+	size_t n;
+	const game_result_field *f = game_result_fields(&n);
+	for (size_t i = 0; i < n; i++) {
+		double v = game_result_value(r, &f[i]);
 		if (!isfinite(v))
 			continue; /* does not apply to this game */
-		int rc = store_metric_put(s, trial_id, fields[i].name, v, fields[i].unit);
+		int rc = store_metric_put(s, trial_id, f[i].key, v, f[i].unit);
 		if (rc)
 			return rc;
 	}
 	return POISE_OK;
 }
 
-/* A stored game trial's metrics back into a result. */
-static void result_from_metrics(const store_metric *m, size_t n, game_result *r)
+void train_result_from_metrics(const store_metric *m, size_t n, game_result *r)
 {
 	*r = (game_result){.tracking_rms = NAN, .reaction_time_s = NAN, .path_efficiency = NAN};
+	size_t nf;
+	const game_result_field *f = game_result_fields(&nf);
 	for (size_t k = 0; k < n; k++)
-		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-			if (strcmp(m[k].name, fields[i].name) != 0)
-				continue;
-			char *p = (char *)r + fields[i].off;
-			if (fields[i].is_int)
-				*(int *)p = (int)lround(m[k].value);
-			else
-				*(double *)p = m[k].value;
-		}
+		for (size_t i = 0; i < nf; i++)
+			if (strcmp(m[k].name, f[i].key) == 0)
+				game_result_set(r, &f[i], m[k].value);
 }
 
-int train_plan_load(store *s, int64_t patient_id, const struct game_ops *ops, train_plan *out)
+void train_plan_default(const struct game_ops *ops, train_plan *out)
 {
-	train_plan p = {0};
-	p.game = (game_cfg){.level = 1, .duration_s = ops->default_duration_s, .los_min = 0, .los_max = 1};
-	stair_cfg_default(&p.stair);
+	*out = (train_plan){0};
+	out->game = (game_cfg){.level = 1, .duration_s = ops->default_duration_s, .los_min = 0, .los_max = 1};
+	stair_cfg_default(&out->stair);
+	los_default(&out->los, 0);
+}
+
+int train_plan_load(store *s, const store_patient *pat, const struct game_ops *ops, train_plan *out)
+{
+	int64_t patient_id = pat->id;
+	train_plan p;
+	train_plan_default(ops, &p);
+	los_default(&p.los, pat->height_cm > 0 ? pat->height_cm / 100 : 0);
 	store_prescription rx;
 	int rc = store_prescription_get(s, patient_id, ops->id, &rx);
 	if (rc == POISE_OK) {
@@ -120,7 +107,7 @@ int train_plan_load(store *s, int64_t patient_id, const struct game_ops *ops, tr
 			size_t n_m = 0;
 			if (store_metrics(s, tr[j].id, &m, &n_m) == POISE_OK && n_m > 0) {
 				game_result *r = &p.prev[p.n_prev++];
-				result_from_metrics(m, n_m, r);
+				train_result_from_metrics(m, n_m, r);
 				r->game = ops->id;
 			}
 			free(m);
@@ -138,89 +125,156 @@ int train_plan_load(store *s, int64_t patient_id, const struct game_ops *ops, tr
 	return POISE_OK;
 }
 
-void train_params_json(const train_plan *p, uint64_t seed, char *buf, size_t len)
+void train_game_cfg(const train_plan *plan, const struct game_ops *ops, double rate_hz, ses_game_cfg *out)
 {
-	snprintf(buf, len,
-	         "{\"seed\": %llu, \"level_min\": %d, \"level_max\": %d, \"adaptive\": %s, "
-	         "\"up_after\": %d, \"down_after\": %d, \"los_min\": %.3f, \"los_max\": %.3f, "
-	         "\"duration_s\": %.1f, \"prescribed\": %s}",
-	         (unsigned long long)seed, p->stair.min_level, p->stair.max_level,
-	         p->stair.adaptive ? "true" : "false", p->stair.up_after, p->stair.down_after,
-	         p->game.los_min, p->game.los_max, p->game.duration_s, p->prescribed ? "true" : "false");
+	ses_game_cfg_default(out, ops, rate_hz);
+	out->game = plan->game;
+	out->game.seed = 0;
+	out->run.stair = plan->stair;
+	out->run.los = plan->los;
 }
 
-int train_session_open(train_session *t, store *s, int64_t patient_id, const char *backend,
-                       const char *serial, const char *operator_name)
+const struct game_ops *train_game_of_kind(const char *kind)
 {
-	*t = (train_session){.s = s, .patient_id = patient_id};
-	store_session info = {.patient_id = patient_id};
-	snprintf(info.device_backend, sizeof info.device_backend, "%s", backend ? backend : "");
-	snprintf(info.device_serial, sizeof info.device_serial, "%s", serial ? serial : "");
-	snprintf(info.operator_name, sizeof info.operator_name, "%s", operator_name ? operator_name : "");
-	int rc = store_rec_create(&t->rec, s, NULL);
-	if (rc == POISE_OK)
-		rc = store_session_begin(s, &info, &t->session_id);
-	if (rc) {
-		store_rec_destroy(t->rec);
-		t->rec = NULL;
+	return strncmp(kind, "game:", 5) == 0 ? game_find(kind + 5) : NULL;
+}
+
+/* s as the inside of a JSON string (quotes and backslashes escaped,
+ * control characters dropped). */
+static void json_inner(const char *s, char *buf, size_t len)
+{
+	size_t k = 0;
+	for (; *s && k + 2 < len; s++) {
+		if ((unsigned char)*s < 0x20)
+			continue;
+		if (*s == '"' || *s == '\\')
+			buf[k++] = '\\';
+		buf[k++] = *s;
 	}
-	return rc;
+	buf[k] = 0;
 }
 
-int train_trial_begin(train_session *t, const struct game_ops *ops, const train_plan *p,
-                      uint64_t seed, double rate_hz, mono_us t0_us)
+void train_event_detail(const game_event *e, char *buf, size_t len)
 {
-	char kind[64], params[512], level[64];
-	train_kind(ops, kind, sizeof kind);
-	train_params_json(p, seed, params, sizeof params);
-	snprintf(level, sizeof level, "{\"start\": %d}", p->game.level);
-	int rc = store_rec_begin(t->rec, t->session_id, kind, params, level, rate_hz, t0_us, &t->trial_id);
-	t->in_trial = rc == POISE_OK;
-	return rc;
-}
-
-int train_trial_sample(train_session *t, const cop_sample *s)
-{
-	return t->in_trial ? store_rec_push(t->rec, s) : POISE_E_STATE;
-}
-
-int train_trial_event(train_session *t, mono_us t_us, const game_event *e)
-{
-	if (!t->in_trial)
-		return POISE_E_STATE;
-	char detail[200];
+	char what[2 * sizeof e->detail];
+	json_inner(e->detail, what, sizeof what);
 	if (e->kind == GAME_EV_LEVEL)
-		snprintf(detail, sizeof detail, "{\"level\": %d, \"change\": \"%s\"}", (int)e->value, e->detail);
+		snprintf(buf, len, "{\"level\": %d, \"change\": \"%s\"}", (int)e->value, what);
 	else
-		snprintf(detail, sizeof detail, "{\"n\": %g, \"what\": \"%s\", \"game_t_s\": %.3f}", e->value,
-		         e->detail, e->t_s);
-	return store_rec_event(t->rec, t_us, train_event_kind(e->kind), detail);
+		snprintf(buf, len, "{\"n\": %g, \"what\": \"%s\", \"game_t_s\": %.3f}", e->value, what, e->t_s);
 }
 
-int train_trial_end(train_session *t, enum store_status status, const game_result *r,
-                    met_static *sway, bool *have_sway)
+int train_params_json(const ses_game_cfg *gc, bool prescribed, char *buf, size_t len)
 {
-	if (!t->in_trial)
-		return POISE_E_STATE;
-	t->in_trial = false;
-	bool have = false;
-	met_static m;
-	int rc = store_rec_end(t->rec, status, &m, &have);
-	int rc2 = r ? train_store_result(t->s, t->trial_id, r) : POISE_OK;
-	if (sway && have)
-		*sway = m;
-	if (have_sway)
-		*have_sway = have;
-	return rc ? rc : rc2;
+	const game_cfg *g = &gc->game;
+	const stair_cfg *st = &gc->run.stair;
+	const los_model *los = &gc->run.los;
+	int k = snprintf(buf, len,
+	                 "{\"replay\": %d, \"seed\": \"%llu\", \"level_start\": %d, \"level_min\": %d, "
+	                 "\"level_max\": %d, \"adaptive\": %s, \"up_after\": %d, \"down_after\": %d, "
+	                 "\"los_min\": %.17g, \"los_max\": %.17g, \"duration_s\": %.17g, \"prescribed\": %s, "
+	                 "\"settle_s\": %.17g, \"rate_hz\": %.17g, \"cursor_min_cutoff_hz\": %.17g, "
+	                 "\"cursor_beta\": %.17g, \"los_origin_mm\": [%.17g, %.17g], \"los_limits_mm\": [",
+	                 TRAIN_REPLAY_VERSION, (unsigned long long)g->seed, g->level, st->min_level,
+	                 st->max_level, st->adaptive ? "true" : "false", st->up_after, st->down_after,
+	                 g->los_min, g->los_max, g->duration_s, prescribed ? "true" : "false", gc->run.settle_s,
+	                 gc->rate_hz, gc->cursor_min_cutoff_hz, gc->cursor_beta, los->origin_x_mm,
+	                 los->origin_y_mm);
+	for (int d = 0; d < LOS_DIRS && k > 0 && (size_t)k < len; d++)
+		k += snprintf(buf + k, len - (size_t)k, "%s%.17g", d ? ", " : "", los->limit_mm[d]);
+	if (k > 0 && (size_t)k < len)
+		k += snprintf(buf + k, len - (size_t)k, "]}");
+	return k > 0 && (size_t)k < len ? POISE_OK : POISE_E_RANGE;
 }
 
-void train_session_close(train_session *t)
+/* The parameters a replay reads, where each goes, and its sanity range. */
+typedef struct param_ref {
+	const char *path;
+	double *dst;
+	double lo, hi;
+} param_ref;
+
+int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, size_t msg_len)
 {
-	if (!t->rec)
-		return;
-	if (t->in_trial)
-		train_trial_end(t, STORE_ABORTED, NULL, NULL, NULL);
-	store_rec_destroy(t->rec);
-	t->rec = NULL;
-	store_session_end(t->s, t->session_id);
+	store_trial t;
+	int rc = store_trial_get(s, trial_id, &t);
+	if (rc) {
+		snprintf(msg, msg_len, "%s", store_errmsg(s));
+		return rc;
+	}
+	const struct game_ops *ops = train_game_of_kind(t.kind);
+	if (!ops) {
+		snprintf(msg, msg_len, "trial %lld is a %s trial, not a game: only games can be replayed",
+		         (long long)trial_id, t.kind);
+		return POISE_E_UNSUPPORTED;
+	}
+	double version = 0;
+	if (store_trial_param(s, trial_id, "$.replay", &version, NULL, 0) != POISE_OK ||
+	    !(version == TRAIN_REPLAY_VERSION)) {
+		snprintf(msg, msg_len, "trial %lld was recorded without what a replay needs (by a Poise "
+		         "older than 0.2, or a newer one): it cannot be replayed", (long long)trial_id);
+		return POISE_E_UNSUPPORTED;
+	}
+	ses_game_cfg c;
+	ses_game_cfg_default(&c, ops, 100);
+	double level = 0, lmin = 0, lmax = 0, adaptive = 0, up = 0, down = 0;
+	param_ref refs[] = {
+		{"$.level_start", &level, 1, 10},
+		{"$.level_min", &lmin, 1, 10},
+		{"$.level_max", &lmax, 1, 10},
+		{"$.adaptive", &adaptive, 0, 1},
+		{"$.up_after", &up, 1, 100},
+		{"$.down_after", &down, 1, 100},
+		{"$.los_min", &c.game.los_min, 0, 1.5},
+		{"$.los_max", &c.game.los_max, 0, 1.5},
+		{"$.duration_s", &c.game.duration_s, 1e-3, 24 * 3600},
+		{"$.settle_s", &c.run.settle_s, 0, 600},
+		{"$.rate_hz", &c.rate_hz, 1, 100000},
+		{"$.cursor_min_cutoff_hz", &c.cursor_min_cutoff_hz, 0, 1000},
+		{"$.cursor_beta", &c.cursor_beta, 0, 1000},
+		{"$.los_origin_mm[0]", &c.run.los.origin_x_mm, -1000, 1000},
+		{"$.los_origin_mm[1]", &c.run.los.origin_y_mm, -1000, 1000},
+	};
+	char path[32];
+	for (size_t i = 0; i < sizeof refs / sizeof refs[0] + LOS_DIRS; i++) {
+		param_ref r = i < sizeof refs / sizeof refs[0] ? refs[i] : (param_ref){NULL, NULL, 1, 2000};
+		if (!r.path) {
+			size_t d = i - sizeof refs / sizeof refs[0];
+			snprintf(path, sizeof path, "$.los_limits_mm[%zu]", d);
+			r.path = path;
+			r.dst = &c.run.los.limit_mm[d];
+		}
+		if (store_trial_param(s, trial_id, r.path, r.dst, NULL, 0) != POISE_OK || !(*r.dst >= r.lo) ||
+		    !(*r.dst <= r.hi)) {
+			snprintf(msg, msg_len, "trial %lld: the replay parameter %s is missing or out of range",
+			         (long long)trial_id, r.path + 2);
+			return POISE_E_PARSE;
+		}
+	}
+	char seed[32], *end;
+	if (store_trial_param(s, trial_id, "$.seed", NULL, seed, sizeof seed) != POISE_OK ||
+	    (c.game.seed = strtoull(seed, &end, 10), end == seed || *end)) {
+		snprintf(msg, msg_len, "trial %lld: the replay parameter seed is missing or damaged",
+		         (long long)trial_id);
+		return POISE_E_PARSE;
+	}
+	c.game.level = (int)level;
+	c.run.stair.min_level = (int)lmin;
+	c.run.stair.max_level = (int)lmax;
+	c.run.stair.adaptive = adaptive != 0;
+	c.run.stair.up_after = (int)up;
+	c.run.stair.down_after = (int)down;
+	*out = c;
+	return POISE_OK;
+}
+
+int train_sitting_begin(store *s, int64_t patient_id, const dev_info *plate, const char *operator_name,
+                        const char *notes, int64_t *session_id)
+{
+	store_session info = {.patient_id = patient_id};
+	snprintf(info.device_backend, sizeof info.device_backend, "%s", plate->backend);
+	snprintf(info.device_serial, sizeof info.device_serial, "%s", plate->serial);
+	snprintf(info.operator_name, sizeof info.operator_name, "%s", operator_name ? operator_name : "");
+	snprintf(info.notes, sizeof info.notes, "%s", notes ? notes : "");
+	return store_session_begin(s, &info, session_id);
 }

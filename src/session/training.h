@@ -1,87 +1,91 @@
 /* Poise: games meet the patient's record. Reads the therapist's
  * prescription and the patient's earlier plays to set up a game (level
- * range, adaptive or not, LOS working range, duration, and the level they
- * reached last time), names game events for the trial log, and stores a
- * game's results as the trial's metrics beside the sway metrics the
- * recorder computes from the same COP.
+ * range, adaptive or not, LOS working range, playing time, and the level
+ * they reached last time); writes and reads back what a stored game trial
+ * needs to be replayed exactly; names game events for the trial log; and
+ * stores a game's results beside its sway while playing.
  *
- * Trial kind "game:<id>"; metric names are the JSON keys of `poise play
- * --json` (score, hits, misses, time_in_target_s, level_start, level_end,
- * level_max, play_time_s, tracking_rms_los, reaction_time_s,
- * path_efficiency).
+ * Trial kind "game:<id>"; result metric names are the game-result
+ * catalogue's keys (game_result_fields()), the same as `poise play --json`.
+ * Callers: ses_play (recording), ses_replay, the app and `poise play`.
  */
 #ifndef POISE_SESSION_TRAINING_H
 #define POISE_SESSION_TRAINING_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "core/pipeline.h"
+#include "device/device.h"
 #include "games/game.h"
-#include "games/runner.h"
-#include "store/recorder.h"
+#include "session/game.h"
 #include "store/store.h"
 
 #define TRAIN_HISTORY 10
 
+/* The version of the replay information in a game trial's parameters
+ * ("replay": N). Trials without it (recorded before Poise 0.2) cannot be
+ * replayed. */
+#define TRAIN_REPLAY_VERSION 1
+
 typedef struct train_plan {
-	game_cfg game;          /* level (start), duration, LOS range; seed not set */
+	game_cfg game;          /* level (start), playing time, LOS range; seed not set */
 	stair_cfg stair;        /* the prescription's range and adaptivity */
+	los_model los;          /* the patient's game space: from their height
+	                         * (1.70 m when unknown) until a LOS test */
 	bool prescribed;        /* false: defaults (levels 1–10, adaptive) */
 	int n_prev;             /* earlier plays of this game, newest first */
 	game_result prev[TRAIN_HISTORY];
 } train_plan;
 
-/* Fills *out for patient_id and game ops: the prescription (or defaults:
- * levels 1–10, adaptive, the whole LOS, the game's own duration) and the
- * results of the latest plays; the start level is where the last play
- * ended, kept inside the prescribed range. POISE_OK or a store error. */
-int train_plan_load(store *s, int64_t patient_id, const struct game_ops *ops, train_plan *out);
+/* The plan without a patient: levels 1–10, adaptive, the whole LOS of a
+ * 1.70 m person, the game's own playing time, start at level 1. */
+void train_plan_default(const struct game_ops *ops, train_plan *out);
+
+/* Fills *out for patient p and game ops: the prescription (or the
+ * defaults), the patient's LOS from their height, and the results of the
+ * latest plays; the start level is where the last play ended, kept inside
+ * the prescribed range. POISE_OK or a store error. */
+int train_plan_load(store *s, const store_patient *p, const struct game_ops *ops, train_plan *out);
+
+/* The game's set-up from a plan: level, playing time, LOS range and model,
+ * staircase; seed 0 (the caller sets it), sample rate rate_hz. */
+void train_game_cfg(const train_plan *plan, const struct game_ops *ops, double rate_hz, ses_game_cfg *out);
 
 /* The trial kind of a game: "game:<id>". */
 void train_kind(const struct game_ops *ops, char *buf, size_t len);
 
-/* The trial's parameters as a JSON object (seed, prescription). */
-void train_params_json(const train_plan *p, uint64_t seed, char *buf, size_t len);
+/* The game of a trial kind "game:<id>", or NULL. */
+const struct game_ops *train_game_of_kind(const char *kind);
 
-/* The trial-log kind of a game event ("target", "hit", "miss", "level",
- * "pause", "resume"). */
+/* A game trial's parameters as a JSON object: what was prescribed, and
+ * all that a replay needs to run the game again exactly (version, seed,
+ * start level, staircase, LOS range and the patient's LOS model, settle
+ * time, sample rate, the cursor filter), numbers written so they read back
+ * bit for bit. POISE_E_RANGE if buf is too small. */
+int train_params_json(const ses_game_cfg *gc, bool prescribed, char *buf, size_t len);
+
+/* Reads a stored game trial's parameters back into *out (ops from the
+ * trial's kind; on_event NULL). POISE_E_UNSUPPORTED for a trial recorded
+ * without replay information, POISE_E_PARSE for damaged parameters,
+ * POISE_E_NOT_FOUND for no such trial; msg then says which. */
+int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, size_t msg_len);
+
+/* The trial-log form of a game event: kind ("target", "hit", "miss",
+ * "level", "pause", "resume") and detail (JSON). */
 const char *train_event_kind(int game_event_kind);
+void train_event_detail(const game_event *e, char *buf, size_t len);
 
-/* Stores r as metrics of trial_id. */
+/* Stores r as metrics of trial_id (fields that apply to the game). */
 int train_store_result(store *s, int64_t trial_id, const game_result *r);
 
-/* Recording games into the patient's session: one session per sitting,
- * one trial per game with every COP sample, every game event and, at the
- * end, the sway metrics (by the recorder) and the game's results. */
-typedef struct train_session {
-	store *s;          /* not owned */
-	int64_t patient_id;
-	int64_t session_id;
-	store_rec *rec;
-	bool in_trial;
-	int64_t trial_id;
-} train_session;
+/* A stored trial's metrics back into a game result (fields not stored are
+ * NAN, or 0 for counts). */
+void train_result_from_metrics(const store_metric *m, size_t n, game_result *r);
 
-/* Starts a session for the patient on device (backend, serial). */
-int train_session_open(train_session *t, store *s, int64_t patient_id, const char *backend,
-                       const char *serial, const char *operator_name);
-
-/* Starts a game's trial at host time t0_us (the first sample's time). */
-int train_trial_begin(train_session *t, const struct game_ops *ops, const train_plan *p,
-                      uint64_t seed, double rate_hz, mono_us t0_us);
-
-/* One COP sample of the trial (every one, on or off the plate). */
-int train_trial_sample(train_session *t, const cop_sample *s);
-
-/* A game event at host time t_us. */
-int train_trial_event(train_session *t, mono_us t_us, const game_event *e);
-
-/* Ends the trial with status, storing the game's results beside the sway
- * metrics; *sway and *have_sway (either may be NULL) get those sway metrics. */
-int train_trial_end(train_session *t, enum store_status status, const game_result *r,
-                    met_static *sway, bool *have_sway);
-
-/* Ends an open trial as aborted, ends the session, frees the recorder. */
-void train_session_close(train_session *t);
+/* Starts the sitting's session for a patient on a plate (its backend and
+ * serial say whether the data are simulated); *session_id gets its id. */
+int train_sitting_begin(store *s, int64_t patient_id, const dev_info *plate, const char *operator_name,
+                        const char *notes, int64_t *session_id);
 
 #endif

@@ -47,6 +47,9 @@ typedef struct store_rec_cfg {
 	size_t max_events;     /* event buffer size (≥ 4); full commits early */
 	ana_cfg analysis;      /* preprocessing of the end-of-trial metrics */
 	double min_metrics_s;  /* no metrics for less on-plate time than this */
+	bool caller_metrics;   /* the caller stores the trial's sway metrics
+	                        * itself (a game: sway while playing); the
+	                        * recorder computes none at the end */
 	double sync_s;         /* a helper thread fdatasync()s the WAL this often
 	                        * while batches come in, so they also survive a
 	                        * power cut, off the main thread (0 = never; the
@@ -97,8 +100,9 @@ int store_rec_event(store_rec *r, mono_us t_us, const char *kind, const char *de
 int store_rec_flush(store_rec *r);
 
 /* Ends the open trial: commits the rest, computes and stores the static
- * metrics of its on-plate samples (into *metrics too, if not NULL, with
- * *have_metrics telling whether there were enough samples), sets status
+ * metrics of its on-plate samples unless cfg.caller_metrics (into
+ * *metrics too, if not NULL, with *have_metrics telling whether there
+ * were enough samples), sets status
  * and duration, and checkpoints the database. If the recording had
  * stopped on an error, or this final commit fails, the trial is marked
  * 'aborted' where the disk still allows (else it stays 'crashed'), and

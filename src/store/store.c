@@ -923,6 +923,39 @@ int store_trials(store *s, int64_t session_id, store_trial **out, size_t *n)
 	return collect(s, st, sizeof **out, fill_trial, (void **)out, n, what);
 }
 
+int store_trial_param(store *s, int64_t trial_id, const char *path, double *num, char *text,
+                      size_t text_len)
+{
+	const char *what = "cannot read the trial's parameters";
+	sqlite3_stmt *st;
+	int err = prep(s, &st, "SELECT json_type(params, ?1), json_extract(params, ?1) FROM trial WHERE id = ?2",
+	               what);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, trial_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? store_fail(s, POISE_E_NOT_FOUND, "there is no trial %lld", (long long)trial_id)
+		                        : store_fail_sqlite(s, rc, what);
+		sqlite3_finalize(st);
+		return err;
+	}
+	const unsigned char *type = sqlite3_column_text(st, 0);
+	if (!type) {
+		sqlite3_finalize(st);
+		return store_fail(s, POISE_E_NOT_FOUND, "trial %lld has no parameter %s", (long long)trial_id, path);
+	}
+	bool number = strcmp((const char *)type, "integer") == 0 || strcmp((const char *)type, "real") == 0;
+	if (num)
+		*num = number ? sqlite3_column_double(st, 1)
+		     : strcmp((const char *)type, "true") == 0 ? 1 : strcmp((const char *)type, "false") == 0 ? 0 : NAN;
+	if (text)
+		col_text(st, 1, text, text_len);
+	sqlite3_finalize(st);
+	return POISE_OK;
+}
+
 /* ---- samples, events, metrics ----------------------------------------- */
 
 static void fill_sample(sqlite3_stmt *st, void *elem)

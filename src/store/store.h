@@ -203,6 +203,14 @@ int store_trial_get(store *s, int64_t trial_id, store_trial *out);
 /* The session's trials, oldest first. */
 int store_trials(store *s, int64_t session_id, store_trial **out, size_t *n);
 
+/* One value of the trial's parameters (a JSON path such as "$.seed" or
+ * "$.los_limits_mm[2]"): a number (true/false as 1/0, else NAN) into *num
+ * and its text into text (either may be NULL). Numbers read back exactly as
+ * written with %.17g. POISE_E_NOT_FOUND if the trial or the parameter is
+ * missing. */
+int store_trial_param(store *s, int64_t trial_id, const char *path, double *num, char *text,
+                      size_t text_len);
+
 /* ---- samples, events, metrics --------------------------------------- */
 
 /* One recorded COP sample (the pipeline's cop_sample without the display

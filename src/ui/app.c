@@ -1,7 +1,6 @@
 #include "ui/app.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,33 +10,34 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/pipeline.h"
-#include "device/acq.h"
 #include "device/device.h"
-#include "device/reconnect.h"
-#include "games/game.h"
-#include "games/runner.h"
+#include "report/report.h"
+#include "session/engine.h"
+#include "session/history.h"
+#include "session/plate.h"
+#include "session/play.h"
 #include "session/training.h"
 #include "store/store.h"
-#include "report/report.h"
 #include "ui/audio.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
 #include "ui/play.h"
 
 #define APP_RING_FRAMES 16384 /* 16 s at 1 kHz: a stalled frame loses nothing */
-#define APP_POP_BATCH 256
 #define STEER_SPEED_MM_S 80.0
-#define HISTORY 10 /* results kept per game for the comparison */
+#define HISTORY 10 /* results kept per game for the comparison (no patient) */
+#define FRAME_STATS 4096
 
-enum screen { SCREEN_LIVE, SCREEN_PLAY, SCREEN_RESULTS };
+enum screen { SCREEN_LIVE, SCREEN_PLAY, SCREEN_RESULTS, SCREEN_NO_PLATE };
 
-/* A clickable button in the top bar. */
+/* A clickable button in the bottom bar. */
 typedef struct button {
 	SDL_FRect r;
-	int action; /* ≥ 0: start game #action; -1 level down; -2 level up */
+	int action; /* ≥ 0: start game #action; ACT_LEVEL_DOWN / _UP */
 	gfx_label lab;
 } button;
+
+enum { ACT_LEVEL_DOWN = -1, ACT_LEVEL_UP = -2 };
 
 typedef struct app {
 	app_cfg cfg;
@@ -45,50 +45,50 @@ typedef struct app {
 	SDL_Renderer *ren;
 	gfx g;
 	bool gfx_ready;
-	dev *d;
-	acq *acq;
-	pipeline *pl;
-	cop_sample *samples; /* pl_max_out() long */
-	poise_frame frames[APP_POP_BATCH];
+	audio *snd;
+	/* The session's road: NULL while there is no plate. */
+	ses_engine *eng;
+	ses_history *hist;
+	bool fell_back;          /* "auto" found no plate: a demo on the sim */
+	char plate_msg[1536];    /* why there is no plate, or the fallback note */
+	Uint64 reconnect_at;     /* next look for a lost plate */
 	ui_live live;
+	bool live_ready;
 	live_layout layout;
 	SDL_FRect live_area;
 	/* Steering the simulated plate. */
 	dev_steer steer;
 	bool mouse_steering;
-	/* Measured device rate, from the frames' own timestamps. */
-	uint64_t rate_frames;
-	mono_us rate_t0_us;
-	double rate_hz;
+	bool manual_steer;       /* the user took over the simulated player */
 	/* Messages. */
-	char toast[512];
+	char toast[768];
 	Uint64 toast_until;
-	bool device_lost;
-	char lost_msg[256];
-	Uint64 reconnect_at; /* next look for the lost plate */
 	bool tare_pending;
-	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state, lab_level;
+	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state, lab_level, lab_levelv;
+	gfx_label lab_np[4];
 	bool quit;
-	/* Games. */
 	enum screen screen;
-	audio *snd;
-	ui_play play;
-	bool manual_steer;     /* the user took over the simulated player */
-	int start_level;       /* the level games start at (therapist's choice) */
-	button buttons[8];
+	/* Games: the menu, the level, the game being played, the last result. */
+	const struct game_ops *const *games;
+	int n_games;
+	button *buttons;         /* n_games + 2 */
 	int n_buttons;
-	game_result history[8][HISTORY]; /* per game, newest first (no patient) */
-	int n_history[8];
+	game_result *history;    /* n_games × HISTORY, newest first (no patient) */
+	int *n_history;
+	int start_level;         /* 0: the patient's plan decides */
+	ses_play *play;
+	ui_play view;
+	train_plan plan;         /* of the game being played */
+	ses_play_result result;
+	bool result_aborted;
 	/* The patient whose games are recorded (--patient), if any. */
 	store *db;
 	store_patient patient;
 	bool have_patient;
-	train_plan plan;       /* of the game being played */
-	train_session ts;
-	bool ts_open, recording;
-	/* Work per frame (events, pipeline, drawing, present), milliseconds. */
-	float frame_ms[4096];
-	float present_ms[4096]; /* of which SDL_RenderPresent */
+	int64_t session_id;      /* the sitting, from the first recorded game */
+	/* Work per frame (events, session, drawing, present), milliseconds. */
+	float frame_ms[FRAME_STATS];
+	float present_ms[FRAME_STATS]; /* of which SDL_RenderPresent */
 	size_t n_frames;
 } app;
 
@@ -128,7 +128,7 @@ static void take_screenshot(app *a, const char *path)
 static void export_report(app *a)
 {
 	char name[128], msg[384];
-	if (!a->cfg.patient) {
+	if (!a->have_patient) {
 		app_toast(a, "Export report: start Poise with --patient CODE to choose whose report.");
 		return;
 	}
@@ -137,19 +137,255 @@ static void export_report(app *a)
 	localtime_r(&t, &tm);
 	char stamp[32];
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	snprintf(name, sizeof name, "poise-report-%.32s-%s.pdf", a->cfg.patient, stamp);
+	snprintf(name, sizeof name, "poise-report-%.32s-%s.pdf", a->patient.code, stamp);
 	/* The database is already open (--patient opens it at start). */
-	report_export_pdf_store(a->db, a->cfg.patient, name, NULL, msg, sizeof msg);
+	report_export_pdf_store(a->db, a->patient.code, name, NULL, msg, sizeof msg);
 	app_toast(a, msg);
 	fprintf(stderr, "poise: %s\n", msg);
 }
+
+/* ---- the plate and the session ------------------------------------- */
+
+static const char *plate_problem(const app *a)
+{
+	int err;
+	switch (a->eng ? ses_state(a->eng, &err) : SES_LOST) {
+	case SES_NO_DATA:
+		return "the plate sends no data";
+	case SES_LOST:
+		return "waiting for the plate";
+	default:
+		return NULL;
+	}
+}
+
+/* Opens the plate (honestly: see session/plate.h) and the session's road
+ * with the live history on it. Without a plate the app shows why, with a
+ * retry. */
+static void open_plate(app *a)
+{
+	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
+	dev *d = NULL;
+	int rc = ses_open_plate(&d, a->cfg.device, a->have_patient, &oc, &a->fell_back, a->plate_msg,
+	                        sizeof a->plate_msg);
+	if (rc) {
+		a->screen = SCREEN_NO_PLATE;
+		fprintf(stderr, "poise: %s\n", a->plate_msg);
+		return;
+	}
+	ses_source *src = NULL;
+	ses_cfg sc;
+	if ((rc = ses_source_thread(&src, d, APP_RING_FRAMES)) != POISE_OK) {
+		dev_close(d);
+	} else {
+		ses_cfg_default(&sc, &src->info);
+		if ((rc = ses_create(&a->eng, src, &sc)) != POISE_OK)
+			ses_source_destroy(src);
+	}
+	if (rc == POISE_OK && (rc = ses_history_create(&a->hist, LIVE_HIST_S, sc.pipeline.out_rate_hz)) == POISE_OK &&
+	    (rc = ses_attach(a->eng, ses_history_consumer(a->hist))) == POISE_OK)
+		rc = ses_start(a->eng);
+	if (rc) {
+		snprintf(a->plate_msg, sizeof a->plate_msg, "cannot start the plate: %s", poise_strerror(rc));
+		ses_destroy(a->eng);
+		ses_history_destroy(a->hist);
+		a->eng = NULL;
+		a->hist = NULL;
+		a->screen = SCREEN_NO_PLATE;
+		return;
+	}
+	ui_live_init(&a->live, &ses_device(a->eng)->plate, ses_sample_rate_hz(a->eng), a->hist);
+	a->live_ready = true;
+	a->steer = (dev_steer){.on_plate = true};
+	a->screen = SCREEN_LIVE;
+	if (a->fell_back) {
+		app_toast(a, "No force plate found: this is the simulated plate, a demonstration.");
+		fprintf(stderr, "poise: %s\n", a->plate_msg);
+	}
+}
+
+static void close_plate(app *a)
+{
+	ses_destroy(a->eng); /* the history is only forgotten */
+	ses_history_destroy(a->hist);
+	a->eng = NULL;
+	a->hist = NULL;
+	if (a->live_ready)
+		ui_live_free(&a->live);
+	a->live_ready = false;
+}
+
+/* One turn of the session's road per frame: every sample waiting goes to
+ * the live history and the game; a lost plate is looked for once a second;
+ * a tare's result is told. */
+static void pump_session(app *a)
+{
+	if (!a->eng)
+		return;
+	ses_pump(a->eng, 0, SIZE_MAX, NULL);
+	if (ses_state(a->eng, NULL) == SES_LOST && now_ticks() >= a->reconnect_at) {
+		a->reconnect_at = now_ticks() + SDL_GetPerformanceFrequency();
+		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
+		if (ses_reconnect(a->eng, &oc) == POISE_OK)
+			app_toast(a, "The plate is back: streaming again.");
+	}
+	pipeline *pl = ses_pipeline(a->eng);
+	if (a->tare_pending && pl_tare_result(pl) != POISE_E_STATE) {
+		a->tare_pending = false;
+		app_toast(a, pl_tare_result(pl) == POISE_OK
+		                 ? "Tare done: the empty plate now reads zero."
+		                 : "Tare failed: the plate was not still. Keep it empty and try again.");
+	}
+}
+
+/* ---- games ----------------------------------------------------------- */
+
+static int game_index(const app *a, const struct game_ops *ops)
+{
+	for (int i = 0; i < a->n_games; i++)
+		if (a->games[i] == ops)
+			return i;
+	return -1;
+}
+
+/* Sounds for the game's events (the hook the game consumer calls). */
+static int on_game_event(void *ctx, mono_us t_us, const game_event *e)
+{
+	(void)t_us;
+	ui_play_event(&((app *)ctx)->view, e);
+	return POISE_OK;
+}
+
+/* The plan for ops: `poise play`'s, the patient's, or the demo's with the
+ * level chosen on screen. */
+static int plan_for(app *a, const struct game_ops *ops, train_plan *plan)
+{
+	if (a->cfg.play == ops) {
+		*plan = a->cfg.play_plan;
+		return POISE_OK;
+	}
+	if (a->have_patient) {
+		if (train_plan_load(a->db, &a->patient, ops, plan) != POISE_OK) {
+			app_toast(a, store_errmsg(a->db));
+			return POISE_E_IO;
+		}
+	} else {
+		train_plan_default(ops, plan);
+	}
+	if (a->start_level > 0) {
+		/* The level chosen on screen is the level played, inside the
+		 * prescription's range (and the screen says when it is not). */
+		int l = a->start_level;
+		int lo = plan->stair.min_level, hi = plan->stair.max_level;
+		plan->game.level = l < lo ? lo : l > hi ? hi : l;
+		if (plan->game.level != l) {
+			char m[160];
+			snprintf(m, sizeof m, "Level %d is outside the prescription (%d–%d): playing level %d.", l, lo,
+			         hi, plan->game.level);
+			app_toast(a, m);
+		}
+	}
+	return POISE_OK;
+}
+
+static void start_game(app *a, const struct game_ops *ops)
+{
+	if (!a->eng || a->play)
+		return;
+	if (plan_for(a, ops, &a->plan))
+		return;
+	if (a->have_patient && !a->session_id &&
+	    train_sitting_begin(a->db, a->patient.id, ses_device(a->eng), a->cfg.operator_name, NULL,
+	                        &a->session_id) != POISE_OK) {
+		char m[600];
+		snprintf(m, sizeof m, "Cannot record for %s: %s", a->patient.code, store_errmsg(a->db));
+		app_toast(a, m);
+		return;
+	}
+	ses_play_cfg pc = {.on_event = on_game_event, .ctx = a, .db = a->have_patient ? a->db : NULL,
+	                   .session_id = a->session_id, .prescribed = a->plan.prescribed};
+	train_game_cfg(&a->plan, ops, ses_sample_rate_hz(a->eng), &pc.game);
+	pc.game.game.seed = a->cfg.seed + (uint64_t)SDL_GetTicks();
+	int rc = ses_play_create(&a->play, &pc);
+	if (rc == POISE_OK && (rc = ses_attach(a->eng, ses_play_consumer(a->play))) != POISE_OK) {
+		ses_play_destroy(a->play);
+		a->play = NULL;
+	}
+	if (rc) {
+		char m[600];
+		snprintf(m, sizeof m, "Cannot start the game: %s",
+		         a->have_patient && rc != POISE_E_NOMEM ? store_errmsg(a->db) : poise_strerror(rc));
+		app_toast(a, m);
+		return;
+	}
+	ui_play_init(&a->view, ops, a->snd);
+	a->screen = SCREEN_PLAY;
+	a->manual_steer = false;
+}
+
+/* The game ended (its time is up, Esc, or its consumer failed): close the
+ * trial, show the results. */
+static void end_game(app *a, enum store_status status)
+{
+	ses_detach(a->eng, ses_play_consumer(a->play));
+	int cons_err = ses_play_consumer(a->play)->err;
+	if (cons_err && status == STORE_COMPLETE)
+		status = STORE_ABORTED;
+	a->result_aborted = ses_game_aborted(ses_play_game(a->play)) || cons_err;
+	if (ses_play_record_error(a->play)) {
+		char m[600];
+		snprintf(m, sizeof m, "Recording stopped early: %s", store_errmsg(a->db));
+		app_toast(a, m);
+	}
+	if (ses_play_finish(a->play, status, &a->result) != POISE_OK) {
+		char m[600];
+		snprintf(m, sizeof m, "The game's record may be incomplete: %s", store_errmsg(a->db));
+		app_toast(a, m);
+	} else if (cons_err) {
+		char m[300];
+		snprintf(m, sizeof m, "The game stopped: %s", poise_strerror(cons_err));
+		app_toast(a, m);
+	}
+	ses_play_destroy(a->play);
+	a->play = NULL;
+	ui_play_finished(&a->view);
+	if (a->cfg.outcome) {
+		a->cfg.outcome->played = true;
+		a->cfg.outcome->simulated = ses_simulated(a->eng);
+		a->cfg.outcome->r = a->result;
+	}
+	a->screen = SCREEN_RESULTS;
+	if (ses_can_steer(a->eng)) { /* the simulated person relaxes */
+		a->steer.active = false;
+		ses_steer(a->eng, &a->steer);
+	}
+}
+
+static void leave_results(app *a)
+{
+	int gi = game_index(a, a->view.ops);
+	if (gi >= 0 && !a->have_patient) {
+		game_result *h = &a->history[gi * HISTORY];
+		int n = a->n_history[gi] < HISTORY ? a->n_history[gi] : HISTORY - 1;
+		memmove(&h[1], &h[0], (size_t)n * sizeof h[0]);
+		h[0] = a->result.result;
+		a->n_history[gi] = n + 1;
+	}
+	if (!a->have_patient)
+		a->start_level = a->result.result.level_end; /* next time, where they left off */
+	ui_play_free(&a->view);
+	a->screen = SCREEN_LIVE;
+	if (a->cfg.play)
+		a->quit = true;
+}
+
+/* ---- input ----------------------------------------------------------- */
 
 static void push_steer(app *a)
 {
 	if (a->screen == SCREEN_PLAY)
 		a->manual_steer = true;
-	if (a->d->ops->steer)
-		a->d->ops->steer(a->d, &a->steer);
+	ses_steer(a->eng, &a->steer);
 	a->live.target_on = a->steer.active;
 	a->live.target_x = a->steer.x_mm;
 	a->live.target_y = a->steer.y_mm;
@@ -164,11 +400,9 @@ static bool mouse_to_mm(app *a, int mx, int my, double *x, double *y)
 		 * window is the patient's centre, its edges ±150 mm. */
 		int w, h;
 		SDL_GetRendererOutputSize(a->ren, &w, &h);
-		double cx, cy;
-		grun_intent_mm(a->play.run, &cx, &cy);
-		(void)cx, (void)cy;
-		*x = a->play.run->los.origin_x_mm + (p.x - w / 2.0) / (w / 2.0) * 150.0;
-		*y = a->play.run->los.origin_y_mm - (p.y - h / 2.0) / (h / 2.0) * 150.0 * h / w;
+		const los_model *los = &ses_game_runner(ses_play_game(a->play))->los;
+		*x = los->origin_x_mm + (p.x - w / 2.0) / (w / 2.0) * 150.0;
+		*y = los->origin_y_mm - (p.y - h / 2.0) / (h / 2.0) * 150.0 * h / w;
 		return true;
 	}
 	if (SDL_PointInFRect(&p, &a->layout.plate_panel)) {
@@ -184,187 +418,75 @@ static bool mouse_to_mm(app *a, int mx, int my, double *x, double *y)
 
 static void clamp_steer(app *a)
 {
-	double hw = a->d->info.plate.width_mm / 2, hd = a->d->info.plate.depth_mm / 2;
+	const dev_info *info = ses_device(a->eng);
+	double hw = info->plate.width_mm / 2, hd = info->plate.depth_mm / 2;
 	a->steer.x_mm = fmax(-hw, fmin(hw, a->steer.x_mm));
 	a->steer.y_mm = fmax(-hd, fmin(hd, a->steer.y_mm));
 }
 
-static int game_index(const struct game_ops *ops)
+static void change_level(app *a, int d)
 {
-	int i = 0;
-	for (const struct game_ops *const *g = game_list(); *g; g++, i++)
-		if (*g == ops)
-			return i;
-	return 0;
+	int l = a->start_level > 0 ? a->start_level : 1;
+	l += d;
+	a->start_level = l < 1 ? 1 : l > 10 ? 10 : l;
 }
 
-static void start_game(app *a, const struct game_ops *ops, const game_cfg *cfg)
+static void tare(app *a)
 {
-	grun_cfg rc;
-	grun_cfg_default(&rc);
-	game_cfg gc = *cfg;
-	if (gc.duration_s <= 0)
-		gc.duration_s = ops->default_duration_s;
-	if (a->have_patient) {
-		/* The prescription and where the patient left off; a level given
-		 * on the command line wins. */
-		if (train_plan_load(a->db, a->patient.id, ops, &a->plan) != POISE_OK) {
-			app_toast(a, store_errmsg(a->db));
-			return;
-		}
-		game_cfg pg = a->plan.game;
-		pg.seed = cfg->seed;
-		if (a->cfg.play && a->cfg.play_level_set)
-			pg.level = cfg->level;
-		if (cfg->duration_s > 0)
-			pg.duration_s = cfg->duration_s;
-		gc = pg;
-		a->plan.game = gc;
-		rc.stair = a->plan.stair;
-	}
-	int rc2 = ui_play_start(&a->play, ops, &gc, &rc, a->snd, 100);
-	if (rc2) {
-		app_toast(a, "Cannot start the game (out of memory?)");
+	if (ses_history_on_plate(a->hist)) {
+		app_toast(a, "Tare needs an empty plate: ask the patient to step off, then press T.");
 		return;
 	}
-	pl_set_display(a->pl, PL_DISPLAY_ONE_EURO, PL_GAME_MIN_CUTOFF_HZ, PL_GAME_BETA);
-	a->screen = SCREEN_PLAY;
-	a->manual_steer = false;
-	a->recording = false;
+	pl_tare_start(ses_pipeline(a->eng), (uint32_t)ses_device(a->eng)->rate_hz, 5.0);
+	a->tare_pending = true;
+	app_toast(a, "Taring: keep the plate empty and still for one second...");
 }
 
-/* Records one sample of the game being played (the trial begins with the
- * first). Called for every pipeline sample while a game runs. */
-static void record_sample(app *a, const cop_sample *smp)
+/* Keys of one screen; true if the key was used. */
+static bool screen_key(app *a, SDL_Keycode key)
 {
-	if (!a->have_patient || a->play.done)
-		return;
-	if (!a->ts_open) {
-		if (train_session_open(&a->ts, a->db, a->patient.id, a->d->info.backend, a->d->info.serial,
-		                       a->cfg.operator_name) != POISE_OK) {
-			app_toast(a, store_errmsg(a->db));
-			a->have_patient = false; /* play on, unrecorded, and say so */
-			return;
+	switch (a->screen) {
+	case SCREEN_PLAY:
+		if (key != SDLK_ESCAPE)
+			return false;
+		ses_play_abort(a->play);
+		end_game(a, ses_state(a->eng, NULL) == SES_LOST ? STORE_DEVICE_LOST : STORE_ABORTED);
+		return true;
+	case SCREEN_RESULTS:
+		if (key != SDLK_RETURN && key != SDLK_KP_ENTER && key != SDLK_ESCAPE && key != SDLK_SPACE)
+			return false;
+		leave_results(a);
+		return true;
+	case SCREEN_NO_PLATE:
+		if (key != SDLK_r)
+			return false;
+		open_plate(a);
+		return true;
+	case SCREEN_LIVE:
+		if (key >= SDLK_1 && key <= SDLK_9 && key - SDLK_1 < a->n_games) {
+			start_game(a, a->games[key - SDLK_1]);
+			return true;
 		}
-		a->ts_open = true;
+		if (key == SDLK_PLUS || key == SDLK_EQUALS || key == SDLK_KP_PLUS)
+			change_level(a, +1);
+		else if (key == SDLK_MINUS || key == SDLK_KP_MINUS)
+			change_level(a, -1);
+		else if (key == SDLK_e)
+			export_report(a);
+		else if (key == SDLK_t)
+			tare(a);
+		else
+			return false;
+		return true;
 	}
-	if (!a->recording) {
-		if (train_trial_begin(&a->ts, a->play.ops, &a->plan, a->play.run->g->cfg.seed, 100,
-		                      smp->t_us) != POISE_OK) {
-			app_toast(a, store_errmsg(a->db));
-			a->have_patient = false;
-			return;
-		}
-		a->recording = true;
-	}
-	if (train_trial_sample(&a->ts, smp) != POISE_OK) {
-		char msg[400];
-		snprintf(msg, sizeof msg, "Recording stopped: %s", store_errmsg(a->db));
-		app_toast(a, msg);
-		train_trial_end(&a->ts, STORE_ABORTED, NULL, NULL, NULL);
-		a->recording = false;
-		a->have_patient = false;
-	}
-}
-
-static void start_game_index(app *a, int i)
-{
-	int n = 0;
-	const struct game_ops *const *list = game_list();
-	while (list[n])
-		n++;
-	if (i < 0 || i >= n)
-		return;
-	game_cfg c = {.level = a->start_level, .seed = a->cfg.seed + (uint64_t)SDL_GetTicks(),
-	              .duration_s = 0, .los_min = 0, .los_max = 1};
-	start_game(a, list[i], &c);
-}
-
-/* The game ended: keep its result, show the results screen. */
-static void end_game(app *a)
-{
-	int gi = game_index(a->play.ops);
-	if (a->recording) {
-		/* The trial gets the game's results beside the sway metrics the
-		 * recorder computes from the same COP. */
-		enum store_status st = a->device_lost ? STORE_DEVICE_LOST
-		                     : a->play.aborted ? STORE_ABORTED : STORE_COMPLETE;
-		met_static sway;
-		bool have = false;
-		if (train_trial_end(&a->ts, st, &a->play.result, &sway, &have) != POISE_OK) {
-			char msg[400];
-			snprintf(msg, sizeof msg, "The game's record may be incomplete: %s", store_errmsg(a->db));
-			app_toast(a, msg);
-		}
-		if (have) {
-			a->play.sway = sway;
-			a->play.have_sway = true;
-		}
-		a->recording = false;
-	}
-	if (a->cfg.outcome) {
-		a->cfg.outcome->played = true;
-		a->cfg.outcome->aborted = a->play.aborted;
-		a->cfg.outcome->result = a->play.result;
-		a->cfg.outcome->have_sway = a->play.have_sway;
-		a->cfg.outcome->sway = a->play.sway;
-	}
-	pl_set_display(a->pl, PL_DISPLAY_BUTTERWORTH, 6, 0);
-	a->screen = SCREEN_RESULTS;
-	if (a->d->ops->steer) { /* the simulated person relaxes */
-		a->steer.active = false;
-		a->d->ops->steer(a->d, &a->steer);
-	}
-	(void)gi;
-}
-
-static void leave_results(app *a)
-{
-	int gi = game_index(a->play.ops);
-	if (gi < 8) {
-		int n = a->n_history[gi] < HISTORY ? a->n_history[gi] : HISTORY - 1;
-		memmove(&a->history[gi][1], &a->history[gi][0], (size_t)n * sizeof a->history[gi][0]);
-		a->history[gi][0] = a->play.result;
-		a->n_history[gi] = n + 1;
-	}
-	a->start_level = a->play.result.level_end; /* next time, where they left off */
-	ui_play_free(&a->play);
-	a->screen = SCREEN_LIVE;
-	if (a->cfg.play)
-		a->quit = true;
+	return false;
 }
 
 static void handle_key(app *a, const SDL_KeyboardEvent *k)
 {
 	SDL_Keycode key = k->keysym.sym;
-	if (a->screen == SCREEN_PLAY && key == SDLK_ESCAPE) {
-		ui_play_abort(&a->play);
-		end_game(a);
+	if (screen_key(a, key))
 		return;
-	}
-	if (a->screen == SCREEN_RESULTS && (key == SDLK_RETURN || key == SDLK_KP_ENTER || key == SDLK_ESCAPE ||
-	                                    key == SDLK_SPACE)) {
-		leave_results(a);
-		return;
-	}
-	if (a->screen == SCREEN_LIVE) {
-		if (key >= SDLK_1 && key <= SDLK_9) {
-			start_game_index(a, (int)(key - SDLK_1));
-			return;
-		}
-		if (key == SDLK_PLUS || key == SDLK_EQUALS || key == SDLK_KP_PLUS) {
-			a->start_level = a->start_level < 10 ? a->start_level + 1 : 10;
-			return;
-		}
-		if (key == SDLK_MINUS || key == SDLK_KP_MINUS) {
-			a->start_level = a->start_level > 1 ? a->start_level - 1 : 1;
-			return;
-		}
-		if (key == SDLK_e) {
-			export_report(a);
-			return;
-		}
-	}
 	switch (key) {
 	case SDLK_ESCAPE:
 		a->quit = true;
@@ -378,27 +500,67 @@ static void handle_key(app *a, const SDL_KeyboardEvent *k)
 		break;
 	}
 	case SDLK_s:
-		if (a->d->ops->steer) {
+		if (a->eng && ses_can_steer(a->eng)) {
 			a->steer.on_plate = !a->steer.on_plate;
 			push_steer(a);
 		}
 		break;
 	case SDLK_c:
-		a->steer.active = false;
-		a->steer.x_mm = a->steer.y_mm = 0;
-		push_steer(a);
-		break;
-	case SDLK_t:
-		if (a->live.on_plate) {
-			app_toast(a, "Tare needs an empty plate: ask the patient to step off, then press T.");
-		} else {
-			pl_tare_start(a->pl, (uint32_t)(a->d->info.rate_hz), 5.0);
-			a->tare_pending = true;
-			app_toast(a, "Taring: keep the plate empty and still for one second...");
+		if (a->eng && ses_can_steer(a->eng)) {
+			a->steer.active = false;
+			a->steer.x_mm = a->steer.y_mm = 0;
+			push_steer(a);
 		}
 		break;
 	default:
 		break;
+	}
+}
+
+static bool click_button(app *a, SDL_FPoint p)
+{
+	for (int i = 0; i < a->n_buttons; i++) {
+		if (!SDL_PointInFRect(&p, &a->buttons[i].r))
+			continue;
+		int act = a->buttons[i].action;
+		if (act >= 0)
+			start_game(a, a->games[act]);
+		else
+			change_level(a, act == ACT_LEVEL_UP ? +1 : -1);
+		return true;
+	}
+	return false;
+}
+
+static void handle_mouse(app *a, const SDL_Event *e)
+{
+	bool steerable = a->eng && ses_can_steer(a->eng) && (a->screen == SCREEN_LIVE || a->screen == SCREEN_PLAY);
+	double x, y;
+	if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
+		if (a->screen == SCREEN_RESULTS) {
+			leave_results(a);
+			return;
+		}
+		if (a->screen == SCREEN_LIVE && click_button(a, (SDL_FPoint){(float)e->button.x, (float)e->button.y}))
+			return;
+		if (steerable && mouse_to_mm(a, e->button.x, e->button.y, &x, &y)) {
+			a->mouse_steering = true;
+			a->steer = (dev_steer){x, y, a->steer.on_plate, true};
+			clamp_steer(a);
+			push_steer(a);
+		}
+	} else if (e->type == SDL_MOUSEMOTION && a->mouse_steering && steerable) {
+		if (mouse_to_mm(a, e->motion.x, e->motion.y, &x, &y)) {
+			a->steer.x_mm = x;
+			a->steer.y_mm = y;
+			clamp_steer(a);
+			push_steer(a);
+		}
+	} else if (e->type == SDL_MOUSEBUTTONUP && e->button.button == SDL_BUTTON_LEFT && a->mouse_steering) {
+		a->mouse_steering = false;
+		a->steer.active = false; /* let go: back to quiet stance */
+		if (steerable)
+			push_steer(a);
 	}
 }
 
@@ -412,60 +574,15 @@ static void handle_event(app *a, const SDL_Event *e)
 		handle_key(a, &e->key);
 		break;
 	case SDL_MOUSEBUTTONDOWN:
-		if (e->button.button == SDL_BUTTON_LEFT && a->screen == SCREEN_RESULTS) {
-			leave_results(a);
-			break;
-		}
-		if (e->button.button == SDL_BUTTON_LEFT && a->screen == SCREEN_LIVE) {
-			SDL_FPoint p = {(float)e->button.x, (float)e->button.y};
-			bool hit = false;
-			for (int i = 0; i < a->n_buttons && !hit; i++) {
-				if (!SDL_PointInFRect(&p, &a->buttons[i].r))
-					continue;
-				hit = true;
-				int act = a->buttons[i].action;
-				if (act >= 0)
-					start_game_index(a, act);
-				else if (act == -1 && a->start_level > 1)
-					a->start_level--;
-				else if (act == -2 && a->start_level < 10)
-					a->start_level++;
-			}
-			if (hit)
-				break;
-		}
-		if (e->button.button == SDL_BUTTON_LEFT && a->d->ops->steer && a->screen != SCREEN_RESULTS) {
-			double x, y;
-			if (mouse_to_mm(a, e->button.x, e->button.y, &x, &y)) {
-				a->mouse_steering = true;
-				a->steer = (dev_steer){x, y, a->steer.on_plate, true};
-				clamp_steer(a);
-				push_steer(a);
-			}
-		}
-		break;
-	case SDL_MOUSEMOTION:
-		if (a->mouse_steering) {
-			double x, y;
-			if (mouse_to_mm(a, e->motion.x, e->motion.y, &x, &y)) {
-				a->steer.x_mm = x;
-				a->steer.y_mm = y;
-				clamp_steer(a);
-				push_steer(a);
-			}
-		}
-		break;
 	case SDL_MOUSEBUTTONUP:
-		if (e->button.button == SDL_BUTTON_LEFT && a->mouse_steering) {
-			a->mouse_steering = false;
-			a->steer.active = false; /* let go: back to quiet stance */
-			push_steer(a);
-		}
+	case SDL_MOUSEMOTION:
+		handle_mouse(a, e);
 		break;
 	case SDL_WINDOWEVENT:
 		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
 			gfx_rescale(&a->g, e->window.data2);
-			ui_live_free(&a->live); /* labels re-render at the new size */
+			if (a->live_ready)
+				ui_live_free(&a->live); /* labels re-render at the new size */
 			gfx_label_free(&a->lab_title);
 			gfx_label_free(&a->lab_device);
 			gfx_label_free(&a->lab_hint);
@@ -480,7 +597,7 @@ static void handle_event(app *a, const SDL_Event *e)
 /* Arrow keys lean the simulated person while held. */
 static void steer_keys(app *a, double dt)
 {
-	if (!a->d->ops->steer || a->mouse_steering)
+	if (!a->eng || !ses_can_steer(a->eng) || a->mouse_steering)
 		return;
 	const Uint8 *ks = SDL_GetKeyboardState(NULL);
 	double dx = (ks[SDL_SCANCODE_RIGHT] ? 1 : 0) - (ks[SDL_SCANCODE_LEFT] ? 1 : 0);
@@ -494,103 +611,87 @@ static void steer_keys(app *a, double dt)
 	push_steer(a);
 }
 
-/* Takes every frame waiting in the ring through the pipeline. */
-static void drain(app *a)
+/* The game's turn of the frame: the simulated person plays (until the
+ * user steers), and a finished game shows its results. */
+static void update_game(app *a)
 {
-	size_t n;
-	while ((n = acq_pop(a->acq, a->frames, APP_POP_BATCH)) > 0) {
-		for (size_t i = 0; i < n; i++) {
-			const poise_frame *f = &a->frames[i];
-			/* Rate over at least a second of the device's own clock. */
-			if (a->rate_frames == 0 || f->t_us < a->rate_t0_us)
-				a->rate_t0_us = f->t_us;
-			else if (f->t_us - a->rate_t0_us >= 1000000) {
-				a->rate_hz = (double)a->rate_frames * 1e6 / (double)(f->t_us - a->rate_t0_us);
-				a->rate_frames = 0;
-				a->rate_t0_us = f->t_us;
-			}
-			a->rate_frames++;
-			size_t m = pl_push(a->pl, f, a->samples);
-			for (size_t j = 0; j < m; j++) {
-				ui_live_push(&a->live, &a->samples[j]);
-				if (a->screen == SCREEN_PLAY) {
-					ui_play_sample(&a->play, &a->samples[j]);
-					record_sample(a, &a->samples[j]);
-				}
-			}
-		}
+	if (a->screen != SCREEN_PLAY)
+		return;
+	if (ses_can_steer(a->eng) && !a->manual_steer) {
+		dev_steer st = {.on_plate = a->steer.on_plate, .active = true};
+		ses_game_intent_mm(ses_play_game(a->play), &st.x_mm, &st.y_mm);
+		ses_steer(a->eng, &st);
 	}
+	if (ses_play_done(a->play))
+		end_game(a, STORE_COMPLETE);
 }
 
-static void pump_frames(app *a)
-{
-	/* The state is read before draining: the thread ends only after its
-	 * last frame is in the ring, so nothing is left behind. */
-	int err;
-	enum acq_state st = acq_state(a->acq, &err);
-	drain(a);
-	if (a->device_lost && a->screen == SCREEN_PLAY)
-		ui_play_device_lost(&a->play); /* the game pauses until it is back */
-	if (!a->device_lost && st == ACQ_ENDED) {
-		a->device_lost = true;
-		snprintf(a->lost_msg, sizeof a->lost_msg,
-		         "%s stopped: %s. Waiting for it: check the cable (everything so far is kept).",
-		         a->d->info.name, poise_strerror(err));
-	}
-	/* Plugged back in? Look once a second; the device layer does the rest. */
-	if (a->device_lost && now_ticks() >= a->reconnect_at) {
-		a->reconnect_at = now_ticks() + SDL_GetPerformanceFrequency();
-		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
-		if (dev_reconnect(&a->d, &a->acq, APP_RING_FRAMES, &oc) == POISE_OK) {
-			a->device_lost = false;
-			app_toast(a, "The plate is back: streaming again.");
-		}
-	}
-	if (a->tare_pending && pl_tare_result(a->pl) != POISE_E_STATE) {
-		a->tare_pending = false;
-		app_toast(a, pl_tare_result(a->pl) == POISE_OK
-		                 ? "Tare done: the empty plate now reads zero."
-		                 : "Tare failed: the plate was not still. Keep it empty and try again.");
-	}
-}
+/* ---- drawing --------------------------------------------------------- */
 
 /* The row of game buttons and the level chooser along the bottom. */
 static void draw_game_buttons(app *a, float y, float h)
 {
 	gfx *g = &a->g;
 	const gfx_theme *t = &g->theme;
+	SDL_Color white = {255, 255, 255, 255};
 	float s = g->scale, x = 16 * s;
 	gfx_label_draw(g, &a->lab_level, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0, "Games");
 	x += 90 * s;
-	int n = 0;
-	for (const struct game_ops *const *gm = game_list(); *gm && n < 6; gm++, n++) {
+	for (int n = 0; n < a->n_games; n++) {
 		button *b = &a->buttons[n];
 		b->action = n;
 		char text[48];
-		snprintf(text, sizeof text, "%d  %s", n + 1, (*gm)->name);
-		gfx_label_draw(g, &b->lab, FONT_BODY, (SDL_Color){255, 255, 255, 255}, -1000, -1000, 0, "%s", text);
+		snprintf(text, sizeof text, "%d  %s", n + 1, a->games[n]->name);
+		gfx_label_draw(g, &b->lab, FONT_BODY, white, -1000, -1000, 0, "%s", text);
 		b->r = (SDL_FRect){x, y, (float)b->lab.w + 28 * s, h};
 		gfx_fill(g, b->r, t->accent);
-		gfx_label_draw(g, &b->lab, FONT_BODY, (SDL_Color){255, 255, 255, 255}, x + 14 * s,
-		               y + (h - (float)b->lab.h) / 2, 0, "%s", text);
+		gfx_label_draw(g, &b->lab, FONT_BODY, white, x + 14 * s, y + (h - (float)b->lab.h) / 2, 0, "%s", text);
 		x += b->r.w + 10 * s;
 	}
 	/* Level: − N + */
 	x += 20 * s;
-	button *minus = &a->buttons[n], *plus = &a->buttons[n + 1];
-	minus->action = -1;
-	plus->action = -2;
+	button *minus = &a->buttons[a->n_games], *plus = &a->buttons[a->n_games + 1];
+	minus->action = ACT_LEVEL_DOWN;
+	plus->action = ACT_LEVEL_UP;
 	minus->r = (SDL_FRect){x, y, h, h};
 	gfx_fill(g, minus->r, t->ink_soft);
-	gfx_label_draw(g, &minus->lab, FONT_TITLE, (SDL_Color){255, 255, 255, 255}, x + h / 2, y + 4 * s, 1, "−");
+	gfx_label_draw(g, &minus->lab, FONT_TITLE, white, x + h / 2, y + 4 * s, 1, "−");
 	x += h + 8 * s;
-	gfx_label_draw(g, &a->buttons[n + 2].lab, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0, "level %d",
-	               a->start_level);
-	x += (float)a->buttons[n + 2].lab.w + 8 * s;
+	if (a->start_level > 0)
+		gfx_label_draw(g, &a->lab_levelv, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0, "level %d",
+		               a->start_level);
+	else
+		gfx_label_draw(g, &a->lab_levelv, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0,
+		               "level: where they left off");
+	x += (float)a->lab_levelv.w + 8 * s;
 	plus->r = (SDL_FRect){x, y, h, h};
 	gfx_fill(g, plus->r, t->ink_soft);
-	gfx_label_draw(g, &plus->lab, FONT_TITLE, (SDL_Color){255, 255, 255, 255}, x + h / 2, y + 4 * s, 1, "+");
-	a->n_buttons = n + 2;
+	gfx_label_draw(g, &plus->lab, FONT_TITLE, white, x + h / 2, y + 4 * s, 1, "+");
+	a->n_buttons = a->n_games + 2;
+}
+
+static void draw_header(app *a, int w)
+{
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	float s = g->scale, bar_h = 56 * s;
+	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
+	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
+	gfx_label_draw(g, &a->lab_title, FONT_TITLE, t->accent, 20 * s, 12 * s, 0, "Poise");
+	const dev_info *d = ses_device(a->eng);
+	bool sim = ses_simulated(a->eng);
+	char who[96];
+	if (a->have_patient)
+		snprintf(who, sizeof who, "patient %s%s", a->patient.code, sim ? " · SIMULATED, stored as simulated" : "");
+	else
+		snprintf(who, sizeof who, "%s", a->fell_back ? "demo: no plate found, nothing measured or recorded"
+		                                              : "demo, nothing recorded (--patient CODE)");
+	gfx_label_draw(g, &a->lab_device, FONT_BODY, sim ? t->warn : t->ink_soft, 120 * s, 18 * s, 0, "%s%s%s · %s",
+	               d->name, d->serial[0] ? " · " : "", d->serial, who);
+	if (ses_history_on_plate(a->hist))
+		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ok, (float)w - 20 * s, 18 * s, 2, "● On the plate");
+	else
+		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ink_soft, (float)w - 20 * s, 18 * s, 2, "○ Plate empty");
 }
 
 static void draw_live_screen(app *a, int w, int h)
@@ -598,32 +699,74 @@ static void draw_live_screen(app *a, int w, int h)
 	gfx *g = &a->g;
 	const gfx_theme *t = &g->theme;
 	float s = g->scale;
-	/* Top bar: name, device, presence. */
-	float bar_h = 56 * s;
-	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
-	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
-	gfx_label_draw(g, &a->lab_title, FONT_TITLE, t->accent, 20 * s, 12 * s, 0, "Poise");
-	gfx_label_draw(g, &a->lab_device, FONT_BODY, t->ink_soft, 120 * s, 18 * s, 0, "%s%s%s · %s%s",
-	               a->d->info.name, a->d->info.serial[0] ? " · " : "", a->d->info.serial,
-	               a->have_patient ? "patient " : "demo, nothing recorded (--patient CODE)",
-	               a->have_patient ? a->patient.code : "");
-	if (a->live.on_plate)
-		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ok, (float)w - 20 * s, 18 * s, 2,
-		               "● On the plate");
-	else
-		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ink_soft, (float)w - 20 * s, 18 * s, 2,
-		               "○ Plate empty");
-
-	float btn_h = 44 * s, foot_h = 34 * s, pad = 16 * s;
-	a->live_area = (SDL_FRect){pad, bar_h + pad, (float)w - 2 * pad,
-	                           (float)h - bar_h - foot_h - btn_h - 3 * pad};
+	draw_header(a, w);
+	float bar_h = 56 * s, btn_h = 44 * s, foot_h = 34 * s, pad = 16 * s;
+	a->live_area = (SDL_FRect){pad, bar_h + pad, (float)w - 2 * pad, (float)h - bar_h - foot_h - btn_h - 3 * pad};
+	ui_live_sync(&a->live);
 	ui_live_layout(&a->live, a->live_area, &a->layout);
-	ui_live_draw(&a->live, g, a->live_area, a->rate_hz);
+	ui_live_draw(&a->live, g, a->live_area, ses_rate_hz(a->eng));
 	draw_game_buttons(a, (float)h - foot_h - btn_h - pad / 2, btn_h);
-	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 8 * s, 0, "%s",
-	               a->d->ops->steer
-	                   ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · T tare · 1–5 play · +/− level · E report · F11 full screen · F12 screenshot · Esc quit"
-	                   : "T tare · 1–5 play · +/− level · E report · F11 full screen · F12 screenshot · Esc quit");
+	char keys[320];
+	snprintf(keys, sizeof keys, "%sT tare · 1–%d play · +/− level · E report · F11 full screen · F12 screenshot · Esc quit",
+	         ses_can_steer(a->eng) ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · " : "",
+	         a->n_games);
+	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 8 * s, 0, "%s", keys);
+}
+
+/* No plate: why, and what to do. */
+static void draw_no_plate(app *a, int w, int h)
+{
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	float s = g->scale, cx = (float)w / 2;
+	gfx_label_draw(g, &a->lab_np[0], FONT_TITLE, t->warn, cx, (float)h * 0.25f, 1, "No force plate can be used");
+	/* The reason, wrapped by hand at "; " and ". " into at most two lines. */
+	char first[sizeof a->plate_msg], second[sizeof a->plate_msg] = "";
+	snprintf(first, sizeof first, "%s", a->plate_msg);
+	char *cut = strstr(first, ". ");
+	if (cut) {
+		snprintf(second, sizeof second, "%s", cut + 2);
+		cut[1] = 0;
+	}
+	gfx_label_draw(g, &a->lab_np[1], FONT_SMALL, t->ink, cx, (float)h * 0.25f + 70 * s, 1, "%s", first);
+	gfx_label_draw(g, &a->lab_np[2], FONT_SMALL, t->ink, cx, (float)h * 0.25f + 100 * s, 1, "%s", second);
+	gfx_label_draw(g, &a->lab_hint, FONT_BODY, t->ink_soft, cx, (float)h * 0.25f + 170 * s, 1,
+	               "R: look again · Esc: quit");
+}
+
+static void draw_banner(app *a, int w)
+{
+	int err = POISE_OK;
+	enum ses_state st = a->eng ? ses_state(a->eng, &err) : SES_RUNNING;
+	if (st != SES_LOST && st != SES_NO_DATA)
+		return;
+	gfx *g = &a->g;
+	float s = g->scale, bar_h = 56 * s;
+	char msg[320];
+	const char *name = ses_device(a->eng)->name;
+	if (st == SES_LOST)
+		snprintf(msg, sizeof msg, "%s stopped: %s. Waiting for it: check the cable (everything so far is kept).",
+		         name, poise_strerror(err));
+	else
+		snprintf(msg, sizeof msg, "No data from %s: it is connected but sends nothing. Check its power "
+		         "(everything so far is kept).", name);
+	gfx_fill(g, (SDL_FRect){0, bar_h, (float)w, 48 * s}, g->theme.warn);
+	gfx_label_draw(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2, bar_h + 12 * s, 1,
+	               "%s", msg);
+}
+
+static void draw_toast(app *a, int w, int h)
+{
+	if (!a->toast[0] || now_ticks() >= a->toast_until)
+		return;
+	gfx *g = &a->g;
+	float s = g->scale, foot_h = 40 * s;
+	SDL_Color white = {255, 255, 255, 255};
+	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, -1000, -1000, 0, "%s", a->toast);
+	float tw = (float)a->lab_toast.w + 40 * s, th = (float)a->lab_toast.h + 20 * s;
+	SDL_FRect box = {((float)w - tw) / 2, (float)h - foot_h - th - 24 * s, tw, th};
+	gfx_fill(g, box, (SDL_Color){30, 34, 42, 235});
+	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, (float)w / 2, box.y + 10 * s, 1, "%s", a->toast);
 }
 
 static void draw(app *a)
@@ -631,44 +774,35 @@ static void draw(app *a)
 	int w, h;
 	SDL_GetRendererOutputSize(a->ren, &w, &h);
 	gfx *g = &a->g;
-	const gfx_theme *t = &g->theme;
-	float s = g->scale;
 	SDL_FRect all = {0, 0, (float)w, (float)h};
-	if (a->screen == SCREEN_LIVE) /* the game screens paint every pixel themselves */
-		gfx_fill(g, all, t->bg);
+	int gi = game_index(a, a->view.ops);
 	switch (a->screen) {
-	case SCREEN_LIVE:
+	case SCREEN_LIVE: /* the game screens paint every pixel themselves */
+		gfx_fill(g, all, g->theme.bg);
 		draw_live_screen(a, w, h);
 		break;
+	case SCREEN_NO_PLATE:
+		gfx_fill(g, all, g->theme.bg);
+		draw_no_plate(a, w, h);
+		break;
 	case SCREEN_PLAY:
-		ui_play_draw(&a->play, g, all);
+		ui_play_draw(&a->view, g, all, ses_play_game(a->play), plate_problem(a));
 		break;
-	case SCREEN_RESULTS: {
-		int gi = game_index(a->play.ops);
+	case SCREEN_RESULTS:
 		if (a->have_patient)
-			ui_results_draw(&a->play, g, all, a->plan.prev, a->plan.n_prev);
+			ui_results_draw(&a->view, g, all, &a->result, a->result_aborted, a->plan.prev, a->plan.n_prev,
+			                ses_simulated(a->eng));
 		else
-			ui_results_draw(&a->play, g, all, gi < 8 ? a->history[gi] : NULL, gi < 8 ? a->n_history[gi] : 0);
+			ui_results_draw(&a->view, g, all, &a->result, a->result_aborted,
+			                gi >= 0 ? &a->history[gi * HISTORY] : NULL, gi >= 0 ? a->n_history[gi] : 0,
+			                ses_simulated(a->eng));
 		break;
 	}
-	}
-	float bar_h = 56 * s, foot_h = 40 * s;
-	if (a->device_lost) {
-		SDL_FRect b = {0, bar_h, (float)w, 48 * s};
-		gfx_fill(g, b, t->warn);
-		gfx_label_draw(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2,
-		               bar_h + 12 * s, 1, "%s", a->lost_msg);
-	}
-	if (a->toast[0] && now_ticks() < a->toast_until) {
-		gfx_label_draw(g, &a->lab_toast, FONT_BODY, (SDL_Color){255, 255, 255, 255}, 0, 0, 0, "%s",
-		               a->toast);
-		float tw = (float)a->lab_toast.w + 40 * s, th = (float)a->lab_toast.h + 20 * s;
-		SDL_FRect box = {((float)w - tw) / 2, (float)h - foot_h - th - 24 * s, tw, th};
-		gfx_fill(g, box, (SDL_Color){30, 34, 42, 235});
-		gfx_label_draw(g, &a->lab_toast, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2,
-		               box.y + 10 * s, 1, "%s", a->toast);
-	}
+	draw_banner(a, w);
+	draw_toast(a, w, h);
 }
+
+/* ---- start, the frame loop, the end ---------------------------------- */
 
 /* Opens the database and finds the patient whose games are recorded. */
 static int open_patient(app *a, char *msg, size_t msg_len)
@@ -694,30 +828,16 @@ static int open_patient(app *a, char *msg, size_t msg_len)
 	return POISE_OK;
 }
 
-static int open_device(app *a, char *msg, size_t msg_len)
+/* The game menu, sized by the build's list of games. */
+static int make_menu(app *a)
 {
-	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
-	int rc = dev_open_spec(&a->d, a->cfg.device ? a->cfg.device : "auto", &oc, msg, msg_len);
-	if (rc)
-		return rc;
-	pl_cfg pc;
-	dev_pipeline_cfg(&a->d->info, &pc);
-	rc = pl_create(&a->pl, &pc);
-	if (rc == POISE_OK) {
-		a->samples = calloc(pl_max_out(a->pl), sizeof *a->samples);
-		rc = a->samples ? POISE_OK : POISE_E_NOMEM;
-	}
-	if (rc == POISE_OK)
-		rc = acq_create(&a->acq, a->d, APP_RING_FRAMES);
-	if (rc == POISE_OK)
-		rc = acq_start(a->acq);
-	if (rc) {
-		snprintf(msg, msg_len, "cannot start %s: %s", a->d->info.name, poise_strerror(rc));
-		return rc;
-	}
-	ui_live_init(&a->live, &a->d->info.plate, pc.out_rate_hz);
-	a->steer = (dev_steer){.on_plate = true};
-	return POISE_OK;
+	a->games = game_list();
+	while (a->games[a->n_games])
+		a->n_games++;
+	a->buttons = calloc((size_t)a->n_games + 2, sizeof *a->buttons);
+	a->history = calloc((size_t)a->n_games * HISTORY, sizeof *a->history);
+	a->n_history = calloc((size_t)a->n_games, sizeof *a->n_history);
+	return a->buttons && a->history && a->n_history ? POISE_OK : POISE_E_NOMEM;
 }
 
 static int cmp_float(const void *x, const void *y)
@@ -728,7 +848,7 @@ static int cmp_float(const void *x, const void *y)
 
 static void print_frame_stats(app *a)
 {
-	size_t n = a->n_frames < 4096 ? a->n_frames : 4096;
+	size_t n = a->n_frames < FRAME_STATS ? a->n_frames : FRAME_STATS;
 	if (n < 10)
 		return;
 	qsort(a->frame_ms, n, sizeof a->frame_ms[0], cmp_float);
@@ -743,21 +863,27 @@ static void print_frame_stats(app *a)
 
 static void app_cleanup(app *a)
 {
-	acq_destroy(a->acq);
-	dev_close(a->d);
-	pl_destroy(a->pl);
-	free(a->samples);
-	ui_live_free(&a->live);
+	if (a->play) { /* quitting in the middle of a game: it is kept, aborted */
+		ses_play_result r;
+		ses_detach(a->eng, ses_play_consumer(a->play));
+		ses_play_finish(a->play, STORE_ABORTED, &r);
+		ses_play_destroy(a->play);
+		ui_play_free(&a->view);
+	}
+	close_plate(a);
+	if (a->session_id)
+		store_session_end(a->db, a->session_id);
 	gfx_label *labs[] = {&a->lab_title, &a->lab_device, &a->lab_hint, &a->lab_toast, &a->lab_banner,
-	                     &a->lab_state, &a->lab_level};
+	                     &a->lab_state, &a->lab_level, &a->lab_levelv, &a->lab_np[0], &a->lab_np[1], &a->lab_np[2],
+	                     &a->lab_np[3]};
 	for (size_t i = 0; i < sizeof labs / sizeof labs[0]; i++)
 		gfx_label_free(labs[i]);
-	for (size_t i = 0; i < sizeof a->buttons / sizeof a->buttons[0]; i++)
+	for (int i = 0; a->buttons && i < a->n_games + 2; i++)
 		gfx_label_free(&a->buttons[i].lab);
-	if (a->play.run)
-		ui_play_free(&a->play);
-	if (a->ts_open)
-		train_session_close(&a->ts);
+	free(a->buttons);
+	free(a->history);
+	free(a->n_history);
+	ui_play_free(&a->view);
 	store_close(a->db);
 	audio_close(a->snd);
 	if (a->gfx_ready)
@@ -770,15 +896,9 @@ static void app_cleanup(app *a)
 	SDL_Quit();
 }
 
-int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
+/* SDL, the font engine and (if there is one) sound. */
+static int start_sdl(app *a, char *msg, size_t msg_len)
 {
-	app *a = calloc(1, sizeof *a);
-	if (!a) {
-		snprintf(msg, msg_len, "out of memory");
-		return 1;
-	}
-	a->cfg = *cfg;
-	int code = 1;
 	/* Without a GPU, SDL's software renderer drawing straight into the
 	 * window is the fastest path (DESIGN.md, Performance); a user may still
 	 * pick another with SDL_RENDER_DRIVER. */
@@ -789,8 +909,7 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		         "cannot open a window: %s. Poise needs a desktop session (X11 or Wayland); "
 		         "without a screen, try: xvfb-run -a build/default/src/poise",
 		         SDL_GetError());
-		free(a);
-		return 1;
+		return POISE_E_UNSUPPORTED;
 	}
 	/* With no display at all SDL may fall back to an invisible driver;
 	 * a window nobody can see is worse than a clear message. */
@@ -800,11 +919,11 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		snprintf(msg, msg_len,
 		         "cannot open a window: no display found (neither X11 nor Wayland). Poise needs "
 		         "a desktop session; without a screen, try: xvfb-run -a build/default/src/poise");
-		goto out;
+		return POISE_E_UNSUPPORTED;
 	}
 	if (TTF_Init() != 0) {
 		snprintf(msg, msg_len, "cannot start the font engine: %s", TTF_GetError());
-		goto out;
+		return POISE_E_UNSUPPORTED;
 	}
 	/* Sound is a bonus: without an audio device the app plays silently.
 	 * With no sound card at all, skip ALSA (it would fill the terminal
@@ -813,36 +932,61 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		SDL_SetHint(SDL_HINT_AUDIODRIVER, "pulseaudio,pipewire,dummy");
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0)
 		a->snd = audio_open();
-	a->start_level = cfg->play ? cfg->play_cfg.level : 1;
-	if (cfg->patient && open_patient(a, msg, msg_len) != POISE_OK)
-		goto out;
-	if (open_device(a, msg, msg_len) != POISE_OK)
-		goto out;
-	int w = cfg->width > 0 ? cfg->width : 1280, h = cfg->height > 0 ? cfg->height : 720;
+	return POISE_OK;
+}
+
+static int open_window(app *a, char *msg, size_t msg_len)
+{
+	int w = a->cfg.width > 0 ? a->cfg.width : 1280, h = a->cfg.height > 0 ? a->cfg.height : 720;
 	a->win = SDL_CreateWindow("Poise", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
 	                          SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
-	                              (cfg->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
+	                              (a->cfg.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
 	if (!a->win) {
 		snprintf(msg, msg_len, "cannot open a window: %s", SDL_GetError());
-		goto out;
+		return POISE_E_UNSUPPORTED;
 	}
 	SDL_SetWindowMinimumSize(a->win, 800, 500);
 	a->ren = SDL_CreateRenderer(a->win, -1, 0);
 	if (!a->ren) {
 		snprintf(msg, msg_len, "cannot create a renderer: %s", SDL_GetError());
-		goto out;
+		return POISE_E_UNSUPPORTED;
 	}
 	SDL_GetRendererOutputSize(a->ren, &w, &h);
 	if (gfx_init(&a->g, a->ren, h, msg, msg_len) != POISE_OK)
-		goto out;
+		return POISE_E_NOT_FOUND;
 	a->gfx_ready = true;
+	return POISE_OK;
+}
 
+/* Draws, presents and paces one frame; keeps its work time. */
+static void frame_end(app *a, Uint64 start, Uint64 work0, Uint64 *next, Uint64 period)
+{
+	Uint64 freq = SDL_GetPerformanceFrequency();
+	Uint64 p0 = now_ticks();
+	SDL_RenderPresent(a->ren);
+	Uint64 t = now_ticks();
+	/* Frame statistics leave out the first two seconds: fonts, labels and
+	 * circle textures are made then, once. */
+	if (ticks_to_s(p0 - start) >= 2.0) {
+		a->present_ms[a->n_frames % FRAME_STATS] = (float)(ticks_to_s(t - p0) * 1e3);
+		a->frame_ms[a->n_frames++ % FRAME_STATS] = (float)(ticks_to_s(t - work0) * 1e3);
+	}
+	/* Pace to the display's refresh rate. */
+	if (t < *next)
+		SDL_Delay((Uint32)((*next - t) * 1000 / freq));
+	*next += period;
+	if (now_ticks() > *next + period)
+		*next = now_ticks() + period; /* fell behind: do not race to catch up */
+}
+
+static void run_frames(app *a)
+{
 	SDL_DisplayMode mode;
 	int hz = SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
-	Uint64 freq = SDL_GetPerformanceFrequency(), period = freq / (Uint64)hz;
+	Uint64 period = SDL_GetPerformanceFrequency() / (Uint64)hz;
 	Uint64 start = now_ticks(), last = start, next = start + period;
-	if (cfg->play)
-		start_game(a, cfg->play, &cfg->play_cfg);
+	if (a->cfg.play)
+		start_game(a, a->cfg.play);
 	while (!a->quit) {
 		Uint64 work0 = now_ticks();
 		SDL_Event e;
@@ -850,46 +994,42 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 			handle_event(a, &e);
 		Uint64 t = now_ticks();
 		steer_keys(a, ticks_to_s(t - last));
-		double dt = ticks_to_s(t - last);
 		last = t;
-		pump_frames(a);
-		if (a->screen == SCREEN_PLAY) {
-			ui_play_update(&a->play, dt);
-			game_event ev;
-			while (ui_play_pop_event(&a->play, &ev))
-				if (a->recording)
-					train_trial_event(&a->ts, a->play.last_t_us, &ev);
-			/* The simulated person plays, until the user steers. */
-			if (a->d->ops->steer && !a->manual_steer) {
-				dev_steer st = {.on_plate = a->steer.on_plate, .active = true};
-				ui_play_intent(&a->play, &st.x_mm, &st.y_mm);
-				a->d->ops->steer(a->d, &st);
-			}
-			if (a->play.done)
-				end_game(a);
-		}
+		pump_session(a);
+		update_game(a);
 		draw(a);
-		if (cfg->quit_after_s > 0 && ticks_to_s(t - start) >= cfg->quit_after_s) {
-			if (cfg->screenshot)
-				take_screenshot(a, cfg->screenshot);
+		if (a->cfg.quit_after_s > 0 && ticks_to_s(t - start) >= a->cfg.quit_after_s) {
+			if (a->cfg.screenshot)
+				take_screenshot(a, a->cfg.screenshot);
 			a->quit = true;
 		}
-		Uint64 p0 = now_ticks();
-		SDL_RenderPresent(a->ren);
-		t = now_ticks();
-		/* Frame statistics leave out the first two seconds: fonts, labels
-		 * and circle textures are made then, once. */
-		if (ticks_to_s(p0 - start) >= 2.0) {
-			a->present_ms[a->n_frames % 4096] = (float)(ticks_to_s(t - p0) * 1e3);
-			a->frame_ms[a->n_frames++ % 4096] = (float)(ticks_to_s(t - work0) * 1e3);
-		}
-		/* Pace to the display's refresh rate. */
-		if (t < next)
-			SDL_Delay((Uint32)((next - t) * 1000 / freq));
-		next += period;
-		if (now_ticks() > next + period)
-			next = now_ticks() + period; /* fell behind: do not race to catch up */
+		frame_end(a, start, work0, &next, period);
 	}
+}
+
+int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
+{
+	app *a = calloc(1, sizeof *a);
+	if (!a) {
+		snprintf(msg, msg_len, "out of memory");
+		return 1;
+	}
+	a->cfg = *cfg;
+	a->screen = SCREEN_LIVE;
+	int code = 1;
+	if (start_sdl(a, msg, msg_len) != POISE_OK)
+		goto out;
+	if (make_menu(a) != POISE_OK) {
+		snprintf(msg, msg_len, "out of memory");
+		goto out;
+	}
+	if (cfg->patient && open_patient(a, msg, msg_len) != POISE_OK)
+		goto out;
+	a->start_level = a->have_patient ? 0 : 1; /* a patient: their plan's level */
+	if (open_window(a, msg, msg_len) != POISE_OK)
+		goto out;
+	open_plate(a);
+	run_frames(a);
 	code = 0;
 	if (cfg->frame_stats)
 		print_frame_stats(a);

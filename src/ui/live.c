@@ -6,13 +6,13 @@
 enum { LAB_WEIGHT, LAB_WEIGHT_CAP, LAB_RATE, LAB_RATE_CAP, LAB_PLATE, LAB_ZOOM, LAB_ML, LAB_AP,
        LAB_PROMPT, LAB_SCALE, LAB_TIME, LAB_FRONT, LAB_LEFT, LAB_ML_SCALE, LAB_AP_SCALE, LAB_COUNT };
 
-void ui_live_init(ui_live *v, const cop_plate *plate, double rate_hz)
+void ui_live_init(ui_live *v, const cop_plate *plate, double rate_hz, const ses_history *h)
 {
 	memset(v, 0, sizeof *v);
 	v->plate = *plate;
 	v->rate_hz = rate_hz > 0 ? rate_hz : 100;
-	size_t want = (size_t)ceil(LIVE_HIST_S * v->rate_hz) + 1;
-	v->cap = want < LIVE_HIST_MAX ? want : LIVE_HIST_MAX;
+	v->h = h;
+	v->seen = ses_history_total(h);
 	v->zoom_mm = 25;
 }
 
@@ -22,39 +22,42 @@ void ui_live_free(ui_live *v)
 		gfx_label_free(&v->lab[i]);
 }
 
-void ui_live_clear(ui_live *v)
+static size_t hist_count(const ui_live *v)
 {
-	v->head = v->count = 0;
-	v->on_plate = false;
-	v->fz_n = 0;
+	return ses_history_count(v->h);
 }
 
-void ui_live_push(ui_live *v, const cop_sample *s)
+/* The i-th newest point (0 = newest). */
+static const ses_point *hist_at(const ui_live *v, size_t i)
 {
-	bool valid = (s->flags & SAMPLE_ON_PLATE) && isfinite(s->xf_mm) && isfinite(s->yf_mm);
-	v->hist[v->head] = (struct live_pt){(float)s->xf_mm, (float)s->yf_mm, valid};
-	v->head = (v->head + 1) % v->cap;
-	if (v->count < v->cap)
-		v->count++;
-	v->fz_n = s->fz_n;
-	v->on_plate = (s->flags & SAMPLE_ON_PLATE) != 0;
-	if (valid) {
-		/* The zoom window follows the sway's centre with a 3 s lag, and
-		 * widens (never below ±25 mm) to keep the dot inside. */
-		double a = 1.0 / (3.0 * v->rate_hz);
-		if (v->count == 1 || !v->hist[(v->head + v->cap - 2) % v->cap].valid) {
-			v->zoom_cx = s->xf_mm;
-			v->zoom_cy = s->yf_mm;
+	return ses_history_at(v->h, i);
+}
+
+static bool on_plate(const ui_live *v)
+{
+	return ses_history_on_plate(v->h);
+}
+
+void ui_live_sync(ui_live *v)
+{
+	uint64_t total = ses_history_total(v->h);
+	size_t fresh = total - v->seen > hist_count(v) ? hist_count(v) : (size_t)(total - v->seen);
+	v->seen = total;
+	/* The zoom window follows the sway's centre with a 3 s lag, and widens
+	 * (never below ±25 mm) to keep the dot inside. */
+	double a = 1.0 / (3.0 * v->rate_hz);
+	for (size_t i = fresh; i-- > 0;) {
+		const ses_point *p = hist_at(v, i);
+		if (!p->valid)
+			continue;
+		const ses_point *before = i + 1 < hist_count(v) ? hist_at(v, i + 1) : NULL;
+		if (!before || !before->valid) {
+			v->zoom_cx = p->x_mm;
+			v->zoom_cy = p->y_mm;
 		}
-		v->zoom_cx += a * (s->xf_mm - v->zoom_cx);
-		v->zoom_cy += a * (s->yf_mm - v->zoom_cy);
+		v->zoom_cx += a * (p->x_mm - v->zoom_cx);
+		v->zoom_cy += a * (p->y_mm - v->zoom_cy);
 	}
-}
-
-/* The i-th newest sample (0 = newest). */
-static const struct live_pt *hist_at(const ui_live *v, size_t i)
-{
-	return &v->hist[(v->head + v->cap - 1 - i) % v->cap];
 }
 
 void live_map_to_px(const live_map *m, double x_mm, double y_mm, float *px, float *py)
@@ -74,10 +77,10 @@ void live_map_to_mm(const live_map *m, float px, float py, double *x_mm, double 
 static void update_zoom(ui_live *v)
 {
 	double need = 0;
-	for (size_t i = 0; i < v->count; i++) {
-		const struct live_pt *p = hist_at(v, i);
+	for (size_t i = 0; i < hist_count(v); i++) {
+		const ses_point *p = hist_at(v, i);
 		if (p->valid)
-			need = fmax(need, fmax(fabs(p->x - v->zoom_cx), fabs(p->y - v->zoom_cy)));
+			need = fmax(need, fmax(fabs(p->x_mm - v->zoom_cx), fabs(p->y_mm - v->zoom_cy)));
 	}
 	v->zoom_mm = fmin(fmax(25.0, ceil(need * 1.15 / 25.0) * 25.0), 250.0);
 }
@@ -120,15 +123,15 @@ static SDL_Color with_alpha(SDL_Color c, Uint8 a)
 static void draw_trail(ui_live *v, gfx *g, const live_map *m, float width)
 {
 	size_t n = (size_t)(LIVE_TRAIL_S * v->rate_hz);
-	if (n > v->count)
-		n = v->count;
+	if (n > hist_count(v))
+		n = hist_count(v);
 	for (size_t i = 1; i < n; i++) {
-		const struct live_pt *a = hist_at(v, i - 1), *b = hist_at(v, i);
+		const ses_point *a = hist_at(v, i - 1), *b = hist_at(v, i);
 		if (!a->valid || !b->valid)
 			continue;
 		float x0, y0, x1, y1;
-		live_map_to_px(m, a->x, a->y, &x0, &y0);
-		live_map_to_px(m, b->x, b->y, &x1, &y1);
+		live_map_to_px(m, a->x_mm, a->y_mm, &x0, &y0);
+		live_map_to_px(m, b->x_mm, b->y_mm, &x1, &y1);
 		Uint8 alpha = (Uint8)(200.0 * (1.0 - (double)i / (double)n) + 20);
 		gfx_line(g, x0, y0, x1, y1, with_alpha(g->theme.trail, alpha), (int)width);
 	}
@@ -166,16 +169,16 @@ static void draw_plate_panel(ui_live *v, gfx *g, const live_layout *L)
 		live_map_to_px(m, v->target_x, v->target_y, &tx, &ty);
 		gfx_ring(g, tx, ty, 16 * g->scale, t->target);
 	}
-	if (!v->on_plate) {
+	if (!on_plate(v)) {
 		gfx_label_draw(g, &v->lab[LAB_PROMPT], FONT_TITLE, t->ink, cx, cy - 20 * g->scale, 1,
 		               "Step onto the plate");
 		return;
 	}
 	draw_trail(v, g, m, 3 * g->scale);
-	const struct live_pt *now = hist_at(v, 0);
-	if (v->count && now->valid) {
+	const ses_point *now = hist_at(v, 0);
+	if (hist_count(v) && now->valid) {
 		float px, py;
-		live_map_to_px(m, now->x, now->y, &px, &py);
+		live_map_to_px(m, now->x_mm, now->y_mm, &px, &py);
 		gfx_disc(g, px, py, 13 * g->scale, t->cop);
 		gfx_ring(g, px, py, 14 * g->scale, t->panel);
 	}
@@ -211,13 +214,13 @@ static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
 	               top - 19 * g->scale, 1, "front");
 	gfx_label_draw(g, &v->lab[LAB_LEFT], FONT_SMALL, t->ink_soft, left, bottom + 4 * g->scale, 0,
 	               "← left · right →");
-	if (!v->on_plate)
+	if (!on_plate(v))
 		return;
 	draw_trail(v, g, m, 2 * g->scale);
-	const struct live_pt *now = hist_at(v, 0);
-	if (v->count && now->valid) {
+	const ses_point *now = hist_at(v, 0);
+	if (hist_count(v) && now->valid) {
 		float px, py;
-		live_map_to_px(m, now->x, now->y, &px, &py);
+		live_map_to_px(m, now->x_mm, now->y_mm, &px, &py);
 		gfx_disc(g, px, py, 8 * g->scale, t->cop);
 	}
 }
@@ -237,9 +240,11 @@ static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab
 	gfx_label_draw(g, lab, FONT_SMALL, t->ink_soft, r.x + 10 * g->scale, r.y + r.h / 2 - 9 * g->scale,
 	               0, "%s", name);
 	size_t n = (size_t)(LIVE_HIST_S * v->rate_hz);
-	if (n > v->count)
-		n = v->count;
-	if (n < 2 || !v->on_plate)
+	if (n > hist_count(v))
+		n = hist_count(v);
+	if (n > LIVE_HIST_MAX)
+		n = LIVE_HIST_MAX;
+	if (n < 2 || !on_plate(v))
 		return;
 	float dx = plot.w / (float)(LIVE_HIST_S * v->rate_hz);
 	float sy = plot.h / (float)(2 * v->zoom_mm);
@@ -248,14 +253,14 @@ static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab
 	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_NONE);
 	SDL_SetRenderDrawColor(g->r, t->accent.r, t->accent.g, t->accent.b, 255);
 	for (size_t i = 0; i < n; i++) {
-		const struct live_pt *p = hist_at(v, i);
+		const ses_point *p = hist_at(v, i);
 		if (!p->valid) {
 			if (k > 1)
 				SDL_RenderDrawLinesF(g->r, pts, (int)k);
 			k = 0;
 			continue;
 		}
-		float val = (float)(((axis == 0 ? p->x : p->y) - centre) * sy);
+		float val = (float)(((axis == 0 ? p->x_mm : p->y_mm) - centre) * sy);
 		val = fmaxf(-plot.h / 2, fminf(plot.h / 2, val));
 		pts[k++] = (SDL_FPoint){plot.x + plot.w - (float)i * dx, plot.y + plot.h / 2 - val};
 	}
@@ -265,6 +270,7 @@ static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab
 
 void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
 {
+	ui_live_sync(v);
 	update_zoom(v);
 	live_layout L;
 	ui_live_layout(v, area, &L);
@@ -278,8 +284,8 @@ void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
 	const SDL_FRect *r = &L.readouts;
 	float s = g->scale, x = r->x + 16 * s, y = r->y + r->h * 0.30f;
 	gfx_label_draw(g, &v->lab[LAB_WEIGHT_CAP], FONT_SMALL, t->ink_soft, x, y, 0, "Weight");
-	gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_TITLE, v->on_plate ? t->ink : t->ink_soft, x,
-	               y + 20 * s, 0, v->on_plate ? "%.1f kg" : "– kg", v->fz_n / 9.80665);
+	gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_TITLE, on_plate(v) ? t->ink : t->ink_soft, x,
+	               y + 20 * s, 0, on_plate(v) ? "%.1f kg" : "– kg", ses_history_fz_n(v->h) / 9.80665);
 	y += 84 * s;
 	gfx_label_draw(g, &v->lab[LAB_RATE_CAP], FONT_SMALL, t->ink_soft, x, y, 0, "Sample rate");
 	gfx_label_draw(g, &v->lab[LAB_RATE], FONT_TITLE, t->ink, x, y + 20 * s, 0, "%.0f Hz",

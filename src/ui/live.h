@@ -1,7 +1,8 @@
 /* Poise: the live view: the plate with the COP dot and its trail, a zoomed
  * sway view (statokinesigram), the ML and AP stabilograms of the last ten
- * seconds, body weight and sample rate. It keeps its own short history of
- * samples, fed by the app as they come out of the pipeline.
+ * seconds, body weight and sample rate. It draws from the session's live
+ * history (session/history.h), a consumer on the session's road; the view
+ * keeps only what it draws with (the zoom, cached labels).
  */
 #ifndef POISE_UI_LIVE_H
 #define POISE_UI_LIVE_H
@@ -11,6 +12,7 @@
 
 #include "core/cop.h"
 #include "core/pipeline.h"
+#include "session/history.h"
 #include "ui/gfx.h"
 
 #define LIVE_HIST_S 10.0
@@ -33,13 +35,8 @@ typedef struct live_layout {
 typedef struct ui_live {
 	cop_plate plate;
 	double rate_hz;
-	size_t cap, head, count; /* ring of recent display samples */
-	struct live_pt {
-		float x, y;
-		bool valid;
-	} hist[LIVE_HIST_MAX];
-	double fz_n;
-	bool on_plate;
+	const ses_history *h;    /* not owned */
+	uint64_t seen;           /* history samples already followed by the zoom */
 	double zoom_mm;          /* half-width of the zoom panel */
 	double zoom_cx, zoom_cy; /* its centre, following the sway slowly */
 	bool target_on;          /* the sim's steering target, drawn if on */
@@ -47,17 +44,16 @@ typedef struct ui_live {
 	gfx_label lab[16];
 } ui_live;
 
-/* Starts with an empty history for a plate whose samples come at rate_hz. */
-void ui_live_init(ui_live *v, const cop_plate *plate, double rate_hz);
+/* A view of history h (not owned; at least LIVE_HIST_S long) of a plate
+ * whose samples come at rate_hz. */
+void ui_live_init(ui_live *v, const cop_plate *plate, double rate_hz, const ses_history *h);
 
 /* Frees cached labels. */
 void ui_live_free(ui_live *v);
 
-/* Adds one pipeline sample (its display-filtered COP). */
-void ui_live_push(ui_live *v, const cop_sample *s);
-
-/* Forgets the history (e.g. after the device changed). */
-void ui_live_clear(ui_live *v);
+/* Follows the samples new in the history (the zoom's centre); called by
+ * ui_live_draw, and by the app before it maps the mouse. */
+void ui_live_sync(ui_live *v);
 
 /* Computes where the panels go inside area. Pure: used by draw and by the
  * app to turn mouse positions into millimetres. */

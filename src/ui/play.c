@@ -5,135 +5,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysis.h"
 #include "core/error.h"
 #include "ui/draw_game.h"
 
 enum { L_NAME, L_LEVEL, L_HITS, L_TIME, L_SETTLE, L_SETTLE2, L_PAUSE, L_PAUSE2,
-       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_TILE0, L_SCENE = 32 };
+       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_R_TILE0, L_SCENE = 32 };
 
-int ui_play_start(ui_play *p, const struct game_ops *ops, const game_cfg *cfg,
-                  const grun_cfg *rcfg, audio *snd, double sample_rate_hz)
+void ui_play_init(ui_play *p, const struct game_ops *ops, audio *snd)
 {
 	memset(p, 0, sizeof *p);
-	int rc = grun_create(&p->run, ops, cfg, rcfg);
-	if (rc)
-		return rc;
 	p->ops = ops;
 	p->snd = snd;
 	p->pal = audio_palette_for(ops->id);
-	p->cap = (size_t)((cfg->duration_s + rcfg->settle_s + 600) * sample_rate_hz);
-	p->t = malloc(p->cap * sizeof *p->t);
-	p->x = malloc(p->cap * sizeof *p->x);
-	p->y = malloc(p->cap * sizeof *p->y);
-	if (!p->t || !p->x || !p->y) {
-		ui_play_free(p);
-		return POISE_E_NOMEM;
-	}
-	return POISE_OK;
 }
 
 void ui_play_free(ui_play *p)
 {
-	grun_destroy(p->run);
-	free(p->t);
-	free(p->x);
-	free(p->y);
 	for (size_t i = 0; i < sizeof p->lab / sizeof p->lab[0]; i++)
 		gfx_label_free(&p->lab[i]);
 	memset(p, 0, sizeof *p);
 }
 
-void ui_play_sample(ui_play *p, const cop_sample *s)
+void ui_play_event(ui_play *p, const game_event *e)
 {
-	if (p->done)
-		return;
-	bool on = (s->flags & SAMPLE_ON_PLATE) && !(s->flags & SAMPLE_NO_COP);
-	p->last_t_us = s->t_us;
-	grun_set_cop(p->run, s->xf_mm, s->yf_mm, on);
-	if (on && p->run->phase == GRUN_PLAY && !p->run->paused && p->n < p->cap) {
-		p->t[p->n] = (double)s->t_us * 1e-6;
-		p->x[p->n] = s->x_mm;
-		p->y[p->n] = s->y_mm;
-		p->n++;
+	switch (e->kind) {
+	case GAME_EV_HIT:
+		audio_play(p->snd, SOUND_HIT, p->pal);
+		break;
+	case GAME_EV_MISS:
+		audio_play(p->snd, SOUND_MISS, p->pal);
+		break;
+	case GAME_EV_TARGET:
+		audio_play(p->snd, SOUND_TARGET, p->pal);
+		break;
+	case GAME_EV_LEVEL:
+		audio_play(p->snd, strcmp(e->detail, "up") == 0 ? SOUND_LEVEL_UP : SOUND_LEVEL_DOWN, p->pal);
+		break;
+	case GAME_EV_PAUSE:
+		audio_play(p->snd, SOUND_PAUSE, p->pal);
+		break;
+	default:
+		break;
 	}
 }
 
-void ui_play_device_lost(ui_play *p)
+void ui_play_finished(ui_play *p)
 {
-	if (!p->done)
-		grun_set_cop(p->run, NAN, NAN, false);
-}
-
-static void finish(ui_play *p)
-{
-	p->done = true;
-	game_get_result(p->run->g, &p->result);
-	ana_cfg ac;
-	ana_cfg_default(&ac);
-	p->have_sway = p->n >= 300 && ana_static_metrics(p->t, p->x, p->y, p->n, &ac, &p->sway) == POISE_OK;
 	audio_play(p->snd, SOUND_FINISH, p->pal);
 }
 
-void ui_play_update(ui_play *p, double dt_s)
+static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 {
-	if (p->done)
-		return;
-	p->alpha = grun_advance(p->run, dt_s);
-	game_event e;
-	while (grun_pop_event(p->run, &e)) {
-		if (p->n_ev < sizeof p->ev / sizeof p->ev[0])
-			p->ev[p->n_ev++] = e;
-		switch (e.kind) {
-		case GAME_EV_HIT:
-			audio_play(p->snd, SOUND_HIT, p->pal);
-			break;
-		case GAME_EV_MISS:
-			audio_play(p->snd, SOUND_MISS, p->pal);
-			break;
-		case GAME_EV_TARGET:
-			audio_play(p->snd, SOUND_TARGET, p->pal);
-			break;
-		case GAME_EV_LEVEL:
-			audio_play(p->snd, strcmp(e.detail, "up") == 0 ? SOUND_LEVEL_UP : SOUND_LEVEL_DOWN, p->pal);
-			break;
-		case GAME_EV_PAUSE:
-			audio_play(p->snd, SOUND_PAUSE, p->pal);
-			break;
-		default:
-			break;
-		}
-	}
-	if (p->run->phase == GRUN_DONE)
-		finish(p);
-}
-
-bool ui_play_pop_event(ui_play *p, game_event *out)
-{
-	if (!p->n_ev)
-		return false;
-	*out = p->ev[0];
-	memmove(&p->ev[0], &p->ev[1], (p->n_ev - 1) * sizeof p->ev[0]);
-	p->n_ev--;
-	return true;
-}
-
-void ui_play_abort(ui_play *p)
-{
-	if (p->done)
-		return;
-	p->aborted = true;
-	finish(p);
-}
-
-void ui_play_intent(const ui_play *p, double *x_mm, double *y_mm)
-{
-	grun_intent_mm(p->run, x_mm, y_mm);
-}
-
-static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar)
-{
-	const game *gm = p->run->g;
 	float s = g->scale;
 	SDL_Color white = {255, 255, 255, 255}, soft = {190, 200, 220, 255};
 	gfx_fill(g, bar, (SDL_Color){16, 20, 30, 235});
@@ -170,21 +92,26 @@ static void veil(ui_play *p, gfx *g, SDL_FRect area, int l1, int l2, const char 
 	gfx_label_draw(g, &p->lab[l2], FONT_BODY, (SDL_Color){210, 215, 230, 255}, cx, cy + 120 * s, 1, "%s", small);
 }
 
-void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area)
+void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_game *sg, const char *plate_lost)
 {
+	const grun *run = ses_game_runner(sg);
 	float s = g->scale;
 	SDL_FRect bar = {area.x, area.y, area.w, 60 * s};
 	SDL_FRect scene = {area.x, area.y + bar.h, area.w, area.h - bar.h};
-	game_draw_scene(g, p->run->g, scene, p->alpha, &p->lab[L_SCENE]);
-	draw_hud(p, g, bar);
+	game_draw_scene(g, run->g, scene, ses_game_alpha(sg), &p->lab[L_SCENE]);
+	draw_hud(p, g, bar, run->g);
 	float cx = scene.x + scene.w / 2, cy = scene.y + scene.h / 2;
-	if (p->run->phase == GRUN_SETTLE) {
+	if (plate_lost) {
+		veil(p, g, scene, L_PAUSE, L_PAUSE2, "Paused", plate_lost);
+		gfx_fill(g, (SDL_FRect){cx - 34 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
+		gfx_fill(g, (SDL_FRect){cx + 10 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
+	} else if (run->phase == GRUN_SETTLE) {
 		veil(p, g, scene, L_SETTLE, L_SETTLE2, "Stand still",
-		     p->run->in.present ? "finding your centre…" : "step onto the plate");
-		double f = grun_settle_progress(p->run);
+		     run->in.present ? "finding your centre…" : "step onto the plate");
+		double f = grun_settle_progress(run);
 		gfx_arc(g, cx, cy - 70 * s, 46 * s, M_PI / 2, M_PI / 2 - 2 * M_PI * f,
 		        (SDL_Color){120, 230, 160, 255}, 10 * s);
-	} else if (p->run->paused) {
+	} else if (run->paused) {
 		veil(p, g, scene, L_PAUSE, L_PAUSE2, "Paused", "step back onto the plate to go on");
 		gfx_fill(g, (SDL_FRect){cx - 34 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 		gfx_fill(g, (SDL_FRect){cx + 10 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
@@ -203,14 +130,15 @@ static void tile(ui_play *p, gfx *g, int k, float x, float y, float w, float h, 
 	               "%s", val);
 }
 
-void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const game_result *prev, int n_prev)
+void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *res, bool aborted,
+                     const game_result *prev, int n_prev, bool simulated)
 {
-	const game_result *r = &p->result;
+	const game_result *r = &res->result;
 	float s = g->scale;
 	gfx_fill(g, area, g->theme.bg);
 	float cx = area.x + area.w / 2;
 	gfx_label_draw(g, &p->lab[L_R_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, "%s — %s",
-	               p->ops->name, p->aborted ? "ended early" : r->score >= 70 ? "well done!" : "time's up, good effort");
+	               p->ops->name, aborted ? "ended early" : r->score >= 70 ? "well done!" : "time's up, good effort");
 	gfx_label_draw(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, cx, area.y + 70 * s, 1, "%.0f", r->score);
 	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, area.y + 140 * s, 1,
 	               "score out of 100");
@@ -237,9 +165,9 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const game_result *prev
 		caps[n] = "Path efficiency";
 		snprintf(v[n++], sizeof v[0], "%.0f %%", r->path_efficiency * 100);
 	}
-	if (p->have_sway) {
+	if (res->have_sway) {
 		caps[n] = "Sway velocity";
-		snprintf(v[n++], sizeof v[0], "%.1f mm/s", p->sway.mean_velocity_mm_s);
+		snprintf(v[n++], sizeof v[0], "%.1f mm/s", res->sway.mean_velocity_mm_s);
 	}
 	int cols = 4;
 	float tw = fminf(240 * s, (area.w - 80 * s) / cols - 16 * s), th = 82 * s;
@@ -274,6 +202,9 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const game_result *prev
 		               "First play of %s: the next results will be compared with this one.",
 		               p->ops->name);
 	}
+	if (simulated)
+		gfx_label_draw(g, &p->lab[L_R_SIM], FONT_BODY, g->theme.warn, cx, area.y + area.h - 76 * s, 1,
+		               "Simulated plate: these numbers are a demonstration, not a measurement");
 	gfx_label_draw(g, &p->lab[L_R_HINT], FONT_BODY, g->theme.ink_soft, cx, area.y + area.h - 40 * s, 1,
 	               "Enter: continue · F12: screenshot");
 }
