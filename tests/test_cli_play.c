@@ -137,6 +137,70 @@ static void a_patients_games_follow_the_prescription_and_are_recorded(void **sta
 	tu_rmdir(dir);
 }
 
+static void assert_replays_as_played(const char *db, const char *played)
+{
+	char *why = tu_replay_differs(POISE_BIN, db, played);
+	if (why)
+		fail_msg("%s", why);
+}
+
+static void a_headless_game_replays_exactly(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *out = NULL, *err = NULL;
+	char db[600];
+	snprintf(db, sizeof db, "%s/r.db", dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add R-1 --height-cm 158", POISE_BIN, db), 0);
+	const char *games_to_try[] = {"reach", "maze"};
+	for (size_t i = 0; i < 2; i++) {
+		int rc = tu_run(&out, &err, "%s --db %s --device sim --seed %zu play %s --patient R-1 --seconds 20 "
+		                "--headless --json", POISE_BIN, db, 20 + i, games_to_try[i]);
+		if (rc)
+			fail_msg("play: %s", err);
+		assert_non_null(strstr(out, "\"simulated\": true"));
+		assert_replays_as_played(db, out);
+		free(out), free(err);
+	}
+	/* A trial that is not a game, or not there: clear refusals. */
+	assert_int_equal(tu_run(NULL, &err, "%s --db %s replay 99", POISE_BIN, db), 2);
+	assert_non_null(strstr(err, "no trial 99"));
+	free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s --db %s replay x1", POISE_BIN, db), 2);
+	free(err);
+	tu_rmdir(dir);
+}
+
+static void a_patient_is_never_played_on_an_invented_plate(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *out = NULL, *err = NULL;
+	char db[600];
+	snprintf(db, sizeof db, "%s/h.db", dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add H-1", POISE_BIN, db), 0);
+	/* No plate here: auto refuses for a patient, says what it found and
+	 * what to do, and records nothing. */
+	int rc = tu_run(&out, &err, "%s --db %s play reach --patient H-1 --headless --json", POISE_BIN, db);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(err, "no force plate can be used"));
+	assert_non_null(strstr(err, "USB force plate"));
+	assert_non_null(strstr(err, "Wii Balance Board"));
+	assert_non_null(strstr(err, "--device sim"));
+	assert_string_equal(out, "");
+	free(out), free(err);
+	assert_int_equal(tu_run(&out, NULL, "%s --db %s patient show H-1", POISE_BIN, db), 0);
+	assert_non_null(strstr(out, "no sessions yet"));
+	free(out);
+	/* Without a patient (a demo), auto falls back to the simulated plate
+	 * and says so. */
+	rc = tu_run(&out, &err, "%s --seed 2 play slalom --seconds 5 --headless --json", POISE_BIN);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(err, "using the simulated plate"));
+	assert_non_null(strstr(out, "\"simulated\": true"));
+	assert_null(strstr(out, "trial_id"));
+	free(out), free(err);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +208,8 @@ int main(void)
 		cmocka_unit_test(the_same_seed_replays_the_same_game),
 		cmocka_unit_test(list_and_bad_input),
 		cmocka_unit_test(a_patients_games_follow_the_prescription_and_are_recorded),
+		cmocka_unit_test(a_headless_game_replays_exactly),
+		cmocka_unit_test(a_patient_is_never_played_on_an_invented_plate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -206,6 +206,12 @@ static void a_game_in_the_window_is_recorded_for_the_patient(void **state)
 		fail_msg("exit %d: %s", rc, err);
 	assert_double_equal(tu_json_num(out, "play_time_s"), 5, 0.01);
 	assert_true(tu_json_num(out, "sway_mean_velocity_mm_s") > 0);
+	assert_non_null(strstr(out, "\"simulated\": true"));
+	/* Played in the window at the window's pace, replayed from the stored
+	 * samples: the same result, the same events. */
+	char *why = tu_replay_differs(POISE_BIN, db, out);
+	if (why)
+		fail_msg("%s", why);
 	free(out), free(err);
 	assert_int_equal(tu_run(&out, NULL, "%s --db %s patient show UI-1", POISE_BIN, db), 0);
 	assert_non_null(strstr(out, "game:stillwater"));
@@ -213,6 +219,33 @@ static void a_game_in_the_window_is_recorded_for_the_patient(void **state)
 	free(out);
 	struct stat st;
 	assert_int_equal(stat(shot, &st), 0);
+}
+
+static void a_patient_without_a_plate_sees_why_and_nothing_is_recorded(void **state)
+{
+	fixture *f = *state;
+	char db[600], shot[600], *out = NULL, *err = NULL;
+	snprintf(db, sizeof db, "%s/np.db", f->dir);
+	snprintf(shot, sizeof shot, "%s/noplate.png", f->dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add NP-1", POISE_BIN, db), 0);
+	/* No plate on this machine: the app opens on a screen that says why
+	 * (no simulated plate behind the patient's back), and R looks again. */
+	int rc = tu_run(&out, &err, "SDL_VIDEODRIVER=dummy %s --db %s --patient NP-1 --quit-after 1 --screenshot %s",
+	                POISE_BIN, db, shot);
+	if (rc)
+		fail_msg("exit %d: %s", rc, err);
+	assert_non_null(strstr(err, "no force plate can be used"));
+	free(out), free(err);
+	SDL_Surface *raw = IMG_Load(shot);
+	assert_non_null(raw);
+	SDL_Surface *s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+	assert_int_equal(count_color(s, f->g.theme.cop), 0);  /* no COP: nothing measured */
+	assert_true(count_color(s, f->g.theme.warn) > 500);   /* the warning title */
+	SDL_FreeSurface(s);
+	SDL_FreeSurface(raw);
+	assert_int_equal(tu_run(&out, NULL, "%s --db %s patient show NP-1", POISE_BIN, db), 0);
+	assert_non_null(strstr(out, "no sessions yet"));
+	free(out);
 }
 
 static void no_display_is_a_clear_message(void **state)
@@ -240,6 +273,7 @@ int main(void)
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
 		cmocka_unit_test(a_game_in_the_window_is_recorded_for_the_patient),
+		cmocka_unit_test(a_patient_without_a_plate_sees_why_and_nothing_is_recorded),
 		cmocka_unit_test(no_display_is_a_clear_message),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -96,6 +96,38 @@ static inline double tu_json_num(const char *json, const char *key)
 	return strtod(p + strlen(pat), NULL);
 }
 
+/* Replays the game trial that `poise play --json` printed as played (its
+ * trial_id) with `poise replay --json` on database db, and checks that the
+ * replay prints the same object with "replay_matches": true added. Returns
+ * NULL if so, else a malloc'ed explanation. */
+static inline char *tu_replay_differs(const char *bin, const char *db, const char *played)
+{
+	double id = tu_json_num(played, "trial_id");
+	char *why = malloc(16384);
+	if (!(id >= 1)) {
+		snprintf(why, 16384, "no trial_id in %s", played);
+		return why;
+	}
+	char *out = NULL, *err = NULL;
+	int rc = tu_run(&out, &err, "%s --db %s replay %.0f --json", bin, db, id);
+	size_t n = strlen(played);
+	while (n > 0 && (played[n - 1] == '\n' || played[n - 1] == '}'))
+		n--;
+	if (rc)
+		snprintf(why, 16384, "replay exited %d: %s%s", rc, err, out);
+	else if (strncmp(out, played, n) != 0)
+		snprintf(why, 16384, "the replay differs:\nplayed:   %s\nreplayed: %s", played, out);
+	else if (!strstr(out, "\"replay_matches\": true") || !strstr(out, "\"replay_differences\": 0"))
+		snprintf(why, 16384, "the replay does not match: %s", out);
+	else {
+		free(why);
+		why = NULL;
+	}
+	free(out);
+	free(err);
+	return why;
+}
+
 /* Counts the lines of s. */
 static inline int tu_lines(const char *s)
 {

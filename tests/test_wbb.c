@@ -568,6 +568,44 @@ static void a_disconnect_mid_stream_ends_cleanly(void **state)
 	board_free(b);
 }
 
+/* A board that is there but sends nothing (a flat battery halfway through
+ * pairing, a stuck driver): `poise record --wait 2` gives up within 3 s
+ * and records nothing, and the app says "no data" within 2 s with the
+ * rate at 0. */
+static void a_silent_board_is_noticed(void **state)
+{
+	(void)state;
+	fake_board *b = board_new();
+	char *root = umockdev_testbed_get_root_dir(b->tb);
+	char *dir = tu_mkdtemp(), *out = NULL, *err = NULL;
+	char db[600], shot[600];
+	snprintf(db, sizeof db, "%s/silent.db", dir);
+	snprintf(shot, sizeof shot, "%s/silent.png", dir);
+	assert_int_equal(tu_run(NULL, NULL, "'%s' --db %s patient add S-1", POISE_BIN, db), 0);
+	mono_us t0 = dev_now_us();
+	int rc = tu_run(&out, &err, "UMOCKDEV_DIR='%s' '%s' --db %s record --device wbb --patient S-1 "
+	                "--trial quiet-eo --seconds 5 --wait 2", root, POISE_BIN, db);
+	double took_s = (double)(dev_now_us() - t0) / 1e6;
+	if (rc != 1 || took_s > 3.0)
+		fail_msg("exit %d after %.2f s: %s", rc, took_s, err);
+	assert_non_null(strstr(err, "nobody stood on the plate within 2 s"));
+	assert_non_null(strstr(err, "nothing was recorded"));
+	free(out), free(err);
+	assert_int_equal(tu_run(&out, NULL, "'%s' --db %s patient show S-1", POISE_BIN, db), 0);
+	assert_null(strstr(out, "trial 1"));
+	free(out);
+	/* The app says so after 2 s (on screen and on stderr). */
+	rc = tu_run(&out, &err, "UMOCKDEV_DIR='%s' SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy '%s' --device wbb "
+	            "--quit-after 2.6 --screenshot %s", root, POISE_BIN, shot);
+	if (rc)
+		fail_msg("app exit %d: %s", rc, err);
+	assert_non_null(strstr(err, "no data from Wii Balance Board"));
+	free(out), free(err);
+	g_free(root);
+	tu_rmdir(dir);
+	board_free(b);
+}
+
 /* A kernel that refuses EVIOCSCLOCKID stamps events on CLOCK_REALTIME: the
  * backend moves them onto the monotonic clock, intervals untouched. */
 static void realtime_stamps_are_moved_to_the_monotonic_clock(void **state)
@@ -605,6 +643,7 @@ int main(void)
 		cmocka_unit_test(a_recorded_stream_gives_one_frame_per_report),
 		cmocka_unit_test(irregular_intervals_keep_their_event_times),
 		cmocka_unit_test(a_disconnect_mid_stream_ends_cleanly),
+		cmocka_unit_test(a_silent_board_is_noticed),
 		cmocka_unit_test(realtime_stamps_are_moved_to_the_monotonic_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

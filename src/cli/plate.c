@@ -11,7 +11,7 @@ int cli_open_plate(const char *cmd, const char *spec, bool for_patient, const de
 	bool fell_back = false;
 	int rc = ses_open_plate(out, spec, for_patient, oc, &fell_back, msg, sizeof msg);
 	if (rc) {
-		fprintf(stderr, "poise %s: %s%s\n", cmd, msg, for_patient ? "; nothing was recorded" : "");
+		fprintf(stderr, "poise %s: %s%s\n", cmd, msg, for_patient ? " Nothing was recorded." : "");
 		return CLI_FAIL;
 	}
 	if (fell_back)

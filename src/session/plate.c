@@ -14,7 +14,8 @@ int ses_open_plate(dev **out, const char *spec, bool for_patient, const dev_open
 	msg[0] = 0;
 	if (spec && *spec && strcmp(spec, "auto") != 0)
 		return dev_open_spec(out, spec, cfg, msg, msg_len); /* the operator's choice */
-	/* Auto: the first real plate that opens; remember why the others did not. */
+	/* Auto: the first real plate that opens; remember why the others did not,
+	 * a line each, named for people ("Wii Balance Board: ..."). */
 	char why[1024] = "";
 	size_t k = 0;
 	int last = POISE_E_NOT_FOUND;
@@ -26,14 +27,16 @@ int ses_open_plate(dev **out, const char *spec, bool for_patient, const dev_open
 			return POISE_OK;
 		if (rc != POISE_E_NOT_FOUND)
 			last = rc;
-		int w = snprintf(why + k, sizeof why - k, "%s%s: %s", k ? "; " : "", (*b)->description, one);
+		const char *paren = strstr((*b)->description, " (");
+		int name_len = paren ? (int)(paren - (*b)->description) : (int)strlen((*b)->description);
+		int w = snprintf(why + k, sizeof why - k, "\n  %.*s: %s", name_len, (*b)->description, one);
 		if (w > 0 && (size_t)w < sizeof why - k)
 			k += (size_t)w;
 	}
 	if (for_patient) {
 		snprintf(msg, msg_len,
-		         "no force plate can be used (%s). Connect a plate, or choose --device sim for a "
-		         "demonstration: such sessions are stored and shown as simulated",
+		         "no force plate can be used:%s\nConnect a plate, or choose --device sim for a "
+		         "demonstration: such sessions are stored and shown as simulated.",
 		         why);
 		return last;
 	}

@@ -23,7 +23,8 @@
  * fell back to the simulated plate; msg then holds a sentence to show
  * ("no force plate found; using the simulated plate..."), else "". On
  * failure *out is untouched, msg says what was found and why each plate
- * cannot be used, and what to do; the result is POISE_E_NOT_FOUND (or the
+ * cannot be used (a line each, after the first: "\n  USB force plate:
+ * ..."), and what to do (the last line); the result is POISE_E_NOT_FOUND (or the
  * open error of an explicit spec). */
 int ses_open_plate(dev **out, const char *spec, bool for_patient, const dev_open_cfg *cfg, bool *fell_back,
                    char *msg, size_t msg_len);

@@ -52,6 +52,7 @@ typedef struct app {
 	bool fell_back;          /* "auto" found no plate: a demo on the sim */
 	char plate_msg[1536];    /* why there is no plate, or the fallback note */
 	Uint64 reconnect_at;     /* next look for a lost plate */
+	enum ses_state last_state; /* as last seen, to tell changes */
 	ui_live live;
 	bool live_ready;
 	live_layout layout;
@@ -65,7 +66,7 @@ typedef struct app {
 	Uint64 toast_until;
 	bool tare_pending;
 	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state, lab_level, lab_levelv;
-	gfx_label lab_np[4];
+	gfx_label lab_np[8];
 	bool quit;
 	enum screen screen;
 	/* Games: the menu, the level, the game being played, the last result. */
@@ -223,7 +224,19 @@ static void pump_session(app *a)
 	if (!a->eng)
 		return;
 	ses_pump(a->eng, 0, SIZE_MAX, NULL);
-	if (ses_state(a->eng, NULL) == SES_LOST && now_ticks() >= a->reconnect_at) {
+	int err;
+	enum ses_state st = ses_state(a->eng, &err);
+	if (st != a->last_state) { /* for whoever watches the terminal too */
+		const char *name = ses_device(a->eng)->name;
+		if (st == SES_NO_DATA)
+			fprintf(stderr, "poise: no data from %s for %.0f s; it is still connected\n", name, 2.0);
+		else if (st == SES_LOST)
+			fprintf(stderr, "poise: %s stopped: %s\n", name, poise_strerror(err));
+		else if (st == SES_RUNNING && a->last_state != SES_IDLE)
+			fprintf(stderr, "poise: %s streams again\n", name);
+		a->last_state = st;
+	}
+	if (st == SES_LOST && now_ticks() >= a->reconnect_at) {
 		a->reconnect_at = now_ticks() + SDL_GetPerformanceFrequency();
 		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
 		if (ses_reconnect(a->eng, &oc) == POISE_OK)
@@ -713,25 +726,26 @@ static void draw_live_screen(app *a, int w, int h)
 	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 8 * s, 0, "%s", keys);
 }
 
-/* No plate: why, and what to do. */
+/* No plate: why (a line per plate), and what to do. */
 static void draw_no_plate(app *a, int w, int h)
 {
 	gfx *g = &a->g;
 	const gfx_theme *t = &g->theme;
-	float s = g->scale, cx = (float)w / 2;
-	gfx_label_draw(g, &a->lab_np[0], FONT_TITLE, t->warn, cx, (float)h * 0.25f, 1, "No force plate can be used");
-	/* The reason, wrapped by hand at "; " and ". " into at most two lines. */
-	char first[sizeof a->plate_msg], second[sizeof a->plate_msg] = "";
-	snprintf(first, sizeof first, "%s", a->plate_msg);
-	char *cut = strstr(first, ". ");
-	if (cut) {
-		snprintf(second, sizeof second, "%s", cut + 2);
-		cut[1] = 0;
+	float s = g->scale, cx = (float)w / 2, y = (float)h * 0.22f;
+	gfx_label_draw(g, &a->lab_np[0], FONT_TITLE, t->warn, cx, y, 1, "No force plate can be used");
+	y += 64 * s;
+	const char *line = strchr(a->plate_msg, '\n'); /* the first line repeats the title */
+	for (int i = 1; line && i < (int)(sizeof a->lab_np / sizeof a->lab_np[0]); i++) {
+		line++;
+		const char *end = strchr(line, '\n');
+		int len = end ? (int)(end - line) : (int)strlen(line);
+		while (len > 0 && *line == ' ')
+			line++, len--;
+		gfx_label_draw(g, &a->lab_np[i], FONT_BODY, t->ink, cx, y, 1, "%.*s", len, line);
+		y += 36 * s;
+		line = end;
 	}
-	gfx_label_draw(g, &a->lab_np[1], FONT_SMALL, t->ink, cx, (float)h * 0.25f + 70 * s, 1, "%s", first);
-	gfx_label_draw(g, &a->lab_np[2], FONT_SMALL, t->ink, cx, (float)h * 0.25f + 100 * s, 1, "%s", second);
-	gfx_label_draw(g, &a->lab_hint, FONT_BODY, t->ink_soft, cx, (float)h * 0.25f + 170 * s, 1,
-	               "R: look again · Esc: quit");
+	gfx_label_draw(g, &a->lab_hint, FONT_BODY, t->ink_soft, cx, y + 50 * s, 1, "R: look again · Esc: quit");
 }
 
 static void draw_banner(app *a, int w)
@@ -760,11 +774,12 @@ static void draw_toast(app *a, int w, int h)
 	if (!a->toast[0] || now_ticks() >= a->toast_until)
 		return;
 	gfx *g = &a->g;
-	float s = g->scale, foot_h = 40 * s;
+	/* Above the live screen's buttons and the game's bottom edge. */
+	float s = g->scale, bottom = (float)h - 120 * s;
 	SDL_Color white = {255, 255, 255, 255};
 	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, -1000, -1000, 0, "%s", a->toast);
 	float tw = (float)a->lab_toast.w + 40 * s, th = (float)a->lab_toast.h + 20 * s;
-	SDL_FRect box = {((float)w - tw) / 2, (float)h - foot_h - th - 24 * s, tw, th};
+	SDL_FRect box = {((float)w - tw) / 2, bottom - th, tw, th};
 	gfx_fill(g, box, (SDL_Color){30, 34, 42, 235});
 	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, (float)w / 2, box.y + 10 * s, 1, "%s", a->toast);
 }
@@ -874,10 +889,11 @@ static void app_cleanup(app *a)
 	if (a->session_id)
 		store_session_end(a->db, a->session_id);
 	gfx_label *labs[] = {&a->lab_title, &a->lab_device, &a->lab_hint, &a->lab_toast, &a->lab_banner,
-	                     &a->lab_state, &a->lab_level, &a->lab_levelv, &a->lab_np[0], &a->lab_np[1], &a->lab_np[2],
-	                     &a->lab_np[3]};
+	                     &a->lab_state, &a->lab_level, &a->lab_levelv};
 	for (size_t i = 0; i < sizeof labs / sizeof labs[0]; i++)
 		gfx_label_free(labs[i]);
+	for (size_t i = 0; i < sizeof a->lab_np / sizeof a->lab_np[0]; i++)
+		gfx_label_free(&a->lab_np[i]);
 	for (int i = 0; a->buttons && i < a->n_games + 2; i++)
 		gfx_label_free(&a->buttons[i].lab);
 	free(a->buttons);
