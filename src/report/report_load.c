@@ -115,24 +115,16 @@ static void fill_metrics(report_assess *a, const store_metric *m, size_t nm)
 	}
 }
 
-static double metric_named(const store_metric *m, size_t nm, const char *name)
-{
-	for (size_t k = 0; k < nm; k++)
-		if (strcmp(m[k].name, name) == 0)
-			return m[k].value;
-	return NAN;
-}
-
 static void fill_game(report_game *g, const store_metric *m, size_t nm)
 {
-	g->level_start = metric_named(m, nm, "level_start");
-	g->level_end = metric_named(m, nm, "level_end");
-	g->level_max = metric_named(m, nm, "level_max");
-	g->score = metric_named(m, nm, "score");
-	g->hits = metric_named(m, nm, "hits");
-	g->misses = metric_named(m, nm, "misses");
-	g->time_in_target_s = metric_named(m, nm, "time_in_target_s");
-	g->play_time_s = metric_named(m, nm, "play_time_s");
+	g->level_start = store_metric_find(m, nm, "level_start");
+	g->level_end = store_metric_find(m, nm, "level_end");
+	g->level_max = store_metric_find(m, nm, "level_max");
+	g->score = store_metric_find(m, nm, "score");
+	g->hits = store_metric_find(m, nm, "hits");
+	g->misses = store_metric_find(m, nm, "misses");
+	g->time_in_target_s = store_metric_find(m, nm, "time_in_target_s");
+	g->play_time_s = store_metric_find(m, nm, "play_time_s");
 }
 
 static void fill_los(report_los *l, const store_metric *m, size_t nm)
@@ -140,7 +132,7 @@ static void fill_los(report_los *l, const store_metric *m, size_t nm)
 	for (int d = 0; d < LOS_DIRS; d++) {
 		char key[32];
 		snprintf(key, sizeof key, "los_limit_%s_mm", los_dir_key[d]);
-		l->limit_mm[d] = metric_named(m, nm, key);
+		l->limit_mm[d] = store_metric_find(m, nm, key);
 	}
 }
 

@@ -56,31 +56,22 @@ static bool same(double a, double b)
 	return a == b || (isnan(a) && isnan(b));
 }
 
-/* The stored metric called key, NAN if absent. */
-static double stored(const store_metric *m, size_t n, const char *key)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(m[i].name, key) == 0)
-			return m[i].value;
-	return NAN;
-}
-
 static void compare_metrics(ses_replay *r, const store_metric *m, size_t n)
 {
 	size_t nf;
 	const game_result_field *gf = game_result_fields(&nf);
 	for (size_t i = 0; i < nf; i++) {
 		double v = game_result_value(&r->result, &gf[i]);
-		if (!same(stored(m, n, gf[i].key), isfinite(v) ? v : NAN))
+		if (!same(store_metric_find(m, n, gf[i].key), isfinite(v) ? v : NAN))
 			differ(r, "the result %s differs: %.17g stored, %.17g replayed", gf[i].key,
-			       stored(m, n, gf[i].key), v);
+			       store_metric_find(m, n, gf[i].key), v);
 	}
 	const met_field *sf = met_static_fields(&nf);
 	for (size_t i = 0; i < nf; i++) {
 		double v = r->have_sway ? met_field_value(&r->sway, &sf[i]) : NAN;
-		if (!same(stored(m, n, sf[i].key), v))
+		if (!same(store_metric_find(m, n, sf[i].key), v))
 			differ(r, "the sway figure %s differs: %.17g stored, %.17g replayed", sf[i].key,
-			       stored(m, n, sf[i].key), v);
+			       store_metric_find(m, n, sf[i].key), v);
 	}
 }
 

@@ -1091,6 +1091,14 @@ static void fill_metric(sqlite3_stmt *st, void *elem)
 	col_text(st, 2, m->unit, sizeof m->unit);
 }
 
+double store_metric_find(const store_metric *m, size_t n, const char *name)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(m[k].name, name) == 0)
+			return m[k].value;
+	return NAN;
+}
+
 int store_metrics(store *s, int64_t trial_id, store_metric **out, size_t *n)
 {
 	const char *what = "cannot read the metrics";

@@ -254,6 +254,10 @@ int store_metrics_put_static(store *s, int64_t trial_id, const met_static *m);
 /* The trial's metrics in catalogue order (others after, by name). */
 int store_metrics(store *s, int64_t trial_id, store_metric **out, size_t *n);
 
+/* The value of the metric called name in m[0..n) (as store_metrics()
+ * returns them), NAN if it is not there. */
+double store_metric_find(const store_metric *m, size_t n, const char *name);
+
 /* ---- prescriptions -------------------------------------------------- */
 
 typedef struct store_prescription {
