@@ -490,6 +490,77 @@ static void the_default_database_lives_in_xdg_data_home(void **state)
 	free(out);
 }
 
+/* Global options after the subcommand (src/cli/global.c): as before it. */
+static void global_options_work_after_the_command(void **state)
+{
+	fx *f = *state;
+	char *out = NULL, *err = NULL;
+	/* --db after the command, in both spellings */
+	int rc = tu_run(NULL, &err, "%s patient add P1 --db '%s' </dev/null", POISE_BIN, f->db);
+	if (rc)
+		fail_msg("patient add P1 --db: exit %d: %s", rc, err);
+	free(err);
+	assert_int_equal(mode_of(f->db), 0600);
+	assert_int_equal(tu_run(NULL, NULL, "%s patient add P2 --name 'Bo C.' --db='%s'", POISE_BIN,
+	                        f->db),
+	                 0);
+	assert_int_equal(tu_run(&out, NULL, "%s patient list --db '%s'", POISE_BIN, f->db), 0);
+	assert_non_null(strstr(out, "P1 "));
+	assert_non_null(strstr(out, "P2 "));
+	assert_non_null(strstr(out, "Bo C."));
+	free(out);
+	/* before the command, as always */
+	assert_int_equal(tu_run(&out, NULL, "%s --db '%s' patient list --json", POISE_BIN, f->db), 0);
+	assert_non_null(strstr(out, "\"code\": \"P1\""));
+	free(out);
+	/* A command's own option keeps its value, even one that looks like a
+	 * global option. */
+	assert_int_equal(tu_run(NULL, NULL, "%s patient add P3 --name --db --db '%s'", POISE_BIN,
+	                        f->db),
+	                 0);
+	assert_int_equal(tu_run(&out, NULL, "%s patient list --db '%s' --json", POISE_BIN, f->db), 0);
+	assert_non_null(strstr(out, "{\"code\": \"P3\", \"name\": \"--db\""));
+	free(out);
+	/* Nothing after "--" is taken. */
+	assert_int_equal(tu_run(NULL, &err, "%s --db '%s' patient list -- --seed 5", POISE_BIN, f->db),
+	                 2);
+	assert_non_null(strstr(err, "poise patient list: takes no arguments"));
+	free(err);
+	/* Unknown options and missing values are still clear errors (exit 2). */
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --bogus --db '%s'", POISE_BIN, f->db), 2);
+	assert_non_null(strstr(err, "poise patient: unknown option '--bogus'"));
+	free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --db", POISE_BIN), 2);
+	assert_non_null(strstr(err, "poise patient: --db needs a value"));
+	free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --fullscreen=yes --db '%s'", POISE_BIN,
+	                        f->db),
+	                 2);
+	assert_non_null(strstr(err, "--fullscreen takes no value"));
+	free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --db '%s' --seed many", POISE_BIN, f->db),
+	                 2);
+	assert_non_null(strstr(err, "--seed wants a whole number, not 'many'"));
+	free(err);
+
+	/* --seed after the command means what it means before it: the same
+	 * sway, hence the same metrics. */
+	char *a = NULL, *b = NULL;
+	assert_int_equal(tu_run(&a, NULL, "%s --db '%s' --device sim --seed 21 record --patient P1 "
+	                        "--trial quiet-eo --seconds 3 --fast --json", POISE_BIN, f->db),
+	                 0);
+	assert_int_equal(tu_run(&b, NULL, "%s record --patient P1 --trial quiet-eo --seconds 3 --fast "
+	                        "--json --seed 21 --db '%s' --device sim", POISE_BIN, f->db),
+	                 0);
+	const char *va = strstr(a, "\"mean_velocity_mm_s\""), *vb = strstr(b, "\"mean_velocity_mm_s\"");
+	assert_non_null(va);
+	assert_non_null(vb);
+	assert_int_equal(strncmp(va, vb, 40), 0);
+	free(a);
+	free(b);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM session WHERE device_backend = 'sim'"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +571,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(damaged_and_newer_databases_are_refused_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(patients_add_list_rename_and_delete_with_confirmation, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_default_database_lives_in_xdg_data_home, setup, teardown),
+		cmocka_unit_test_setup_teardown(global_options_work_after_the_command, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,22 +23,26 @@ static void usage(FILE *f)
 	      f);
 }
 
-int cli_export(const cli_global *g, int argc, char **argv)
-{
-	static const struct option opts[] = {
+const cli_opts cli_export_opts = {
+	":ho:",
+	(const struct option[]){
 		{"patient", required_argument, NULL, 'P'},
 		{"session", required_argument, NULL, 'S'},
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+int cli_export(const cli_global *g, int argc, char **argv)
+{
 	const char *code = NULL, *dir = NULL, *format = NULL;
 	long long session = 0;
 	optind = 0;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_export_opts)) != -1) {
 		char *end;
 		switch (c) {
 		case 'P':

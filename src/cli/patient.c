@@ -38,6 +38,21 @@ static bool parse_num(const char *s, double lo, double hi, double *out)
 	return true;
 }
 
+const cli_opts cli_patient_opts = {
+	":hy",
+	(const struct option[]){
+		{"name", required_argument, NULL, 'n'},
+		{"birth-year", required_argument, NULL, 'b'},
+		{"height-cm", required_argument, NULL, 'H'},
+		{"weight-kg", required_argument, NULL, 'W'},
+		{"notes", required_argument, NULL, 'N'},
+		{"yes", no_argument, NULL, 'y'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	},
+};
+
 /* Parses the options shared by the actions; positional arguments are
  * collected into pos[]. Returns CLI_OK, CLI_USAGE, or −1 after --help. */
 typedef struct pat_opts {
@@ -49,22 +64,11 @@ typedef struct pat_opts {
 
 static int parse(pat_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"name", required_argument, NULL, 'n'},
-		{"birth-year", required_argument, NULL, 'b'},
-		{"height-cm", required_argument, NULL, 'H'},
-		{"weight-kg", required_argument, NULL, 'W'},
-		{"notes", required_argument, NULL, 'N'},
-		{"yes", no_argument, NULL, 'y'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	optind = 0;
 	opterr = 0;
 	int c;
 	double v;
-	while ((c = getopt_long(argc, argv, ":hy", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_patient_opts)) != -1) {
 		switch (c) {
 		case 'n':
 			snprintf(o->p.display_name, sizeof o->p.display_name, "%s", optarg);
