@@ -490,6 +490,62 @@ static void the_default_database_lives_in_xdg_data_home(void **state)
 	free(out);
 }
 
+/* The line of out that starts with prefix (a copy; caller frees), or NULL. */
+static char *line_of(const char *out, const char *prefix)
+{
+	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, prefix, strlen(prefix)) == 0)
+			return strndup(l, strcspn(l, "\n"));
+	return NULL;
+}
+
+/* `poise patient show|list` mark the sessions on the simulated plate, and
+ * only those. */
+static void patient_show_marks_simulated_sessions(void **state)
+{
+	fx *f = *state;
+	poise_ok(f, "patient add P01");
+	poise_ok(f, "record --device sim --patient P01 --trial quiet-eo --seconds 2 --fast");
+	/* a session on a real plate, as `poise record --device usb` stores it */
+	store *s = open_store(f, 0);
+	store_patient p;
+	assert_int_equal(store_patient_get(s, "P01", &p), POISE_OK);
+	store_session real = {.patient_id = p.id};
+	strcpy(real.device_backend, "usb");
+	strcpy(real.device_serial, "PLATE-1");
+	int64_t sid, tid;
+	assert_int_equal(store_session_begin(s, &real, &sid), POISE_OK);
+	assert_int_equal(store_trial_begin(s, sid, "quiet-ec", NULL, NULL, 100, &tid), POISE_OK);
+	assert_int_equal(store_trial_end(s, tid, STORE_COMPLETE, 0), POISE_OK);
+	store_close(s);
+
+	char *out = NULL;
+	assert_int_equal(poise(f, &out, NULL, "patient show P01"), 0);
+	char *s1 = line_of(out, "session 1 "), *t1 = line_of(out, "  trial 1 ");
+	char *s2 = line_of(out, "session 2 "), *t2 = line_of(out, "  trial 2 ");
+	assert_non_null(s1);
+	assert_non_null(t1);
+	assert_non_null(s2);
+	assert_non_null(t2);
+	assert_non_null(strstr(s1, "sim SIM-0001  SIMULATED plate: demo data, not measured"));
+	assert_non_null(strstr(t1, "quiet-eo"));
+	assert_non_null(strstr(t1, "  SIMULATED"));
+	assert_non_null(strstr(s2, "usb PLATE-1"));
+	assert_null(strstr(s2, "SIMULATED"));
+	assert_null(strstr(t2, "SIMULATED"));
+	assert_non_null(strstr(out, "1 of 2 sessions ran on the simulated plate: their numbers are a "
+	                            "demonstration, not a measurement of this patient."));
+	free(s1), free(t1), free(s2), free(t2);
+	free(out);
+
+	assert_int_equal(poise(f, &out, NULL, "patient list --json"), 0);
+	assert_non_null(strstr(out, "\"sessions\": 2, \"trials\": 2, \"simulated_sessions\": 1,"));
+	free(out);
+	assert_int_equal(poise(f, &out, NULL, "patient list"), 0);
+	assert_non_null(strstr(out, "(1 on the SIMULATED plate)"));
+	free(out);
+}
+
 /* Global options after the subcommand (src/cli/global.c): as before it. */
 static void global_options_work_after_the_command(void **state)
 {
@@ -572,6 +628,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(patients_add_list_rename_and_delete_with_confirmation, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_default_database_lives_in_xdg_data_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(global_options_work_after_the_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(patient_show_marks_simulated_sessions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

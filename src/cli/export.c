@@ -18,8 +18,10 @@ static void usage(FILE *f)
 	      "Writes the patient's trials (all sessions, or one) into DIR: per trial the\n"
 	      "samples as CSV (t in s, cop_x and cop_y in mm, forces in N; `poise metrics`\n"
 	      "reads it directly), and the metrics and events as CSV (csv) or in one JSON\n"
-	      "file per trial (json); README.txt in DIR describes every column. Files are\n"
-	      "readable by you only (mode 0600). Works while a recording is running.\n",
+	      "file per trial (json); README.txt in DIR describes every column. Trials\n"
+	      "recorded on the simulated plate are marked: simulated = 1 on every CSV row,\n"
+	      "\"simulated\": true in the JSON. Files are readable by you only (mode 0600).\n"
+	      "Works while a recording is running.\n",
 	      f);
 }
 
