@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "test_assert.h"
+#include "test_util.h"
 
 #include "core/error.h"
 #include "device/device.h"
@@ -51,12 +52,6 @@ static machine look(void)
 		}
 	}
 	return m;
-}
-
-static bool ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), k = strlen(tail);
-	return n >= k && strcmp(s + n - k, tail) == 0;
 }
 
 /* Every real backend is named in msg: as "<label>: none found" when it
@@ -107,7 +102,7 @@ static void auto_real_only_never_opens_the_sim(void **state)
 	assert_null(d); /* untouched */
 	assert_true(m.usable == 0 || m.unusable > 0);
 	assert_int_equal(rc, m.unusable ? m.first_err : POISE_E_NOT_FOUND);
-	if (!ends_with(msg, TAIL))
+	if (!tu_ends_with(msg, TAIL))
 		fail_msg("the refusal does not end with what to do: \"%s\"", msg);
 	assert_true(strncmp(msg, "no force plate can be used (", 28) == 0);
 	assert_names_every_real_backend(msg);
@@ -132,7 +127,7 @@ static void auto_falls_back_to_the_sim_and_says_so(void **state)
 	} else {
 		assert_true(fell_back);
 		assert_string_equal(d->info.backend, "sim");
-		if (!ends_with(msg, "using the simulated plate (demo, nothing measured)"))
+		if (!tu_ends_with(msg, "using the simulated plate (demo, nothing measured)"))
 			fail_msg("the fallback note reads \"%s\"", msg);
 		if (m.usable + m.unusable == 0) {
 			assert_string_equal(msg, "no force plate found; using the simulated plate (demo, "

@@ -371,12 +371,6 @@ static void blank_calibration_is_refused_clearly(void **state)
 #define CHOICE_TAIL "Connect a plate, or choose --device sim for a demo: such sessions are " \
                     "stored as simulated."
 
-static bool ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), k = strlen(tail);
-	return n >= k && strcmp(s + n - k, tail) == 0;
-}
-
 static void auto_real_only_opens_the_plate(void **state)
 {
 	emu_cfg cfg = {.serial = "PLATE-9"};
@@ -433,7 +427,7 @@ static void auto_says_why_the_plate_cannot_be_used(void **state)
 	                                 sizeof small),
 	                 POISE_E_PROTOCOL);
 	assert_true(strlen(small) < sizeof small);
-	if (!ends_with(small, "...). " CHOICE_TAIL))
+	if (!tu_ends_with(small, "...). " CHOICE_TAIL))
 		fail_msg("the shortened refusal reads \"%s\"", small);
 	assert_non_null(strstr(small, "no force plate can be used (USB force plate usb:1-1"));
 }

@@ -156,6 +156,18 @@ double report_romberg(const report_visit *v, size_t off)
 	return a > 0 && isfinite(b) ? b / a : NAN;
 }
 
+bool report_visit_simulated(const report_visit *v)
+{
+	bool sim = false;
+	for (size_t i = 0; i < v->n_assess; i++)
+		sim |= v->assess[i].simulated;
+	for (size_t i = 0; i < v->n_games; i++)
+		sim |= v->games[i].simulated;
+	for (size_t i = 0; i < v->n_los; i++)
+		sim |= v->los[i].simulated;
+	return sim;
+}
+
 const report_los *report_latest_los(const report_data *d, size_t upto)
 {
 	for (size_t i = upto + 1; i-- > 0;) {
