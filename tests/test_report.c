@@ -1,5 +1,5 @@
 /* The sway report as a therapist gets it: a station database filled by
- * `poise record` (simulated plate) over four weeks, with games and a
+ * `poise record --device sim` over four weeks, with games and a
  * limits-of-stability test added through the store API, then `poise
  * report` run on it; the PDF is checked with poppler (pdfinfo, pdftotext)
  * against the numbers the database holds. Plus the report's pure helpers
@@ -160,12 +160,12 @@ static int group_setup(void **state)
 	poise_ok("patient add P03 --height-cm 180");
 	for (int v = 0; v < 4; v++) {
 		int64_t s;
-		poise_ok("--seed %d record --patient P01 --trial quiet-eo --seconds 20 --fast "
+		poise_ok("--seed %d record --device sim --patient P01 --trial quiet-eo --seconds 20 --fast "
 		         "--operator 'J. Physio'", 100 + v);
 		last_session("P01", &s, &F->eo_trial[v]);
 		F->eo_session[v] = s;
 		backdate(s, visit_day[v], "09:10");
-		poise_ok("--seed %d record --patient P01 --trial quiet-ec --seconds 20 --fast "
+		poise_ok("--seed %d record --device sim --patient P01 --trial quiet-ec --seconds 20 --fast "
 		         "--operator 'J. Physio'", 200 + v);
 		last_session("P01", &s, &F->ec_trial[v]);
 		backdate(s, visit_day[v], "09:15");
@@ -191,7 +191,7 @@ static int group_setup(void **state)
 	backdate(g4, visit_day[3], "10:00");
 
 	int64_t t3;
-	poise_ok("--seed 7 record --patient P03 --trial quiet-eo --seconds 20 --fast");
+	poise_ok("--seed 7 record --device sim --patient P03 --trial quiet-eo --seconds 20 --fast");
 	last_session("P03", &F->p03_session, &t3);
 	s = open_store(0);
 	int64_t los;
