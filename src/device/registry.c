@@ -1,9 +1,9 @@
 /* The run-time table of backends and opening a device by spec. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "device/device.h"
 #include "device/sim.h"
 #include "device/usbplate.h"
@@ -80,33 +80,9 @@ static int open_first_of(const struct dev_ops *ops, const char *want, dev **out,
 	return POISE_E_NOT_FOUND;
 }
 
-/* An appending text over a caller's array; truncates safely. */
-typedef struct dev_text {
-	char *buf;
-	size_t len, used;
-} dev_text;
-
-static void text_add(dev_text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static void text_add(dev_text *t, const char *fmt, ...)
-{
-	if (t->used + 1 >= t->len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int k = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
-	va_end(ap);
-	if (k > 0)
-		t->used += (size_t)k < t->len - t->used ? (size_t)k : t->len - t->used - 1;
-}
-
 /* One clause of why a plate that is present cannot be used: "USB force
  * plate usb:1-2 (serial X): permission denied: install the udev rule …". */
-static void say_unusable(dev_text *why, const char *label, const dev_info *di, const char *note)
+static void say_unusable(text_buf *why, const char *label, const dev_info *di, const char *note)
 {
 	text_add(why, "%s%s %s%s%s%s: %s", why->used ? "; " : "", label, di->id,
 	         di->serial[0] ? " (serial " : "", di->serial, di->serial[0] ? ")" : "", note);
@@ -117,7 +93,7 @@ static void say_unusable(dev_text *why, const char *label, const dev_info *di, c
  * into why, sets *noteworthy if a plate was there at all or a backend
  * could not look (more to say than "none found"), and returns the
  * error of the first plate found but unusable, else POISE_E_NOT_FOUND. */
-static int open_first_real(dev **out, const dev_open_cfg *cfg, dev_text *why, bool *noteworthy)
+static int open_first_real(dev **out, const dev_open_cfg *cfg, text_buf *why, bool *noteworthy)
 {
 	int first_err = POISE_OK;
 	for (const struct dev_ops *const *b = backends; *b; b++) {
@@ -184,7 +160,7 @@ static int open_auto(dev **out, unsigned flags, const dev_open_cfg *cfg, bool *f
                      char *msg, size_t msg_len)
 {
 	char why_buf[1024] = "";
-	dev_text why = {why_buf, sizeof why_buf, 0};
+	text_buf why = {why_buf, sizeof why_buf, 0};
 	bool noteworthy = false;
 	int rc = open_first_real(out, cfg, &why, &noteworthy);
 	if (rc == POISE_OK)

@@ -1182,7 +1182,7 @@ static void sim_note(const ctx *c, const page *p, const bool *vis, size_t n, cha
                      size_t len)
 {
 	const report_data *d = c->d;
-	report_sb sb = {buf, len, 0};
+	text_buf sb = {buf, len, 0};
 	buf[0] = 0;
 	if (n == 0)
 		return;
@@ -1190,18 +1190,18 @@ static void sim_note(const ctx *c, const page *p, const bool *vis, size_t n, cha
 	if (p->kind == PG_TRIAL) {
 		bool this_sim = c->cur->assess[p->idx].simulated;
 		if (this_sim)
-			report_sb_add(&sb, "This trial was recorded on the simulated plate");
+			text_add(&sb, "This trial was recorded on the simulated plate");
 		for (size_t i = 0; i < d->current; i++)
 			if (vis[i])
-				report_sb_add(&sb, "%s (%s)%s", this_sim ? ", and so was the previous value"
+				text_add(&sb, "%s (%s)%s", this_sim ? ", and so was the previous value"
 				                                         : "The previous value",
 				              report_human_date(hd, sizeof hd, d->visits[i].date),
 				              this_sim ? "" : " comes from the simulated plate");
-		report_sb_add(&sb, ".");
+		text_add(&sb, ".");
 		return;
 	}
 	if (p->kind == PG_HISTORY) {
-		report_sb_add(&sb, "Rows marked SIM hold numbers from the simulated plate (%zu of the %zu "
+		text_add(&sb, "Rows marked SIM hold numbers from the simulated plate (%zu of the %zu "
 		              "rows on this page).", n, p->count);
 		return;
 	}
@@ -1212,25 +1212,25 @@ static void sim_note(const ctx *c, const page *p, const bool *vis, size_t n, cha
 			whole = false;
 	}
 	if (whole) {
-		report_sb_add(&sb, "Every session in this report was recorded on the simulated plate.");
+		text_add(&sb, "Every session in this report was recorded on the simulated plate.");
 		return;
 	}
-	report_sb_add(&sb, "Recorded on the simulated plate: the session%s of ", n == 1 ? "" : "s");
+	text_add(&sb, "Recorded on the simulated plate: the session%s of ", n == 1 ? "" : "s");
 	size_t shown = 0;
 	for (size_t i = 0; i < d->n_visits && shown < 4; i++) {
 		if (!vis[i])
 			continue;
 		shown++;
 		bool partly = d->visits[i].n_simulated < d->visits[i].n_sessions;
-		report_sb_add(&sb, "%s%s%s%s%s", shown == 1 ? "" : shown == n ? " and " : ", ",
+		text_add(&sb, "%s%s%s%s%s", shown == 1 ? "" : shown == n ? " and " : ", ",
 		              report_human_date(hd, sizeof hd, d->visits[i].date),
 		              i == d->current ? " (this one" : partly ? " (" : "",
 		              partly ? i == d->current ? ", in part" : "in part" : "",
 		              i == d->current || partly ? ")" : "");
 	}
 	if (n > shown)
-		report_sb_add(&sb, " and %zu more", n - shown);
-	report_sb_add(&sb, ".");
+		text_add(&sb, " and %zu more", n - shown);
+	text_add(&sb, ".");
 }
 
 /* Fills every page's sim_note. */
