@@ -490,6 +490,133 @@ static void the_default_database_lives_in_xdg_data_home(void **state)
 	free(out);
 }
 
+/* The line of out that starts with prefix (a copy; caller frees), or NULL. */
+static char *line_of(const char *out, const char *prefix)
+{
+	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, prefix, strlen(prefix)) == 0)
+			return strndup(l, strcspn(l, "\n"));
+	return NULL;
+}
+
+/* `poise patient show|list` mark the sessions on the simulated plate, and
+ * only those. */
+static void patient_show_marks_simulated_sessions(void **state)
+{
+	fx *f = *state;
+	poise_ok(f, "patient add P01");
+	poise_ok(f, "record --device sim --patient P01 --trial quiet-eo --seconds 2 --fast");
+	/* a session on a real plate, as `poise record --device usb` stores it */
+	store *s = open_store(f, 0);
+	store_patient p;
+	assert_int_equal(store_patient_get(s, "P01", &p), POISE_OK);
+	store_session real = {.patient_id = p.id};
+	strcpy(real.device_backend, "usb");
+	strcpy(real.device_serial, "PLATE-1");
+	int64_t sid, tid;
+	assert_int_equal(store_session_begin(s, &real, &sid), POISE_OK);
+	assert_int_equal(store_trial_begin(s, sid, "quiet-ec", NULL, NULL, 100, &tid), POISE_OK);
+	assert_int_equal(store_trial_end(s, tid, STORE_COMPLETE, 0), POISE_OK);
+	store_close(s);
+
+	char *out = NULL;
+	assert_int_equal(poise(f, &out, NULL, "patient show P01"), 0);
+	char *s1 = line_of(out, "session 1 "), *t1 = line_of(out, "  trial 1 ");
+	char *s2 = line_of(out, "session 2 "), *t2 = line_of(out, "  trial 2 ");
+	assert_non_null(s1);
+	assert_non_null(t1);
+	assert_non_null(s2);
+	assert_non_null(t2);
+	assert_non_null(strstr(s1, "sim SIM-0001  SIMULATED plate: demo data, not measured"));
+	assert_non_null(strstr(t1, "quiet-eo"));
+	assert_non_null(strstr(t1, "  SIMULATED"));
+	assert_non_null(strstr(s2, "usb PLATE-1"));
+	assert_null(strstr(s2, "SIMULATED"));
+	assert_null(strstr(t2, "SIMULATED"));
+	assert_non_null(strstr(out, "1 of 2 sessions ran on the simulated plate: their numbers are a "
+	                            "demonstration, not a measurement of this patient."));
+	free(s1), free(t1), free(s2), free(t2);
+	free(out);
+
+	assert_int_equal(poise(f, &out, NULL, "patient list --json"), 0);
+	assert_non_null(strstr(out, "\"sessions\": 2, \"trials\": 2, \"simulated_sessions\": 1,"));
+	free(out);
+	assert_int_equal(poise(f, &out, NULL, "patient list"), 0);
+	assert_non_null(strstr(out, "(1 on the SIMULATED plate)"));
+	free(out);
+}
+
+/* Global options after the subcommand (src/cli/global.c): as before it. */
+static void global_options_work_after_the_command(void **state)
+{
+	fx *f = *state;
+	char *out = NULL, *err = NULL;
+	/* --db after the command, in both spellings */
+	int rc = tu_run(NULL, &err, "%s patient add P1 --db '%s' </dev/null", POISE_BIN, f->db);
+	if (rc)
+		fail_msg("patient add P1 --db: exit %d: %s", rc, err);
+	free(err);
+	assert_int_equal(mode_of(f->db), 0600);
+	assert_int_equal(tu_run(NULL, NULL, "%s patient add P2 --name 'Bo C.' --db='%s'", POISE_BIN,
+	                        f->db),
+	                 0);
+	assert_int_equal(tu_run(&out, NULL, "%s patient list --db '%s'", POISE_BIN, f->db), 0);
+	assert_non_null(strstr(out, "P1 "));
+	assert_non_null(strstr(out, "P2 "));
+	assert_non_null(strstr(out, "Bo C."));
+	free(out);
+	/* before the command, as always */
+	assert_int_equal(tu_run(&out, NULL, "%s --db '%s' patient list --json", POISE_BIN, f->db), 0);
+	assert_non_null(strstr(out, "\"code\": \"P1\""));
+	free(out);
+	/* A command's own option keeps its value, even one that looks like a
+	 * global option. */
+	assert_int_equal(tu_run(NULL, NULL, "%s patient add P3 --name --db --db '%s'", POISE_BIN,
+	                        f->db),
+	                 0);
+	assert_int_equal(tu_run(&out, NULL, "%s patient list --db '%s' --json", POISE_BIN, f->db), 0);
+	assert_non_null(strstr(out, "{\"code\": \"P3\", \"name\": \"--db\""));
+	free(out);
+	/* Nothing after "--" is taken. */
+	assert_int_equal(tu_run(NULL, &err, "%s --db '%s' patient list -- --seed 5", POISE_BIN, f->db),
+	                 2);
+	assert_non_null(strstr(err, "poise patient list: takes no arguments"));
+	free(err);
+	/* Unknown options and missing values are still clear errors (exit 2). */
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --bogus --db '%s'", POISE_BIN, f->db), 2);
+	assert_non_null(strstr(err, "poise patient: unknown option '--bogus'"));
+	free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --db", POISE_BIN), 2);
+	assert_non_null(strstr(err, "poise patient: --db needs a value"));
+	free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --fullscreen=yes --db '%s'", POISE_BIN,
+	                        f->db),
+	                 2);
+	assert_non_null(strstr(err, "--fullscreen takes no value"));
+	free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s patient list --db '%s' --seed many", POISE_BIN, f->db),
+	                 2);
+	assert_non_null(strstr(err, "--seed wants a whole number, not 'many'"));
+	free(err);
+
+	/* --seed after the command means what it means before it: the same
+	 * sway, hence the same metrics. */
+	char *a = NULL, *b = NULL;
+	assert_int_equal(tu_run(&a, NULL, "%s --db '%s' --device sim --seed 21 record --patient P1 "
+	                        "--trial quiet-eo --seconds 3 --fast --json", POISE_BIN, f->db),
+	                 0);
+	assert_int_equal(tu_run(&b, NULL, "%s record --patient P1 --trial quiet-eo --seconds 3 --fast "
+	                        "--json --seed 21 --db '%s' --device sim", POISE_BIN, f->db),
+	                 0);
+	const char *va = strstr(a, "\"mean_velocity_mm_s\""), *vb = strstr(b, "\"mean_velocity_mm_s\"");
+	assert_non_null(va);
+	assert_non_null(vb);
+	assert_int_equal(strncmp(va, vb, 40), 0);
+	free(a);
+	free(b);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM session WHERE device_backend = 'sim'"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +627,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(damaged_and_newer_databases_are_refused_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(patients_add_list_rename_and_delete_with_confirmation, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_default_database_lives_in_xdg_data_home, setup, teardown),
+		cmocka_unit_test_setup_teardown(global_options_work_after_the_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(patient_show_marks_simulated_sessions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

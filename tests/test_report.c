@@ -1,5 +1,5 @@
 /* The sway report as a therapist gets it: a station database filled by
- * `poise record` (simulated plate) over four weeks, with games and a
+ * `poise record --device sim` over four weeks, with games and a
  * limits-of-stability test added through the store API, then `poise
  * report` run on it; the PDF is checked with poppler (pdfinfo, pdftotext)
  * against the numbers the database holds. Plus the report's pure helpers
@@ -34,6 +34,7 @@
 #include "core/metrics.h"
 #include "core/pipeline.h"
 #include "report/report.h"
+#include "store/recorder.h"
 #include "store/store.h"
 
 /* The four visits of P01 (weekly, with a gap), two recordings each. */
@@ -593,8 +594,8 @@ static void csv_holds_the_same_numbers(void **state)
 	assert_int_equal(mode_of(full), 0600);
 	char *csv = tu_slurp(full);
 	assert_non_null(csv);
-	assert_true(strncmp(csv, "date,session,trial,kind,status,duration_s,metric,value,unit\n",
-	                    60) == 0);
+	const char *head = "date,session,trial,kind,status,duration_s,metric,value,unit,simulated\n";
+	assert_true(strncmp(csv, head, strlen(head)) == 0);
 	/* every quiet-stance row's value is the stored one, to the last bit */
 	size_t nf;
 	met_static_fields(&nf);
@@ -606,6 +607,9 @@ static void csv_holds_the_same_numbers(void **state)
 		long long sess, trial;
 		double dur, value;
 		rows++;
+		/* P01's history was recorded on the simulated plate: every row says so */
+		if (!tu_ends_with(l, ",1"))
+			fail_msg("a row of P01's CSV is not marked simulated: %s", l);
 		if (sscanf(l, "%15[^,],%lld,%lld,%47[^,],%15[^,],%lf,%47[^,],%lf", date, &sess, &trial,
 		           kind, status, &dur, metric, &value) == 8) {
 			quiet++;
@@ -638,7 +642,182 @@ static void csv_holds_the_same_numbers(void **state)
 	double rq = stored(F->ec_trial[3], "ellipse95_area_mm2") / eo;
 	snprintf(line, sizeof line, "romberg_ellipse95_area,%.17g,", rq);
 	assert_has(csv, line);
+	assert_has(csv, "change,change_pct,simulated,previous_simulated\n");
 	assert_has(csv, "ellipse_drawn_area_mm2");
+	free(csv);
+}
+
+/* ---- simulated sessions -------------------------------------------------- */
+
+/* A session on a real plate, as `poise record --device usb` stores it:
+ * the recorder fed with a synthetic sway (two sines per axis), so its
+ * metrics are computed and stored as for a recording. Returns the trial. */
+static int64_t record_real(store *s, int64_t patient_id, const char *kind, int64_t *session)
+{
+	store_session info = {.patient_id = patient_id};
+	snprintf(info.device_backend, sizeof info.device_backend, "usb");
+	snprintf(info.device_serial, sizeof info.device_serial, "PLATE-1");
+	assert_int_equal(store_session_begin(s, &info, session), POISE_OK);
+	store_rec *r;
+	assert_int_equal(store_rec_create(&r, s, NULL), POISE_OK);
+	int64_t tid;
+	assert_int_equal(store_rec_begin(r, *session, kind, NULL, NULL, 100, 0, &tid), POISE_OK);
+	for (size_t k = 0; k < 2000; k++) {
+		double t = (double)k / 100;
+		cop_sample x = {.t_us = (mono_us)k * 10000, .seq = (uint32_t)k,
+		                .flags = SAMPLE_ON_PLATE | (k == 0 ? SAMPLE_STEP_ON : 0),
+		                .x_mm = 3 * sin(2 * M_PI * 0.3 * t) + sin(2 * M_PI * 1.1 * t),
+		                .y_mm = 4 * cos(2 * M_PI * 0.2 * t) + sin(2 * M_PI * 0.9 * t),
+		                .fz_n = 650};
+		x.xf_mm = x.x_mm;
+		x.yf_mm = x.y_mm;
+		for (int c = 0; c < CELL_COUNT; c++)
+			x.force_n[c] = 162.5;
+		assert_int_equal(store_rec_push(r, &x), POISE_OK);
+	}
+	assert_int_equal(store_rec_end(r, STORE_COMPLETE, NULL, NULL), POISE_OK);
+	store_rec_destroy(r);
+	assert_int_equal(store_session_end(s, *session), POISE_OK);
+	return tid;
+}
+
+static bool has_banner(const char *page_text)
+{
+	return strstr(page_text, "SIMULATED PLATE — demonstration data, not a measurement of this "
+	                         "patient") != NULL;
+}
+
+/* P04: games on the simulated plate one week, quiet stance on a real
+ * plate the next. The banner is on exactly the pages that show a number
+ * from the simulated week (the overview, training and progress, the
+ * history), not on the real trials' pages; and a report of only the
+ * simulated week has it on every page. */
+static void simulated_numbers_carry_a_banner_on_their_pages(void **state)
+{
+	(void)state;
+	poise_ok("patient add P04");
+	store *s = open_store(0);
+	store_patient p;
+	assert_int_equal(store_patient_get(s, "P04", &p), POISE_OK);
+	store_session sim = {.patient_id = p.id};
+	snprintf(sim.device_backend, sizeof sim.device_backend, "sim");
+	int64_t g1, eo, ec, eo_s, ec_s;
+	assert_int_equal(store_session_begin(s, &sim, &g1), POISE_OK);
+	add_game(s, g1, "reach", 2, 3, 55, 9, 4, 31.25);
+	eo = record_real(s, p.id, "quiet-eo", &eo_s);
+	ec = record_real(s, p.id, "quiet-ec", &ec_s);
+	store_close(s);
+	backdate(g1, "2024-05-06", "10:00");
+	backdate(eo_s, "2024-05-13", "09:10");
+	backdate(ec_s, "2024-05-13", "09:15");
+
+	char pdf[700];
+	snprintf(pdf, sizeof pdf, "%s/p04.pdf", F->dir);
+	poise_ok("report --patient P04 -o '%s'", pdf);
+	assert_int_equal(pdf_pages(pdf), 5);
+	/* overview, eyes open, eyes closed, training and progress, history */
+	const bool want[5] = {true, false, false, true, true};
+	char *pg[5];
+	for (int k = 0; k < 5; k++) {
+		pg[k] = pdf_text(pdf, k + 1);
+		if (has_banner(pg[k]) != want[k])
+			fail_msg("page %d %s the simulated-plate banner: %.600s", k + 1,
+			         want[k] ? "lacks" : "has", pg[k]);
+	}
+	/* What the banner says is simulated: the week of the games only. */
+	assert_has(pg[0], "Recorded on the simulated plate: the session of 6 May 2024.");
+	assert_has(pg[3], "Recorded on the simulated plate: the session of 6 May 2024.");
+	assert_has(pg[4], "Rows marked SIM hold numbers from the simulated plate (1 of the 2 rows on "
+	                  "this page).");
+	assert_has(pg[4], "6 May 2024 SIM");
+	assert_lacks(pg[4], "(this) SIM");
+	assert_has(pg[0], "usb, serial PLATE-1");
+	char tr[64];
+	snprintf(tr, sizeof tr, "Trial %lld", (long long)eo);
+	assert_has(pg[1], tr);
+	snprintf(tr, sizeof tr, "Trial %lld", (long long)ec);
+	assert_has(pg[2], tr);
+	for (int k = 1; k <= 2; k++)
+		assert_lacks(pg[k], "SIMULATED");
+	for (int k = 0; k < 5; k++)
+		free(pg[k]);
+
+	/* The simulated week alone: every page. */
+	poise_ok("report --patient P04 --session %lld -o '%s'", (long long)g1, pdf);
+	int n = pdf_pages(pdf);
+	assert_true(n >= 3);
+	for (int k = 1; k <= n; k++) {
+		char *t = pdf_text(pdf, k);
+		if (!has_banner(t))
+			fail_msg("page %d of the simulated week lacks the banner: %.600s", k, t);
+		free(t);
+	}
+	char *t = pdf_text(pdf, 1);
+	assert_has(t, "Every session in this report was recorded on the simulated plate.");
+	assert_has(t, "simulated plate (demo data, not measured)");
+	free(t);
+
+	/* P01's whole history is simulated: its trial pages say whose. */
+	snprintf(pdf, sizeof pdf, "%s/p01-sim.pdf", F->dir);
+	poise_ok("report --patient P01 -o '%s'", pdf);
+	for (int k = 1; k <= 5; k++) {
+		t = pdf_text(pdf, k);
+		if (!has_banner(t))
+			fail_msg("page %d of P01's report lacks the banner", k);
+		if (k == 2 || k == 3) {
+			assert_has(t, "This trial was recorded on the simulated plate, and so was the "
+			              "previous value (25 Mar 2024).");
+			assert_has(t, "SIMULATED plate");
+		}
+		free(t);
+	}
+}
+
+/* A patient measured on real plates only: no banner, no mark, nothing
+ * simulated in the CSV. */
+static void a_report_of_real_plates_has_no_banner(void **state)
+{
+	(void)state;
+	poise_ok("patient add P05");
+	store *s = open_store(0);
+	store_patient p;
+	assert_int_equal(store_patient_get(s, "P05", &p), POISE_OK);
+	int64_t s1, s2, s3;
+	record_real(s, p.id, "quiet-eo", &s1);
+	record_real(s, p.id, "quiet-eo", &s2);
+	int64_t g;
+	store_session real = {.patient_id = p.id};
+	snprintf(real.device_backend, sizeof real.device_backend, "wbb");
+	assert_int_equal(store_session_begin(s, &real, &g), POISE_OK);
+	add_game(s, g, "slalom", 1, 2, 40, 5, 5, 10);
+	store_close(s);
+	backdate(s1, "2024-06-03", "09:00");
+	backdate(s2, "2024-06-10", "09:00");
+	backdate(g, "2024-06-10", "09:30");
+	(void)s3;
+
+	char pdf[700], dir[700];
+	snprintf(pdf, sizeof pdf, "%s/p05.pdf", F->dir);
+	snprintf(dir, sizeof dir, "%s/p05csv", F->dir);
+	poise_ok("report --patient P05 -o '%s' --csv '%s'", pdf, dir);
+	char *all = pdf_text(pdf, 0);
+	assert_lacks(all, "SIMULATED");
+	assert_lacks(all, "simulated");
+	assert_lacks(all, " SIM");
+	assert_has(all, "Trial"); /* the pages are there */
+	free(all);
+	char path[128], full[1000];
+	report_csv_name(path, sizeof path, "P05", "metrics");
+	snprintf(full, sizeof full, "%s/%s", dir, path);
+	char *csv = tu_slurp(full);
+	assert_non_null(csv);
+	char *save = NULL;
+	int rows = 0;
+	strtok_r(csv, "\n", &save);
+	for (char *l = strtok_r(NULL, "\n", &save); l; l = strtok_r(NULL, "\n", &save), rows++)
+		if (!tu_ends_with(l, ",0"))
+			fail_msg("a row of P05's CSV is not marked real: %s", l);
+	assert_true(rows > 0);
 	free(csv);
 }
 
@@ -937,6 +1116,8 @@ int main(void)
 		cmocka_unit_test(session_option_reports_that_day),
 		cmocka_unit_test(since_option_limits_the_progress),
 		cmocka_unit_test(csv_holds_the_same_numbers),
+		cmocka_unit_test(simulated_numbers_carry_a_banner_on_their_pages),
+		cmocka_unit_test(a_report_of_real_plates_has_no_banner),
 		cmocka_unit_test(png_pages_on_request),
 		cmocka_unit_test(los_plot_when_measured),
 		cmocka_unit_test(bad_input_gets_clear_messages_and_no_file),

@@ -1045,28 +1045,33 @@ static void export_writes_csv_and_json_0600(void **state)
 	char *t = read_text(out, name);
 	assert_int_equal(tu_lines(t), 302);
 	assert_non_null(strstr(t, "t,cop_x,cop_y,fz_n,force_tl_n,force_tr_n,force_bl_n,force_br_n,"
-	                          "on_plate,flags\n"
+	                          "on_plate,flags,simulated\n"
 	                          "0.000000,15.000000,-20.000000,700.0000,175.0000,176.0000,177.0000,"
-	                          "178.0000,1,768\n"));
-	assert_non_null(strstr(t, "\n1.000000,,,700.0000,175.0000,176.0000,177.0000,178.0000,0,5120\n"));
+	                          "178.0000,1,768,1\n"));
+	assert_non_null(strstr(t, "\n1.000000,,,700.0000,175.0000,176.0000,177.0000,178.0000,0,5120,1\n"));
 	assert_non_null(strstr(t, "\n3.000000,-5.000000,-20.000000,"));
 	free(t);
 	t = read_text(out, "P01_s1_t1_game-reach_events.csv");
-	assert_string_equal(t, "t,kind,detail\n0.000000,step-on,\n1.000000,step-off,\n"
-	                       "2.000000,target-hit,\"dir \"\"NE\"\", 2.5 s\"\n");
+	assert_string_equal(t, "t,kind,detail,simulated\n0.000000,step-on,,1\n1.000000,step-off,,1\n"
+	                       "2.000000,target-hit,\"dir \"\"NE\"\", 2.5 s\",1\n");
 	free(t);
 	t = read_text(out, "P01_s1_t1_game-reach_metrics.csv");
-	const char *head = "name,value,unit\nn_samples,301,\nduration_s,3,s\n";
+	const char *head = "name,value,unit,simulated\nn_samples,301,,1\nduration_s,3,s,1\n";
 	assert_true(strncmp(t, head, strlen(head)) == 0);
 	assert_non_null(strstr(t, "\nmean_velocity_mm_s,"));
 	free(t);
 	t = read_text(out, "trials.csv");
 	assert_non_null(strstr(t, "\nP01,1,1,game:reach,stepped-off,"));
-	assert_non_null(strstr(t, ",3.000000,100,301,sim,SIM-0001,,\"{\"\"targets\"\": 8}\",3,"
+	assert_non_null(strstr(t, "patient,session,trial,kind,status,started_at,duration_s,rate_hz,"
+	                          "n_samples,device,device_serial,simulated,operator,params,level,"
+	                          "samples_file\n"));
+	assert_non_null(strstr(t, ",3.000000,100,301,sim,SIM-0001,1,,\"{\"\"targets\"\": 8}\",3,"
 	                          "P01_s1_t1_game-reach_samples.csv\n"));
 	free(t);
 	t = read_text(out, "README.txt");
 	assert_non_null(strstr(t, "cop_x       mm"));
+	assert_non_null(strstr(t, "simulated   1/0  1: recorded on the simulated plate"));
+	assert_non_null(strstr(t, "not a measurement of the patient"));
 	free(t);
 
 	snprintf(out, sizeof out, "%s/export/json", f->dir);
@@ -1077,6 +1082,10 @@ static void export_writes_csv_and_json_0600(void **state)
 	assert_non_null(strstr(t, "\"status\": \"stepped-off\""));
 	assert_non_null(strstr(t, "\"params\": {\"targets\": 8}, \"level\": 3}"));
 	assert_non_null(strstr(t, "\"n_samples\": 301"));
+	assert_non_null(strstr(t, "\"device\": \"sim\", \"device_serial\": \"SIM-0001\", "
+	                          "\"simulated\": true,"));
+	assert_non_null(strstr(t, "\"status\": \"stepped-off\", \"simulated\": true,"));
+	assert_null(strstr(t, "\"simulated\": false"));
 	assert_non_null(strstr(t, "\"metrics\": {\"n_samples\": 301, \"duration_s\": 3,"));
 	assert_non_null(strstr(t, "\"ellipse95_area_mm2\": \"mm²\""));
 	assert_non_null(strstr(t, "{\"t\": 2.000000, \"kind\": \"target-hit\", \"detail\": "
@@ -1085,6 +1094,101 @@ static void export_writes_csv_and_json_0600(void **state)
 	assert_int_equal(store_export(s, "P01", sid + 1, STORE_EXPORT_JSON, out, &res),
 	                 POISE_E_NOT_FOUND);
 	assert_int_equal(store_export(s, "P02", 0, STORE_EXPORT_JSON, out, &res), POISE_E_NOT_FOUND);
+	store_close(s);
+}
+
+/* One trial on the simulated plate, one on a real (USB) plate: only the
+ * first is marked simulated, in every file of both formats. */
+static int64_t record_one(store *s, int64_t sid, const char *kind)
+{
+	store_rec *r;
+	assert_int_equal(store_rec_create(&r, s, NULL), POISE_OK);
+	int64_t tid;
+	assert_int_equal(store_rec_begin(r, sid, kind, NULL, NULL, 100, 0, &tid), POISE_OK);
+	for (size_t k = 0; k < 300; k++) {
+		cop_sample x = circle_sample(0, k, 100);
+		assert_int_equal(store_rec_push(r, &x), POISE_OK);
+	}
+	assert_int_equal(store_rec_end(r, STORE_COMPLETE, NULL, NULL), POISE_OK);
+	store_rec_destroy(r);
+	return tid;
+}
+
+/* True if every data row of the CSV text ends with ",<v>". */
+static bool every_row_ends_with(const char *t, const char *v)
+{
+	const char *row = strchr(t, '\n');
+	size_t rows = 0, vn = strlen(v);
+	while (row && row[1]) {
+		const char *end = strchr(row + 1, '\n');
+		if (!end || (size_t)(end - row) < vn + 1 || strncmp(end - vn - 1, ",", 1) != 0 ||
+		    strncmp(end - vn, v, vn) != 0)
+			return false;
+		rows++;
+		row = end;
+	}
+	return rows > 0;
+}
+
+static void export_marks_simulated_trials_and_only_those(void **state)
+{
+	fx *f = *state;
+	store *s = open_ok(f->db, 0);
+	int64_t pid = add_patient(s, "P01");
+	int64_t sim_sid = add_session(s, pid);
+	store_session real = {.patient_id = pid};
+	strcpy(real.device_backend, "usb");
+	strcpy(real.device_serial, "PLATE-1");
+	int64_t usb_sid;
+	assert_int_equal(store_session_begin(s, &real, &usb_sid), POISE_OK);
+	int64_t sim_tid = record_one(s, sim_sid, "quiet-eo");
+	int64_t usb_tid = record_one(s, usb_sid, "quiet-eo");
+	store_session got;
+	assert_int_equal(store_session_get(s, sim_sid, &got), POISE_OK);
+	assert_true(store_session_is_simulated(&got));
+	assert_int_equal(store_session_get(s, usb_sid, &got), POISE_OK);
+	assert_false(store_session_is_simulated(&got));
+	store_patient_summary sum;
+	assert_int_equal(store_patient_summary_get(s, pid, &sum), POISE_OK);
+	assert_int_equal(sum.sessions, 2);
+	assert_int_equal(sum.simulated_sessions, 1);
+	store_close(s);
+
+	s = open_ok(f->db, STORE_READ_ONLY);
+	char out[700];
+	snprintf(out, sizeof out, "%s/csv", f->dir);
+	assert_int_equal(store_export(s, "P01", 0, STORE_EXPORT_CSV, out, NULL), POISE_OK);
+	const char *files[] = {"samples", "metrics", "events"};
+	for (int k = 0; k < 3; k++) {
+		char name[256], sib[300];
+		for (int which = 0; which < 2; which++) {
+			int64_t sid = which ? usb_sid : sim_sid, tid = which ? usb_tid : sim_tid;
+			store_export_samples_name(name, sizeof name, "P01", sid, tid, "quiet-eo");
+			snprintf(sib, sizeof sib, "%.*s_%s.csv", (int)(strlen(name) - strlen("_samples.csv")),
+			         name, files[k]);
+			char *t = read_text(out, sib);
+			if (!every_row_ends_with(t, which ? "0" : "1"))
+				fail_msg("%s: not every row is marked simulated = %d:\n%.400s", sib, !which, t);
+			assert_non_null(strstr(t, ",simulated\n"));
+			free(t);
+		}
+	}
+	char *t = read_text(out, "trials.csv");
+	assert_non_null(strstr(t, ",sim,SIM-0001,1,"));
+	assert_non_null(strstr(t, ",usb,PLATE-1,0,"));
+	free(t);
+
+	snprintf(out, sizeof out, "%s/json", f->dir);
+	assert_int_equal(store_export(s, "P01", usb_sid, STORE_EXPORT_JSON, out, NULL), POISE_OK);
+	char name[256];
+	snprintf(name, sizeof name, "P01_s%lld_t%lld_quiet-eo_trial.json", (long long)usb_sid,
+	         (long long)usb_tid);
+	t = read_text(out, name);
+	assert_non_null(strstr(t, "\"device\": \"usb\", \"device_serial\": \"PLATE-1\", "
+	                          "\"simulated\": false,"));
+	assert_non_null(strstr(t, "\"status\": \"complete\", \"simulated\": false,"));
+	assert_null(strstr(t, "\"simulated\": true"));
+	free(t);
 	store_close(s);
 }
 
@@ -1112,6 +1216,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_full_disk_stops_the_trial_and_keeps_committed_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(deleting_a_patient_removes_all_of_their_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(export_writes_csv_and_json_0600, setup, teardown),
+		cmocka_unit_test_setup_teardown(export_marks_simulated_trials_and_only_those, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -363,6 +363,75 @@ static void blank_calibration_is_refused_clearly(void **state)
 	refused(state, &cfg, "never been calibrated");
 }
 
+/* The device choice (registry.c) with a plate present. "auto" for a
+ * patient opens the plate; when the plate cannot be used, it refuses and
+ * says which plate and why, and what to do; "auto" for a demo falls back
+ * to the sim and says why. The machine-independent cases are in
+ * test_registry.c. */
+#define CHOICE_TAIL "Connect a plate, or choose --device sim for a demo: such sessions are " \
+                    "stored as simulated."
+
+static void auto_real_only_opens_the_plate(void **state)
+{
+	emu_cfg cfg = {.serial = "PLATE-9"};
+	fixture *fx = *state = new_fixture(&cfg);
+	(void)fx;
+	dev *d = NULL;
+	bool fell_back = true;
+	char msg[512];
+	int rc = dev_open_choice(&d, "auto", DEV_AUTO_REAL_ONLY, &(dev_open_cfg){0}, &fell_back, msg,
+	                         sizeof msg);
+	if (rc)
+		fail_msg("auto, real plates only: %s", msg);
+	assert_string_equal(d->info.backend, "usb");
+	assert_string_equal(d->info.serial, "PLATE-9");
+	assert_false(dev_is_simulated(&d->info));
+	assert_false(fell_back);
+	assert_string_equal(msg, "");
+	dev_close(d);
+}
+
+static void auto_says_why_the_plate_cannot_be_used(void **state)
+{
+	emu_cfg cfg = {.serial = "PLATE-7", .calib = EMU_CALIB_BLANK};
+	fixture *fx = *state = new_fixture(&cfg);
+	(void)fx;
+	dev *d = NULL;
+	bool fell_back = true;
+	char msg[1024];
+	assert_int_equal(dev_open_choice(&d, "auto", DEV_AUTO_REAL_ONLY, NULL, &fell_back, msg,
+	                                 sizeof msg),
+	                 POISE_E_PROTOCOL);
+	assert_null(d);
+	assert_false(fell_back);
+	assert_string_equal(msg, "no force plate can be used:\n  USB force plate usb:1-1 (serial "
+	                         "PLATE-7): it has never been calibrated: calibrate it first "
+	                         "(firmware-protocol/PROTOCOL.md, SET_CALIBRATION)\n  Wii Balance "
+	                         "Board: none found\n" CHOICE_TAIL);
+
+	/* A demo falls back, and says why the plate was passed over. */
+	assert_int_equal(dev_open_choice(&d, "auto", 0, NULL, &fell_back, msg, sizeof msg), POISE_OK);
+	assert_true(dev_is_simulated(&d->info));
+	assert_true(fell_back);
+	assert_string_equal(msg, "no usable force plate (USB force plate usb:1-1 (serial PLATE-7): it "
+	                         "has never been calibrated: calibrate it first "
+	                         "(firmware-protocol/PROTOCOL.md, SET_CALIBRATION); Wii Balance "
+	                         "Board: none found); using the simulated plate (demo, nothing "
+	                         "measured)");
+	dev_close(d);
+
+	/* Too small a buffer shortens the list of plates, never the advice. */
+	char small[200];
+	memset(small, 'x', sizeof small);
+	assert_int_equal(dev_open_choice(&d, NULL, DEV_AUTO_REAL_ONLY, NULL, NULL, small,
+	                                 sizeof small),
+	                 POISE_E_PROTOCOL);
+	assert_true(strlen(small) < sizeof small);
+	if (!tu_ends_with(small, "...\n" CHOICE_TAIL))
+		fail_msg("the shortened refusal reads \"%s\"", small);
+	assert_non_null(strstr(small, "no force plate can be used:\n  USB force plate usb:1-1"));
+}
+
 static void a_second_open_is_busy(void **state)
 {
 	fixture *fx = *state = new_fixture(&(emu_cfg){0});
@@ -478,6 +547,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(newer_protocol_is_refused_clearly, teardown),
 		cmocka_unit_test_teardown(corrupt_calibration_is_refused_clearly, teardown),
 		cmocka_unit_test_teardown(blank_calibration_is_refused_clearly, teardown),
+		cmocka_unit_test_teardown(auto_real_only_opens_the_plate, teardown),
+		cmocka_unit_test_teardown(auto_says_why_the_plate_cannot_be_used, teardown),
 		cmocka_unit_test_teardown(a_second_open_is_busy, teardown),
 		cmocka_unit_test_teardown(an_unsupported_rate_is_refused, teardown),
 		cmocka_unit_test_teardown(stop_then_start_restarts_the_sequence, teardown),

@@ -137,4 +137,11 @@ static inline int tu_lines(const char *s)
 	return n;
 }
 
+/* True if s ends with tail. */
+static inline int tu_ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
 #endif

@@ -6,11 +6,15 @@
 #ifndef POISE_CLI_CLI_H
 #define POISE_CLI_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-/* Options given before the subcommand, shared by all of them. */
+/* The global options (cli_global_options()), shared by all subcommands.
+ * They may come before the subcommand's name or after it: main parses
+ * those before it, and cli_global_take() pulls those after it out of the
+ * subcommand's arguments before the subcommand sees them. */
 typedef struct cli_global {
 	const char *device; /* --device SPEC */
 	const char *db;     /* --db PATH */
@@ -28,6 +32,59 @@ typedef struct cli_global {
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
+/* The options a subcommand takes, as getopt_long() wants them. Its own
+ * parser uses them, and cli_global_take() reads them to leave the
+ * subcommand its own options (and their values) untouched. */
+typedef struct cli_opts {
+	const char *shortopts;
+	const struct option *longopts; /* ends with a zeroed entry */
+} cli_opts;
+
+/* getopt_long() over a subcommand's options (its parser's loop). */
+int cli_getopt(int argc, char **argv, const cli_opts *o);
+
+/* One subcommand: its name, a synopsis and a line for `poise --help`, its
+ * options and its entry point. */
+typedef struct cli_command {
+	const char *name;     /* "patient" */
+	const char *synopsis; /* "metrics FILE.csv" */
+	const char *summary;  /* "sway metrics of a COP recording (poise metrics --help)" */
+	const cli_opts *opts;
+	int (*run)(const cli_global *g, int argc, char **argv);
+} cli_command;
+
+/* The subcommands, in the order `poise --help` lists them, ending with a
+ * zeroed entry. Static storage. Called by main. */
+const cli_command *cli_commands(void);
+
+/* The subcommand called name, or NULL. */
+const cli_command *cli_command_find(const char *name);
+
+/* The global options, getopt_long()'s way, ending with a zeroed entry;
+ * their val is what cli_global_set() takes. Includes --help ('h') and
+ * --version ('V'), which main handles itself before a subcommand and
+ * which after a subcommand belong to it. Static storage. */
+const struct option *cli_global_options(void);
+
+/* Applies global option `code` (an entry's val in cli_global_options())
+ * with its value (NULL for a flag) to g. Returns CLI_OK, or CLI_USAGE
+ * after saying on stderr what the value should be. Called by main for
+ * the options before the subcommand and by cli_global_take(). */
+int cli_global_set(cli_global *g, int code, const char *value);
+
+/* Pulls the global options given after a subcommand's name out of its
+ * arguments (argv[0] is the subcommand) and applies them to g, so that
+ * `poise patient list --db X` means `poise --db X patient list`. What the
+ * subcommand takes itself stays, with its value: its own options win over
+ * a global one of the same name (`play --patient`, `record --device`),
+ * including getopt's abbreviations of them; a global option is only taken
+ * by its full name (`--db PATH` or `--db=PATH`). Nothing after "--" is
+ * touched. Compacts argv and *argc in place (argv[*argc] = NULL).
+ * --help and --version stay with the subcommand. Returns CLI_OK, or
+ * CLI_USAGE after a message on stderr (a global option without its
+ * value, or a bad value). Called by main before dispatching. */
+int cli_global_take(cli_global *g, const char *cmd, const cli_opts *own, int *argc, char **argv);
+
 int cli_metrics(const cli_global *g, int argc, char **argv);
 int cli_devices(const cli_global *g, int argc, char **argv);
 int cli_play(const cli_global *g, int argc, char **argv);
@@ -37,6 +94,10 @@ int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
 int cli_report(const cli_global *g, int argc, char **argv);
 int cli_replay(const cli_global *g, int argc, char **argv);
+
+/* Each subcommand's options, defined beside its parser. */
+extern const cli_opts cli_metrics_opts, cli_devices_opts, cli_play_opts, cli_prescribe_opts,
+	cli_record_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts;
 
 struct store;
 struct dev;

@@ -8,19 +8,23 @@
 #include "core/error.h"
 #include "device/device.h"
 
-int cli_devices(const cli_global *g, int argc, char **argv)
-{
-	(void)g;
-	static const struct option opts[] = {
+const cli_opts cli_devices_opts = {
+	"h",
+	(const struct option[]){
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+int cli_devices(const cli_global *g, int argc, char **argv)
+{
+	(void)g;
 	bool json = false;
 	optind = 0; /* 0, not 1: glibc re-initialises and permutes again */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_devices_opts)) != -1) {
 		if (c == 'j') {
 			json = true;
 		} else if (c == 'h') {

@@ -18,27 +18,33 @@ static void usage(FILE *f)
 	      "Writes the patient's trials (all sessions, or one) into DIR: per trial the\n"
 	      "samples as CSV (t in s, cop_x and cop_y in mm, forces in N; `poise metrics`\n"
 	      "reads it directly), and the metrics and events as CSV (csv) or in one JSON\n"
-	      "file per trial (json); README.txt in DIR describes every column. Files are\n"
-	      "readable by you only (mode 0600). Works while a recording is running.\n",
+	      "file per trial (json); README.txt in DIR describes every column. Trials\n"
+	      "recorded on the simulated plate are marked: simulated = 1 on every CSV row,\n"
+	      "\"simulated\": true in the JSON. Files are readable by you only (mode 0600).\n"
+	      "Works while a recording is running.\n",
 	      f);
 }
 
-int cli_export(const cli_global *g, int argc, char **argv)
-{
-	static const struct option opts[] = {
+const cli_opts cli_export_opts = {
+	":ho:",
+	(const struct option[]){
 		{"patient", required_argument, NULL, 'P'},
 		{"session", required_argument, NULL, 'S'},
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+int cli_export(const cli_global *g, int argc, char **argv)
+{
 	const char *code = NULL, *dir = NULL, *format = NULL;
 	long long session = 0;
 	optind = 0;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_export_opts)) != -1) {
 		char *end;
 		switch (c) {
 		case 'P':

@@ -87,17 +87,21 @@ static void print_json(const char *path, const met_static *m, const ana_cfg *ac)
 	printf("}\n");
 }
 
-int cli_metrics(const cli_global *g, int argc, char **argv)
-{
-	(void)g;
-	static const struct option opts[] = {
+const cli_opts cli_metrics_opts = {
+	":h",
+	(const struct option[]){
 		{"json", no_argument, NULL, 'j'},
 		{"resample", required_argument, NULL, 'r'},
 		{"lowpass", required_argument, NULL, 'l'},
 		{"units", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+int cli_metrics(const cli_global *g, int argc, char **argv)
+{
+	(void)g;
 	bool json = false;
 	ana_cfg ac;
 	ana_cfg_default(&ac);
@@ -105,7 +109,7 @@ int cli_metrics(const cli_global *g, int argc, char **argv)
 	optind = 0; /* 0, not 1: glibc re-initialises and permutes again */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_metrics_opts)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;

@@ -38,6 +38,21 @@ static bool parse_num(const char *s, double lo, double hi, double *out)
 	return true;
 }
 
+const cli_opts cli_patient_opts = {
+	":hy",
+	(const struct option[]){
+		{"name", required_argument, NULL, 'n'},
+		{"birth-year", required_argument, NULL, 'b'},
+		{"height-cm", required_argument, NULL, 'H'},
+		{"weight-kg", required_argument, NULL, 'W'},
+		{"notes", required_argument, NULL, 'N'},
+		{"yes", no_argument, NULL, 'y'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	},
+};
+
 /* Parses the options shared by the actions; positional arguments are
  * collected into pos[]. Returns CLI_OK, CLI_USAGE, or −1 after --help. */
 typedef struct pat_opts {
@@ -49,22 +64,11 @@ typedef struct pat_opts {
 
 static int parse(pat_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"name", required_argument, NULL, 'n'},
-		{"birth-year", required_argument, NULL, 'b'},
-		{"height-cm", required_argument, NULL, 'H'},
-		{"weight-kg", required_argument, NULL, 'W'},
-		{"notes", required_argument, NULL, 'N'},
-		{"yes", no_argument, NULL, 'y'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	optind = 0;
 	opterr = 0;
 	int c;
 	double v;
-	while ((c = getopt_long(argc, argv, ":hy", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_patient_opts)) != -1) {
 		switch (c) {
 		case 'n':
 			snprintf(o->p.display_name, sizeof o->p.display_name, "%s", optarg);
@@ -163,12 +167,17 @@ static int do_list(store *s, const pat_opts *o)
 				printf("%d", p[i].birth_year);
 			else
 				printf("null");
-			printf(", \"sessions\": %lld, \"trials\": %lld, \"created_at\": \"%s\"}",
-			       (long long)sum.sessions, (long long)sum.trials, p[i].created_at);
+			printf(", \"sessions\": %lld, \"trials\": %lld, \"simulated_sessions\": %lld, "
+			       "\"created_at\": \"%s\"}",
+			       (long long)sum.sessions, (long long)sum.trials,
+			       (long long)sum.simulated_sessions, p[i].created_at);
 		} else {
-			printf("%-16s %-28s %3lld sessions %4lld trials  since %.10s\n", p[i].code,
+			printf("%-16s %-28s %3lld sessions %4lld trials  since %.10s", p[i].code,
 			       p[i].display_name[0] ? p[i].display_name : "-", (long long)sum.sessions,
 			       (long long)sum.trials, p[i].created_at);
+			if (sum.simulated_sessions > 0)
+				printf("  (%lld on the SIMULATED plate)", (long long)sum.simulated_sessions);
+			printf("\n");
 		}
 	}
 	if (o->json)
@@ -193,10 +202,14 @@ static int do_show(store *s, const pat_opts *o)
 		fprintf(stderr, "poise patient show: %s\n", store_errmsg(s));
 		return CLI_FAIL;
 	}
+	size_t n_sim = 0;
 	for (size_t i = 0; i < ns; i++) {
-		printf("session %lld  %s  %s %s%s%s\n", (long long)se[i].id, se[i].started_at,
+		bool sim = store_session_is_simulated(&se[i]);
+		n_sim += sim;
+		printf("session %lld  %s  %s %s%s%s%s\n", (long long)se[i].id, se[i].started_at,
 		       se[i].device_backend, se[i].device_serial,
-		       se[i].operator_name[0] ? "  operator " : "", se[i].operator_name);
+		       se[i].operator_name[0] ? "  operator " : "", se[i].operator_name,
+		       sim ? "  SIMULATED plate: demo data, not measured" : "");
 		store_trial *t;
 		size_t nt;
 		if (store_trials(s, se[i].id, &t, &nt) == POISE_OK) {
@@ -204,15 +217,19 @@ static int do_show(store *s, const pat_opts *o)
 				printf("  trial %lld  %-12s %-12s ", (long long)t[j].id, t[j].kind,
 				       store_status_name(t[j].status));
 				if (t[j].n_samples >= 0)
-					printf("%lld samples  %.2f s\n", (long long)t[j].n_samples, t[j].duration_s);
+					printf("%lld samples  %.2f s", (long long)t[j].n_samples, t[j].duration_s);
 				else
-					printf("(being recorded)\n");
+					printf("(being recorded)");
+				printf("%s\n", sim ? "  SIMULATED" : "");
 			}
 			free(t);
 		}
 	}
 	if (ns == 0)
 		printf("no sessions yet\n");
+	else if (n_sim > 0)
+		printf("\n%zu of %zu sessions ran on the simulated plate: their numbers are "
+		       "a demonstration, not a measurement of this patient.\n", n_sim, ns);
 	free(se);
 	return CLI_OK;
 }

@@ -199,9 +199,9 @@ out:
 	return code;
 }
 
-static int parse_args(play_opts *o, int argc, char **argv)
-{
-	static const struct option opts[] = {
+const cli_opts cli_play_opts = {
+	":h",
+	(const struct option[]){
 		{"level", required_argument, NULL, 'l'},
 		{"patient", required_argument, NULL, 'p'},
 		{"operator", required_argument, NULL, 'o'},
@@ -211,12 +211,16 @@ static int parse_args(play_opts *o, int argc, char **argv)
 		{"list", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+static int parse_args(play_opts *o, int argc, char **argv)
+{
 	optind = 0; /* 0, not 1: glibc re-initialises and permutes again */
 	opterr = 0;
 	int c;
 	char *end;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_play_opts)) != -1) {
 		switch (c) {
 		case 'l':
 			o->level = (int)strtol(optarg, &end, 10);

@@ -43,23 +43,27 @@ static void print_rx(const store_prescription *p)
 	       p->duration_s, p->updated_at[0] ? ", set " : "", p->updated_at);
 }
 
-int cli_prescribe(const cli_global *g, int argc, char **argv)
-{
-	static const struct option opts[] = {
+const cli_opts cli_prescribe_opts = {
+	":h",
+	(const struct option[]){
 		{"levels", required_argument, NULL, 'l'},
 		{"fixed", no_argument, NULL, 'f'},
 		{"los", required_argument, NULL, 'o'},
 		{"seconds", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+int cli_prescribe(const cli_global *g, int argc, char **argv)
+{
 	double lmin = 1, lmax = 10, omin = 0, omax = 100, secs = 0;
 	bool fixed = false;
 	optind = 0;
 	opterr = 0;
 	int c;
 	char *end;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_prescribe_opts)) != -1) {
 		switch (c) {
 		case 'l':
 			if (!parse_range(optarg, 1, 10, &lmin, &lmax) || lmin != (int)lmin || lmax != (int)lmax) {

@@ -275,9 +275,9 @@ out:
 	return code;
 }
 
-static int parse_args(rec_opts *o, int argc, char **argv)
-{
-	static const struct option opts[] = {
+const cli_opts cli_record_opts = {
+	":h",
+	(const struct option[]){
 		{"patient", required_argument, NULL, 'P'},
 		{"trial", required_argument, NULL, 'k'},
 		{"seconds", required_argument, NULL, 's'},
@@ -291,11 +291,15 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+static int parse_args(rec_opts *o, int argc, char **argv)
+{
 	optind = 0; /* a fresh scan: options may follow arguments */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_record_opts)) != -1) {
 		switch (c) {
 		case 'P':
 			o->patient = optarg;

@@ -49,19 +49,23 @@ static void print_events(const ses_replay *r, bool json)
 		printf("  %9.3f s  %-7s %s\n", (double)r->events[i].t_us / 1e6, r->events[i].kind, r->events[i].detail);
 }
 
-int cli_replay(const cli_global *g, int argc, char **argv)
-{
-	static const struct option opts[] = {
+const cli_opts cli_replay_opts = {
+	":h",
+	(const struct option[]){
 		{"json", no_argument, NULL, 'j'},
 		{"events", no_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+int cli_replay(const cli_global *g, int argc, char **argv)
+{
 	bool json = false, events = false;
 	optind = 0;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_replay_opts)) != -1) {
 		if (c == 'j')
 			json = true;
 		else if (c == 'e')

@@ -21,7 +21,8 @@ static void usage(FILE *f)
 	      "previous session), the Romberg quotient, the limits of stability, the games\n"
 	      "played, progress charts and the history of sessions, with a plain-language\n"
 	      "summary. A session is a day's recordings. The numbers are the ones stored\n"
-	      "with each trial.\n"
+	      "with each trial. Every page that shows a number recorded on the simulated\n"
+	      "plate carries a banner saying which (the CSV has a simulated column).\n"
 	      "\n"
 	      "  --patient CODE    the patient (poise patient list)\n"
 	      "  --session ID      report the day of this session (and the days before it);\n"
@@ -38,9 +39,9 @@ static void usage(FILE *f)
 	      f);
 }
 
-int cli_report(const cli_global *g, int argc, char **argv)
-{
-	static const struct option opts[] = {
+const cli_opts cli_report_opts = {
+	":ho:",
+	(const struct option[]){
 		{"patient", required_argument, NULL, 'P'},
 		{"session", required_argument, NULL, 'S'},
 		{"since", required_argument, NULL, 's'},
@@ -50,14 +51,18 @@ int cli_report(const cli_global *g, int argc, char **argv)
 		{"csv", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
-	};
+	},
+};
+
+int cli_report(const cli_global *g, int argc, char **argv)
+{
 	const char *code = NULL, *out = NULL, *png = NULL, *csv = NULL;
 	report_sel sel = {0};
 	double dpi = 0;
 	optind = 0; /* a fresh scan: options may follow arguments */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_report_opts)) != -1) {
 		char *end;
 		switch (c) {
 		case 'P':

@@ -67,6 +67,11 @@ void cli_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+int cli_getopt(int argc, char **argv, const cli_opts *o)
+{
+	return getopt_long(argc, argv, o->shortopts, o->longopts, NULL);
+}
+
 int cli_bad_option(const char *cmd, int c, char **argv)
 {
 	if (c == ':')

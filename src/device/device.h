@@ -62,6 +62,9 @@ typedef struct dev dev;
 struct dev_ops {
 	/* Short backend name used on the command line ("sim", "usb"). */
 	const char *name;
+	/* What people call such a device, for sentences ("USB force plate",
+	 * "Wii Balance Board"); NULL = name. */
+	const char *label;
 	/* One line for `poise devices` and --help. */
 	const char *description;
 	/* Lists present devices into out[0..max) and sets *n_found to how many
@@ -108,12 +111,55 @@ const struct dev_ops *const *dev_backends(void);
 /* The backend called `name`, or NULL. */
 const struct dev_ops *dev_backend(const char *name);
 
-/* Opens a device by spec: "auto" (the first real plate found, else the
- * simulated plate), or a backend name ("sim", "usb"), optionally followed
- * by ":" and a device id or serial. On failure writes a sentence for
- * people into msg (what happened and what to do) and returns the error. */
+/* Flags for dev_open_choice(). */
+enum dev_open_flag {
+	/* "auto" means a real plate or nothing: when no real plate can be
+	 * opened, fail instead of falling back to the simulated plate. For
+	 * everything recorded for a patient (honest data: a number in their
+	 * record comes from a real plate unless the operator chose the sim).
+	 * An explicit "sim" is the operator's choice and still opens. */
+	DEV_AUTO_REAL_ONLY = 1u << 0,
+};
+
+/* Opens the device the operator chose. spec is "auto" (or NULL or ""):
+ * the first real plate that opens, in dev_backends() order; or a backend
+ * name ("sim", "usb", "wbb"), optionally followed by ":" and a device id
+ * or serial.
+ *
+ * For "auto" with no usable real plate: with DEV_AUTO_REAL_ONLY it fails;
+ * msg then names every real backend and each plate found with why it
+ * cannot be used, a line each after the first ("no force plate can be
+ * used:\n  USB force plate: none found\n  Wii Balance Board
+ * /dev/input/event7 (serial 00:1f:…): permission denied …") and ends with
+ * a line saying what to do (connect a plate, or choose --device sim for a
+ * demo), and the
+ * return value is the error of the first plate found but unusable
+ * (POISE_E_ACCESS for a missing udev rule, POISE_E_BUSY, ...), else
+ * POISE_E_NOT_FOUND. Without the flag it opens the simulated plate,
+ * returns POISE_OK, sets *fell_back and puts a note for people into msg
+ * ("no force plate found; using the simulated plate (demo, nothing
+ * measured)", naming plates found but unusable), which callers show on
+ * stderr or on screen.
+ *
+ * Callers: the app, `poise play` and `poise record` (through the session
+ * engine), on the main thread. fell_back (may be NULL) is set to false on
+ * every other outcome; msg is "" after a plain success and a sentence for
+ * people (what happened and what to do) on failure. On success *out is
+ * the open device, owned by the caller (dev_close); on failure *out is
+ * untouched. */
+int dev_open_choice(dev **out, const char *spec, unsigned flags, const dev_open_cfg *cfg,
+                    bool *fell_back, char *msg, size_t msg_len);
+
+/* dev_open_choice() without flags and without telling a fallback apart:
+ * "auto" falls back to the simulated plate (msg then holds the note).
+ * Kept for callers that do not record (tests, the benchmark). */
 int dev_open_spec(dev **out, const char *spec, const dev_open_cfg *cfg, char *msg,
                   size_t msg_len);
+
+/* True if the device is the simulated plate (backend "sim"): its frames
+ * are invented, so whatever is recorded from it must be marked simulated
+ * (store_backend_is_simulated() says the same of a stored session). */
+bool dev_is_simulated(const dev_info *info);
 
 /* The pipeline settings that suit a device: its plate geometry, nominal
  * rate and, for a plate with irregular timing (the Wii Balance Board), the

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "device/device.h"
 #include "device/sim.h"
 #include "device/usbplate.h"
@@ -79,18 +80,134 @@ static int open_first_of(const struct dev_ops *ops, const char *want, dev **out,
 	return POISE_E_NOT_FOUND;
 }
 
+/* One clause of why a plate that is present cannot be used: "USB force
+ * plate usb:1-2 (serial X): permission denied: install the udev rule …". */
+static void say_unusable(text_buf *why, const char *sep, const char *label, const dev_info *di,
+                         const char *note)
+{
+	text_add(why, "%s%s %s%s%s%s: %s", why->used ? sep : "", label, di->id,
+	         di->serial[0] ? " (serial " : "", di->serial, di->serial[0] ? ")" : "", note);
+}
+
+/* Tries the real plates in dev_backends() order and opens the first that
+ * opens. Otherwise writes one clause per backend, and per plate found,
+ * into why (separated by sep), sets *noteworthy if a plate was there at all or a backend
+ * could not look (more to say than "none found"), and returns the
+ * error of the first plate found but unusable, else POISE_E_NOT_FOUND. */
+static int open_first_real(dev **out, const dev_open_cfg *cfg, const char *sep, text_buf *why,
+                           bool *noteworthy)
+{
+	int first_err = POISE_OK;
+	for (const struct dev_ops *const *b = backends; *b; b++) {
+		if (*b == &sim_ops)
+			continue;
+		const char *label = (*b)->label ? (*b)->label : (*b)->name;
+		dev_info found[DEV_MAX_FOUND];
+		size_t n = 0;
+		int rc = (*b)->enumerate(found, DEV_MAX_FOUND, &n);
+		if (rc) {
+			text_add(why, "%s%s: cannot look for one (%s)", why->used ? sep : "", label,
+			         poise_strerror(rc));
+			*noteworthy = true;
+			continue;
+		}
+		if (n == 0) {
+			text_add(why, "%s%s: none found", why->used ? sep : "", label);
+			continue;
+		}
+		*noteworthy = true;
+		size_t shown = n > DEV_MAX_FOUND ? DEV_MAX_FOUND : n;
+		for (size_t i = 0; i < shown; i++) {
+			int err;
+			char note[160];
+			if (found[i].usable) {
+				if ((err = (*b)->open(out, &found[i], cfg)) == POISE_OK)
+					return POISE_OK;
+				snprintf(note, sizeof note, "cannot open it (%s)", poise_strerror(err));
+			} else {
+				err = found[i].err ? found[i].err : POISE_E_ACCESS;
+				snprintf(note, sizeof note, "%s",
+				         found[i].note[0] ? found[i].note : poise_strerror(err));
+			}
+			say_unusable(why, sep, label, &found[i], note);
+			if (!first_err)
+				first_err = err;
+		}
+		if (n > shown)
+			text_add(why, " (and %zu more)", n - shown);
+	}
+	return first_err ? first_err : POISE_E_NOT_FOUND;
+}
+
+/* msg = head + why + tail, shortening why (never the tail, which says
+ * what to do) when msg is too small. */
+static void say_with_tail(char *msg, size_t len, const char *head, const char *why,
+                          const char *tail)
+{
+	if (len == 0)
+		return;
+	size_t fixed = strlen(head) + strlen(tail), n = strlen(why);
+	size_t room = len - 1 > fixed ? len - 1 - fixed : 0;
+	const char *cut = "";
+	if (n > room) {
+		n = room > 3 ? room - 3 : 0;
+		while (n > 0 && ((unsigned char)why[n] & 0xC0) == 0x80) /* not inside a UTF-8 character */
+			n--;
+		cut = "...";
+	}
+	snprintf(msg, len, "%s%.*s%s%s", head, (int)n, why, cut, tail);
+}
+
+static int open_auto(dev **out, unsigned flags, const dev_open_cfg *cfg, bool *fell_back,
+                     char *msg, size_t msg_len)
+{
+	char why_buf[1024] = "";
+	text_buf why = {why_buf, sizeof why_buf, 0};
+	bool noteworthy = false;
+	bool refuse = flags & DEV_AUTO_REAL_ONLY;
+	/* A refusal lists a plate a line (the app shows it as a list). */
+	int rc = open_first_real(out, cfg, refuse ? "\n  " : "; ", &why, &noteworthy);
+	if (rc == POISE_OK)
+		return POISE_OK;
+	if (refuse) {
+		say_with_tail(msg, msg_len, "no force plate can be used:\n  ", why_buf,
+		              "\nConnect a plate, or choose --device sim for a demo: such sessions are "
+		              "stored as simulated.");
+		return rc;
+	}
+	if ((rc = open_first_of(&sim_ops, NULL, out, cfg, msg, msg_len)) != POISE_OK)
+		return rc;
+	if (fell_back)
+		*fell_back = true;
+	if (noteworthy)
+		say_with_tail(msg, msg_len, "no usable force plate (", why_buf,
+		              "); using the simulated plate (demo, nothing measured)");
+	else
+		snprintf(msg, msg_len, "no force plate found; using the simulated plate (demo, nothing "
+		         "measured)");
+	return POISE_OK;
+}
+
+bool dev_is_simulated(const dev_info *info)
+{
+	return info && strcmp(info->backend, sim_ops.name) == 0;
+}
+
 int dev_open_spec(dev **out, const char *spec, const dev_open_cfg *cfg, char *msg,
                   size_t msg_len)
 {
-	if (!spec || !*spec || strcmp(spec, "auto") == 0) {
-		for (const struct dev_ops *const *b = backends; *b; b++) {
-			if (*b == &sim_ops)
-				continue;
-			if (open_first_of(*b, NULL, out, cfg, msg, msg_len) == POISE_OK)
-				return POISE_OK;
-		}
-		return open_first_of(&sim_ops, NULL, out, cfg, msg, msg_len);
-	}
+	return dev_open_choice(out, spec, 0, cfg, NULL, msg, msg_len);
+}
+
+int dev_open_choice(dev **out, const char *spec, unsigned flags, const dev_open_cfg *cfg,
+                    bool *fell_back, char *msg, size_t msg_len)
+{
+	if (fell_back)
+		*fell_back = false;
+	if (msg_len)
+		msg[0] = 0;
+	if (!spec || !*spec || strcmp(spec, "auto") == 0)
+		return open_auto(out, flags, cfg, fell_back, msg, msg_len);
 	char name[16];
 	const char *colon = strchr(spec, ':');
 	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);

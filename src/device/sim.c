@@ -245,6 +245,7 @@ static int sim_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int ti
 
 const struct dev_ops sim_ops = {
 	.name = "sim",
+	.label = "simulated plate",
 	.description = "simulated plate (quiet-stance sway; steer it with the mouse or arrow keys)",
 	.enumerate = sim_enumerate,
 	.open = sim_open,

@@ -591,6 +591,7 @@ void usbp_get_stats(const dev *d, usbp_stats *out)
 
 const struct dev_ops usbp_ops = {
 	.name = "usb",
+	.label = "USB force plate",
 	.description = "Poise USB force plate (open protocol, firmware-protocol/PROTOCOL.md)",
 	.enumerate = usbp_enumerate,
 	.open = usbp_open,

@@ -464,6 +464,7 @@ static int wbb_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int ti
 
 const struct dev_ops wbb_ops = {
 	.name = "wbb",
+	.label = "Wii Balance Board",
 	.description = "Wii Balance Board (Bluetooth, through the kernel's hid-wiimote driver)",
 	.enumerate = wbb_enumerate,
 	.open = wbb_open,

@@ -24,6 +24,13 @@
  * preprocessed samples (ana_prepare() with the same ana_cfg), and its area
  * equals the stored AREA-CE.
  *
+ * Simulated data. Each trial carries whether its session ran on the
+ * simulated plate (store_session_is_simulated()). Every page that shows a
+ * number from such a trial carries a banner saying so, and says which of
+ * its numbers are simulated; the overview has it whenever any number of
+ * the report is; the history marks the rows; the CSV has a `simulated`
+ * column. A report of real-plate sessions has none of it.
+ *
  * LOS data convention (until the LOS test lands): a trial of kind "los"
  * whose metrics "los_limit_<dir>_mm" (dir = e, ne, n, nw, w, sw, s, se;
  * the patient's maximal COP excursion in that direction, mm) give the
@@ -51,6 +58,7 @@ typedef struct report_assess {
 	char status[16];                  /* "complete", "stepped-off", ... */
 	char started_at[REPORT_TIME_LEN]; /* ISO 8601 UTC */
 	double duration_s;                /* the trial's own duration */
+	bool simulated;                   /* recorded on the simulated plate */
 	bool have_metrics;
 	met_static m;                     /* stored metrics; NaN where one is missing */
 	/* The recorded on-plate COP (resampled by the pipeline, unfiltered),
@@ -66,6 +74,7 @@ typedef struct report_game {
 	char game[40];                    /* "reach" */
 	char status[16];
 	char started_at[REPORT_TIME_LEN];
+	bool simulated;                   /* played on the simulated plate */
 	double level_start, level_end, level_max, score, hits, misses;
 	double time_in_target_s, play_time_s;
 } report_game;
@@ -74,6 +83,7 @@ typedef struct report_game {
 typedef struct report_los {
 	int64_t session_id, trial_id;
 	char started_at[REPORT_TIME_LEN];
+	bool simulated;                   /* measured on the simulated plate */
 	double limit_mm[LOS_DIRS];        /* enum los_dir order; NaN = missing */
 } report_los;
 
@@ -83,6 +93,9 @@ typedef struct report_visit {
 	char started_at[REPORT_TIME_LEN]; /* ISO 8601 UTC of its first session */
 	int64_t first_session_id, last_session_id;
 	size_t n_sessions;
+	size_t n_simulated;               /* of them, on the simulated plate */
+	/* The device of its latest session on a real plate (of its latest
+	 * session if all were simulated), and its latest operator named. */
 	char device_backend[16], device_serial[48], operator_name[64];
 	report_assess *assess;
 	size_t n_assess;
@@ -170,6 +183,10 @@ const report_assess *report_previous(const report_data *d, size_t before, const 
  * visit v (NaN unless both quiet-eo and quiet-ec exist). */
 double report_romberg(const report_visit *v, size_t metric_offset);
 
+/* True if anything the visit holds (a test, a game, an LOS measurement)
+ * was recorded on the simulated plate. */
+bool report_visit_simulated(const report_visit *v);
+
 /* The latest LOS measurement up to visit index upto; NULL if none. */
 const report_los *report_latest_los(const report_data *d, size_t upto);
 
@@ -212,8 +229,10 @@ typedef struct report_result {
 /* Draws d into an A4 PDF at pdf_path (mode 0600; written to a temporary
  * file in the same folder and renamed into place, so a failure leaves no
  * partial file and an old report intact), and PNG pages into
- * opts->png_dir (created 0700 if missing) if set. Called by `poise report`
- * and the app. *res (may be NULL) gets the page count. Returns POISE_OK,
+ * opts->png_dir (created 0700 if missing) if set. A page showing a number
+ * from a simulated trial carries the simulated-plate banner in its top
+ * margin (see "Simulated data" above). Called by `poise report` and the
+ * app. *res (may be NULL) gets the page count. Returns POISE_OK,
  * POISE_E_ACCESS / POISE_E_NOT_FOUND / POISE_E_NOSPACE / POISE_E_IO when a
  * file cannot be written, POISE_E_NOT_FOUND for a missing font,
  * POISE_E_RANGE if d has nothing to report; msg then says what and where. */
@@ -225,7 +244,9 @@ int report_render(const report_data *d, const report_opts *opts, const char *pdf
  * metric of every trial in the range, full precision), and
  * <CODE>_report_comparison.csv (the detailed visit's metrics with the
  * previous value and the change, the Romberg quotients and the ellipse
- * geometry). *files (may be NULL) gets how many were written. Errors as
+ * geometry). Every row says whether its trial was simulated (column
+ * `simulated`, and `previous_simulated` for the comparison's previous
+ * value: 1/0, empty without one). *files (may be NULL) gets how many were written. Errors as
  * report_render(). */
 int report_write_csv(const report_data *d, const char *dir, int *files, char *msg,
                      size_t msg_len);

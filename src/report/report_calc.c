@@ -1,7 +1,6 @@
 /* The report's pure helpers: formatting, the ellipse, comparisons, the
  * summary paragraph. No I/O, no cairo. */
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,21 +24,6 @@ const char *report_fmt_num(char *buf, size_t len, double v)
 	bool nonzero = strpbrk(digits, "123456789") != NULL;
 	snprintf(buf, len, "%s%s", v < 0 && nonzero ? "−" : "", digits);
 	return buf;
-}
-
-void report_sb_add(report_sb *sb, const char *fmt, ...)
-{
-	if (!sb->buf || sb->len == 0 || sb->used >= sb->len - 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(sb->buf + sb->used, sb->len - sb->used, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	sb->used += (size_t)n;
-	if (sb->used >= sb->len)
-		sb->used = sb->len - 1;
 }
 
 const char *report_human_date(char *buf, size_t len, const char *date)
@@ -156,6 +140,18 @@ double report_romberg(const report_visit *v, size_t off)
 	return a > 0 && isfinite(b) ? b / a : NAN;
 }
 
+bool report_visit_simulated(const report_visit *v)
+{
+	bool sim = false;
+	for (size_t i = 0; i < v->n_assess; i++)
+		sim |= v->assess[i].simulated;
+	for (size_t i = 0; i < v->n_games; i++)
+		sim |= v->games[i].simulated;
+	for (size_t i = 0; i < v->n_los; i++)
+		sim |= v->los[i].simulated;
+	return sim;
+}
+
 const report_los *report_latest_los(const report_data *d, size_t upto)
 {
 	for (size_t i = upto + 1; i-- > 0;) {
@@ -236,7 +232,7 @@ static void change_words(char *buf, size_t len, double p, double c, const char *
 
 void report_summary(const report_data *d, char *buf, size_t len)
 {
-	report_sb sb = {buf, len, 0};
+	text_buf sb = {buf, len, 0};
 	if (len)
 		buf[0] = 0;
 	if (!d || d->n_visits == 0 || len == 0)
@@ -245,11 +241,11 @@ void report_summary(const report_data *d, char *buf, size_t len)
 	char n1[32], n2[32], hd[32];
 	size_t n_range = d->current - d->first + 1;
 	if (n_range > 1)
-		report_sb_add(&sb, "This report covers %zu sessions from %s to %s. ", n_range,
+		text_add(&sb, "This report covers %zu sessions from %s to %s. ", n_range,
 		              report_human_date(hd, sizeof hd, d->visits[d->first].date),
 		              report_human_date(n2, sizeof n2, cur->date));
 	else
-		report_sb_add(&sb, "This report covers the session of %s. ",
+		text_add(&sb, "This report covers the session of %s. ",
 		              report_human_date(hd, sizeof hd, cur->date));
 
 	const char *kinds[] = {REPORT_EO, REPORT_EC};
@@ -259,7 +255,7 @@ void report_summary(const report_data *d, char *buf, size_t len)
 		if (!a)
 			continue;
 		any_quiet = true;
-		report_sb_add(&sb, "With eyes %s, mean sway velocity was %s mm/s and the 95 %% ellipse "
+		text_add(&sb, "With eyes %s, mean sway velocity was %s mm/s and the 95 %% ellipse "
 		              "area %s mm²", k == 0 ? "open" : "closed",
 		              report_fmt_num(n1, sizeof n1, a->m.mean_velocity_mm_s),
 		              report_fmt_num(n2, sizeof n2, a->m.ellipse95_area_mm2));
@@ -271,22 +267,22 @@ void report_summary(const report_data *d, char *buf, size_t len)
 			             "higher", "lower");
 			change_words(w2, sizeof w2, p->m.ellipse95_area_mm2, a->m.ellipse95_area_mm2,
 			             "larger", "smaller");
-			report_sb_add(&sb, "; compared with %s (%s mm/s, %s mm²), the velocity was %s and "
+			text_add(&sb, "; compared with %s (%s mm/s, %s mm²), the velocity was %s and "
 			              "the area %s. ", report_human_date(hd, sizeof hd, d->visits[pv].date),
 			              report_fmt_num(p1, sizeof p1, p->m.mean_velocity_mm_s),
 			              report_fmt_num(p2, sizeof p2, p->m.ellipse95_area_mm2), w1, w2);
 		} else {
-			report_sb_add(&sb, "; there is no earlier %s recording to compare with. ",
+			text_add(&sb, "; there is no earlier %s recording to compare with. ",
 			              kind_phrase(kinds[k]));
 		}
 	}
 	if (!any_quiet)
-		report_sb_add(&sb, "No quiet-stance test was recorded in this session. ");
+		text_add(&sb, "No quiet-stance test was recorded in this session. ");
 	double rq = report_romberg(cur, offsetof(met_static, ellipse95_area_mm2));
 	if (isfinite(rq)) {
 		char r[32];
 		snprintf(r, sizeof r, "%.2f", rq);
-		report_sb_add(&sb, "With eyes closed the ellipse area was %s times that with eyes open "
+		text_add(&sb, "With eyes closed the ellipse area was %s times that with eyes open "
 		              "(Romberg quotient). ", r);
 	}
 	/* The trend over the range, eyes open. */
@@ -307,7 +303,7 @@ void report_summary(const report_data *d, char *buf, size_t len)
 		char w[48];
 		change_words(w, sizeof w, first_eo->m.mean_velocity_mm_s, cur_eo->m.mean_velocity_mm_s,
 		             "higher", "lower");
-		report_sb_add(&sb, "Over the %zu eyes-open tests since %s, the velocity went from %s to "
+		text_add(&sb, "Over the %zu eyes-open tests since %s, the velocity went from %s to "
 		              "%s mm/s (%s). ", n_eo,
 		              report_human_date(hd, sizeof hd, d->visits[first_i].date),
 		              report_fmt_num(n1, sizeof n1, first_eo->m.mean_velocity_mm_s),
@@ -319,7 +315,7 @@ void report_summary(const report_data *d, char *buf, size_t len)
 		if (strcmp(a->status, "complete") == 0)
 			continue;
 		char dur[32];
-		report_sb_add(&sb, "The %s trial ended early (%s, after %s s); its numbers cover that "
+		text_add(&sb, "The %s trial ended early (%s, after %s s); its numbers cover that "
 		              "part only. ", kind_phrase(a->kind), a->status,
 		              report_fmt_num(dur, sizeof dur, a->duration_s));
 	}
@@ -335,24 +331,24 @@ void report_summary(const report_data *d, char *buf, size_t len)
 				best_game = cur->games[i].game;
 			}
 		}
-		report_sb_add(&sb, "%zu game%s %s played in this session", cur->n_games,
+		text_add(&sb, "%zu game%s %s played in this session", cur->n_games,
 		              cur->n_games == 1 ? "" : "s", cur->n_games == 1 ? "was" : "were");
 		if (best_game)
-			report_sb_add(&sb, "; the highest level reached was %.0f (%s). ", best,
+			text_add(&sb, "; the highest level reached was %.0f (%s). ", best,
 			              report_game_label(best_game));
 		else
-			report_sb_add(&sb, ". ");
+			text_add(&sb, ". ");
 	} else {
 		size_t n_g = 0;
 		for (size_t i = d->first; i <= d->current; i++)
 			n_g += d->visits[i].n_games;
 		if (n_g)
-			report_sb_add(&sb, "No training was recorded in this session (%zu game%s over the "
+			text_add(&sb, "No training was recorded in this session (%zu game%s over the "
 			              "period). ", n_g, n_g == 1 ? "" : "s");
 		else
-			report_sb_add(&sb, "No training was recorded. ");
+			text_add(&sb, "No training was recorded. ");
 	}
-	report_sb_add(&sb, "Lower velocity and a smaller ellipse usually mean steadier standing; "
+	text_add(&sb, "Lower velocity and a smaller ellipse usually mean steadier standing; "
 	              "differences of less than about 10–20 %% are within the usual variation from "
 	              "one session to the next, so a single change is best read together with the "
 	              "trend. This summary describes measurements only; it is not a diagnosis.");

@@ -99,7 +99,16 @@ static void game_row(tbuf *t, const report_visit *v, const report_game *g, const
 	tb_add(t, "%s,%lld,%lld,game:%s,%s,,%s,", v->date, (long long)g->session_id,
 	       (long long)g->trial_id, g->game, g->status, name);
 	tb_num(t, value);
-	tb_add(t, ",%s\n", unit);
+	tb_add(t, ",%s,%d\n", unit, g->simulated);
+}
+
+/* True if the eyes-open or eyes-closed test behind v's Romberg quotient
+ * was recorded on the simulated plate. */
+static bool quiet_simulated(const report_visit *v)
+{
+	const report_assess *eo = report_visit_assess(v, REPORT_EO);
+	const report_assess *ec = report_visit_assess(v, REPORT_EC);
+	return (eo && eo->simulated) || (ec && ec->simulated);
 }
 
 int report_write_csv(const report_data *d, const char *dir, int *files, char *msg, size_t len)
@@ -118,7 +127,7 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 
 	/* Every stored number of every trial in the range. */
 	tbuf t = {0};
-	tb_add(&t, "date,session,trial,kind,status,duration_s,metric,value,unit\n");
+	tb_add(&t, "date,session,trial,kind,status,duration_s,metric,value,unit,simulated\n");
 	for (size_t i = d->first; i <= d->current; i++) {
 		const report_visit *v = &d->visits[i];
 		for (size_t k = 0; k < v->n_assess; k++) {
@@ -131,7 +140,7 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 				tb_num(&t, a->duration_s);
 				tb_add(&t, ",%s,", f[m].key);
 				tb_num(&t, met_field_value(&a->m, &f[m]));
-				tb_add(&t, ",%s\n", f[m].unit);
+				tb_add(&t, ",%s,%d\n", f[m].unit, a->simulated);
 			}
 		}
 		for (size_t k = 0; k < v->n_games; k++) {
@@ -154,7 +163,7 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 				       (long long)v->los[k].session_id, (long long)v->los[k].trial_id,
 				       dir_key[dd]);
 				tb_num(&t, v->los[k].limit_mm[dd]);
-				tb_add(&t, ",mm\n");
+				tb_add(&t, ",mm,%d\n", v->los[k].simulated);
 			}
 	}
 	rc = write_file(dir, d->patient.code, "metrics", &t, files, msg, len);
@@ -166,7 +175,7 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 	const report_visit *cur = &d->visits[d->current];
 	t = (tbuf){0};
 	tb_add(&t, "date,session,trial,kind,metric,value,unit,previous_date,previous_trial,previous,"
-	           "change,change_pct\n");
+	           "change,change_pct,simulated,previous_simulated\n");
 	for (size_t k = 0; k < cur->n_assess; k++) {
 		const report_assess *a = &cur->assess[k];
 		if (!a->have_metrics)
@@ -189,6 +198,9 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 			tb_add(&t, ",");
 			if (fabs(vp) > 1e-12)
 				tb_num(&t, (vn - vp) / fabs(vp) * 100);
+			tb_add(&t, ",%d,", a->simulated);
+			if (p)
+				tb_add(&t, "%d", p->simulated);
 			tb_add(&t, "\n");
 		}
 		report_ellipse e;
@@ -203,7 +215,7 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 				tb_add(&t, "%s,%lld,%lld,%s,%s,", cur->date, (long long)a->session_id,
 				       (long long)a->trial_id, a->kind, ek[i]);
 				tb_num(&t, ev[i]);
-				tb_add(&t, ",%s,,,,,\n", eu[i]);
+				tb_add(&t, ",%s,,,,,,%d,\n", eu[i], a->simulated);
 			}
 		}
 	}
@@ -235,6 +247,9 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 		tb_add(&t, ",");
 		if (isfinite(pq) && pq > 0)
 			tb_num(&t, (q - pq) / pq * 100);
+		tb_add(&t, ",%d,", quiet_simulated(cur));
+		if (isfinite(pq))
+			tb_add(&t, "%d", quiet_simulated(&d->visits[pi]));
 		tb_add(&t, "\n");
 	}
 	rc = write_file(dir, d->patient.code, "comparison", &t, files, msg, len);

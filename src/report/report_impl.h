@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "core/text.h"
 #include "report/report.h"
 
 /* ISO 8601 UTC text → local broken-down time. False if unreadable. */
@@ -20,18 +21,6 @@ bool report_date_valid(const char *date);
 
 /* "YYYY-MM-DD" → days since 1970-01-01 (for date axes). */
 double report_date_days(const char *date);
-
-/* An appending string buffer over a caller's array (truncates safely). */
-typedef struct report_sb {
-	char *buf;
-	size_t len, used;
-} report_sb;
-
-void report_sb_add(report_sb *sb, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
 
 /* The kinds the report knows by name. */
 #define REPORT_EO "quiet-eo"

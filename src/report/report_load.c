@@ -136,8 +136,10 @@ static void fill_los(report_los *l, const store_metric *m, size_t nm)
 	}
 }
 
-/* Adds trial t (with its stored metrics) to visit v. */
-static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg, size_t len)
+/* Adds trial t (with its stored metrics) to visit v; sim: its session ran
+ * on the simulated plate. */
+static int add_trial(store *s, report_visit *v, const store_trial *t, bool sim, char *msg,
+                     size_t len)
 {
 	store_metric *m = NULL;
 	size_t nm = 0;
@@ -156,6 +158,7 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg,
 			snprintf(g->game, sizeof g->game, "%s", t->kind + 5);
 			snprintf(g->status, sizeof g->status, "%s", store_status_name(t->status));
 			snprintf(g->started_at, sizeof g->started_at, "%s", t->started_at);
+			g->simulated = sim;
 			fill_game(g, m, nm);
 			rc = POISE_OK;
 		}
@@ -166,6 +169,7 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg,
 			l->session_id = t->session_id;
 			l->trial_id = t->id;
 			snprintf(l->started_at, sizeof l->started_at, "%s", t->started_at);
+			l->simulated = sim;
 			fill_los(l, m, nm);
 			rc = POISE_OK;
 		}
@@ -179,6 +183,7 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, char *msg,
 			snprintf(a->status, sizeof a->status, "%s", store_status_name(t->status));
 			snprintf(a->started_at, sizeof a->started_at, "%s", t->started_at);
 			a->duration_s = t->duration_s;
+			a->simulated = sim;
 			fill_metrics(a, m, nm);
 			rc = POISE_OK;
 		}
@@ -324,9 +329,13 @@ int report_load(store *s, const char *code, const report_sel *sel, report_data *
 		}
 		v->last_session_id = ss[i].id;
 		v->n_sessions++;
-		/* The visit's device and operator: its latest session's. */
-		snprintf(v->device_backend, sizeof v->device_backend, "%s", ss[i].device_backend);
-		snprintf(v->device_serial, sizeof v->device_serial, "%s", ss[i].device_serial);
+		bool sim = store_session_is_simulated(&ss[i]);
+		v->n_simulated += sim;
+		/* The visit's device: its latest real plate's, if it had one. */
+		if (!sim || v->n_simulated == v->n_sessions) {
+			snprintf(v->device_backend, sizeof v->device_backend, "%s", ss[i].device_backend);
+			snprintf(v->device_serial, sizeof v->device_serial, "%s", ss[i].device_serial);
+		}
 		if (ss[i].operator_name[0])
 			snprintf(v->operator_name, sizeof v->operator_name, "%s", ss[i].operator_name);
 		if (ss[i].id == sel->session_id) {
@@ -334,7 +343,7 @@ int report_load(store *s, const char *code, const report_sel *sel, report_data *
 			sel_has_trials = true;
 		}
 		for (size_t k = 0; k < nt && rc == POISE_OK; k++)
-			rc = add_trial(s, v, &tr[k], msg, len);
+			rc = add_trial(s, v, &tr[k], sim, msg, len);
 		free(tr);
 	}
 	free(ss);

@@ -37,6 +37,7 @@ typedef struct page {
 	enum page_kind kind;
 	size_t idx;   /* trial index in the current visit, or first history row */
 	size_t count; /* history rows */
+	char sim_note[200]; /* "" = no number on the page is simulated; else what is */
 } page;
 
 typedef struct ctx {
@@ -112,6 +113,27 @@ static void footer(rd *r, const ctx *c, int k)
 	rd_text(r, true, 7.5, PAGE_W - MR, 815, RD_RIGHT, "page %d of %d", k + 1, c->n_pages);
 	rd_paragraph(r, false, 6.5, 8.5, ML, 826, CW, c->processing);
 	rd_gray(r, 0);
+}
+
+/* The banner of a page that shows numbers from the simulated plate, in
+ * the top margin (above every page's title), so it never covers content:
+ * a grey box with a heavy frame, readable in black-and-white print. */
+#define BANNER_Y 10.0
+#define BANNER_H 32.0
+static void sim_banner(rd *r, const char *note)
+{
+	rd_fill_rect(r, ML, BANNER_Y, CW, BANNER_H, 0.88);
+	rd_gray(r, 0);
+	rd_rect(r, ML, BANNER_Y, CW, BANNER_H, 1.6);
+	const char *head = "SIMULATED PLATE — demonstration data, not a measurement of this patient";
+	double size = 10.5;
+	while (size > 7 && rd_text_width(r, true, size, head) > CW - 16)
+		size -= 0.5;
+	rd_text(r, true, size, ML + CW / 2, BANNER_Y + 14, RD_CENTER, "%s", head);
+	size = 7.5;
+	while (size > 5.5 && rd_text_width(r, false, size, note) > CW - 16)
+		size -= 0.5;
+	rd_text(r, false, size, ML + CW / 2, BANNER_Y + 26, RD_CENTER, "%s", note);
 }
 
 static void running_head(rd *r, const ctx *c, const char *title)
@@ -296,7 +318,7 @@ static void page_overview(rd *r, const ctx *c)
 {
 	const report_data *d = c->d;
 	const report_visit *v = c->cur;
-	char b1[64], b2[64], b3[96], hd[32];
+	char b1[64], b2[64], b3[128], hd[32];
 	rd_gray(r, 0);
 	rd_text(r, true, 22, ML, 66, RD_LEFT, "Sway report");
 	rd_gray(r, 0.35);
@@ -327,8 +349,12 @@ static void page_overview(rd *r, const ctx *c)
 	snprintf(b3, sizeof b3, "%s (%zu trial%s)", local_time(b1, sizeof b1, v->started_at), ntr,
 	         ntr == 1 ? "" : "s");
 	label_value(r, x2, y, "Session", b3);
-	snprintf(b3, sizeof b3, "%s%s%s", v->device_backend,
-	         v->device_serial[0] ? ", serial " : "", v->device_serial);
+	if (v->n_simulated == v->n_sessions)
+		snprintf(b3, sizeof b3, "simulated plate (demo data, not measured)");
+	else
+		snprintf(b3, sizeof b3, "%s%s%s%s", v->device_backend,
+		         v->device_serial[0] ? ", serial " : "", v->device_serial,
+		         v->n_simulated ? ", and the simulated plate" : "");
 	label_value(r, x2, y + 15, "Device", b3);
 	label_value(r, x2, y + 30, "Operator", v->operator_name[0] ? v->operator_name
 	                                                           : "not recorded");
@@ -595,10 +621,13 @@ static void page_trial(rd *r, const ctx *c, size_t ti)
 	char b1[64], b2[64], b3[64], hd[32];
 	running_head(r, c, report_kind_label(a->kind));
 	rd_gray(r, 0.25);
-	rd_text(r, false, 8.5, ML, 84, RD_LEFT, "Trial %lld (session %lld) · %s · %s s · %s",
-	        (long long)a->trial_id, (long long)a->session_id,
-	        local_time(b1, sizeof b1, a->started_at), num(b2, sizeof b2, a->duration_s),
-	        a->status);
+	double w = rd_text(r, false, 8.5, ML, 84, RD_LEFT, "Trial %lld (session %lld) · %s · %s s · %s",
+	                   (long long)a->trial_id, (long long)a->session_id,
+	                   local_time(b1, sizeof b1, a->started_at), num(b2, sizeof b2, a->duration_s),
+	                   a->status);
+	rd_gray(r, 0);
+	if (a->simulated)
+		rd_text(r, true, 8.5, ML + w, 84, RD_LEFT, " · SIMULATED plate");
 	rd_gray(r, 0);
 	double y = trial_plots(r, c, ti, 112);
 
@@ -970,8 +999,10 @@ static void page_history(rd *r, const ctx *c, size_t first_row, size_t count)
 		rd_gray(r, 0);
 		const report_assess *eo = report_visit_assess(v, REPORT_EO);
 		const report_assess *ec = report_visit_assess(v, REPORT_EC);
-		rd_text(r, now, 8.5, cx[0], y, RD_LEFT, "%s%s", report_human_date(hd, sizeof hd, v->date),
-		        now ? " (this)" : "");
+		double w = rd_text(r, now, 8.5, cx[0], y, RD_LEFT, "%s%s",
+		                   report_human_date(hd, sizeof hd, v->date), now ? " (this)" : "");
+		if (report_visit_simulated(v))
+			rd_text(r, true, 7, cx[0] + w + 4, y, RD_LEFT, "SIM");
 		rd_text(r, now, 8.5, cx[1], y, RD_RIGHT, "%zu", v->n_assess + v->n_games + v->n_los);
 		rd_text(r, now, 8.5, cx[2], y, RD_RIGHT, "%s",
 		        num(b, sizeof b, eo ? eo->m.mean_velocity_mm_s : NAN));
@@ -1024,6 +1055,8 @@ static void draw_page(rd *r, const ctx *c, int k)
 		page_history(r, c, p->idx, p->count);
 		break;
 	}
+	if (p->sim_note[0])
+		sim_banner(r, p->sim_note);
 	footer(r, c, k);
 }
 
@@ -1082,6 +1115,140 @@ static int plan_pages(ctx *c)
 		row += cnt;
 	}
 	c->n_pages = n;
+	return POISE_OK;
+}
+
+/* ---- which pages show simulated numbers ------------------------------ */
+
+/* Marks in vis[] the visits from which page p shows a number recorded on
+ * the simulated plate. */
+static void mark_simulated(const ctx *c, const page *p, bool *vis)
+{
+	const report_data *d = c->d;
+	const char *quiet[2] = {REPORT_EO, REPORT_EC};
+	size_t pv;
+	const report_assess *a;
+	switch (p->kind) {
+	case PG_OVERVIEW: { /* the summary speaks of the whole range */
+		for (size_t i = d->first; i <= d->current; i++)
+			vis[i] |= report_visit_simulated(&d->visits[i]);
+		for (int k = 0; k < 2; k++) /* the previous values */
+			if ((a = report_previous(d, d->current, quiet[k], &pv)) && a->simulated)
+				vis[pv] = true;
+		for (size_t i = d->current; i-- > 0;) { /* the previous Romberg quotient */
+			const report_visit *v = &d->visits[i];
+			if (isfinite(report_romberg(v, offsetof(met_static, ellipse95_area_mm2)))) {
+				for (int k = 0; k < 2; k++)
+					vis[i] |= report_visit_assess(v, quiet[k])->simulated;
+				break;
+			}
+		}
+		const report_los *l = report_latest_los(d, d->current); /* the LOS plot */
+		for (size_t i = 0; l && i <= d->current; i++) {
+			const report_visit *v = &d->visits[i];
+			if (l >= v->los && l < v->los + v->n_los)
+				vis[i] |= l->simulated;
+		}
+		break;
+	}
+	case PG_TRIAL:
+		a = &c->cur->assess[p->idx];
+		vis[d->current] |= a->simulated;
+		if ((a = report_previous(d, d->current, a->kind, &pv)) && a->simulated)
+			vis[pv] = true;
+		break;
+	case PG_PROGRESS: /* this visit's games; the charts over the range */
+		for (size_t i = d->first; i <= d->current; i++) {
+			const report_visit *v = &d->visits[i];
+			for (int k = 0; k < 2; k++)
+				if ((a = report_visit_assess(v, quiet[k])) && a->simulated)
+					vis[i] = true;
+			for (size_t g = 0; g < v->n_games; g++)
+				vis[i] |= v->games[g].simulated;
+			for (size_t l = 0; l < v->n_los; l++)
+				vis[i] |= v->los[l].simulated;
+		}
+		break;
+	case PG_HISTORY:
+		for (size_t i = d->first + p->idx; i < d->first + p->idx + p->count; i++)
+			vis[i] |= report_visit_simulated(&d->visits[i]);
+		break;
+	}
+}
+
+/* Says which of page p's numbers come from the simulated plate, given the
+ * visits mark_simulated() marked (n of them); "" if none. */
+static void sim_note(const ctx *c, const page *p, const bool *vis, size_t n, char *buf,
+                     size_t len)
+{
+	const report_data *d = c->d;
+	text_buf sb = {buf, len, 0};
+	buf[0] = 0;
+	if (n == 0)
+		return;
+	char hd[32];
+	if (p->kind == PG_TRIAL) {
+		bool this_sim = c->cur->assess[p->idx].simulated;
+		if (this_sim)
+			text_add(&sb, "This trial was recorded on the simulated plate");
+		for (size_t i = 0; i < d->current; i++)
+			if (vis[i])
+				text_add(&sb, "%s (%s)%s", this_sim ? ", and so was the previous value"
+				                                         : "The previous value",
+				              report_human_date(hd, sizeof hd, d->visits[i].date),
+				              this_sim ? "" : " comes from the simulated plate");
+		text_add(&sb, ".");
+		return;
+	}
+	if (p->kind == PG_HISTORY) {
+		text_add(&sb, "Rows marked SIM hold numbers from the simulated plate (%zu of the %zu "
+		              "rows on this page).", n, p->count);
+		return;
+	}
+	bool whole = true; /* every visit of the range, and only those, wholly simulated */
+	for (size_t i = 0; i < d->n_visits; i++) {
+		bool in = i >= d->first && i <= d->current;
+		if (in ? !vis[i] || d->visits[i].n_simulated < d->visits[i].n_sessions : vis[i])
+			whole = false;
+	}
+	if (whole) {
+		text_add(&sb, "Every session in this report was recorded on the simulated plate.");
+		return;
+	}
+	text_add(&sb, "Recorded on the simulated plate: the session%s of ", n == 1 ? "" : "s");
+	size_t shown = 0;
+	for (size_t i = 0; i < d->n_visits && shown < 4; i++) {
+		if (!vis[i])
+			continue;
+		shown++;
+		bool partly = d->visits[i].n_simulated < d->visits[i].n_sessions;
+		text_add(&sb, "%s%s%s%s%s", shown == 1 ? "" : shown == n ? " and " : ", ",
+		              report_human_date(hd, sizeof hd, d->visits[i].date),
+		              i == d->current ? " (this one" : partly ? " (" : "",
+		              partly ? i == d->current ? ", in part" : "in part" : "",
+		              i == d->current || partly ? ")" : "");
+	}
+	if (n > shown)
+		text_add(&sb, " and %zu more", n - shown);
+	text_add(&sb, ".");
+}
+
+/* Fills every page's sim_note. */
+static int plan_sim_notes(ctx *c)
+{
+	bool *vis = malloc(c->d->n_visits * sizeof *vis);
+	if (!vis)
+		return POISE_E_NOMEM;
+	for (int k = 0; k < c->n_pages; k++) {
+		page *p = &c->pages[k];
+		memset(vis, 0, c->d->n_visits * sizeof *vis);
+		mark_simulated(c, p, vis);
+		size_t n = 0;
+		for (size_t i = 0; i < c->d->n_visits; i++)
+			n += vis[i];
+		sim_note(c, p, vis, n, p->sim_note, sizeof p->sim_note);
+	}
+	free(vis);
 	return POISE_OK;
 }
 
@@ -1191,6 +1358,8 @@ int report_render(const report_data *d, const report_opts *o, const char *pdf_pa
 	c.ell = calloc(na ? na : 1, sizeof *c.ell);
 	c.have_ell = calloc(na ? na : 1, sizeof *c.have_ell);
 	int rc = c.ell && c.have_ell ? plan_pages(&c) : POISE_E_NOMEM;
+	if (rc == POISE_OK)
+		rc = plan_sim_notes(&c);
 	if (rc) {
 		free(c.ell);
 		free(c.have_ell);

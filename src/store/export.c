@@ -38,6 +38,7 @@ static const char readme[] =
 	"                   over range, 32 converter fault, 64 battery low,\n"
 	"                   256 on plate, 512 stepped on, 1024 stepped off,\n"
 	"                   2048 clock restarted after an input gap, 4096 no COP\n"
+	"  simulated   1/0  1: recorded on the simulated plate (see below)\n"
 	"`poise metrics FILE_samples.csv` computes the sway metrics of the file;\n"
 	"for a trial where the patient stepped off, keep the rows with\n"
 	"on_plate = 1 first (pandas: df[df.on_plate == 1]), as Poise does.\n"
@@ -50,11 +51,19 @@ static const char readme[] =
 	"*_events.csv / \"events\": t (s), kind (step-on, step-off, gap, level,\n"
 	"...), detail.\n"
 	"\n"
+	"Simulated data. Every CSV file has a column `simulated` (on every row,\n"
+	"so it survives concatenating files) and every *_trial.json has\n"
+	"\"simulated\": true/false in its session and trial: 1 / true means the\n"
+	"trial was recorded on Poise's simulated plate (a demonstration or a\n"
+	"test): its samples, metrics and events were invented by the program and\n"
+	"are not a measurement of the patient. Leave such trials out of any\n"
+	"analysis (pandas: df[df.simulated == 0]).\n"
+	"\n"
 	"trials.csv (CSV export) / *_trial.json (JSON export): the trial and its\n"
 	"session: kind, status (complete, aborted, stepped-off, device-lost,\n"
 	"crashed = Poise was stopped before the trial ended; its samples up to\n"
-	"then are kept), start, duration, sample rate, device, operator,\n"
-	"parameters and level (JSON).\n";
+	"then are kept), start, duration, sample rate, device, simulated,\n"
+	"operator, parameters and level (JSON).\n";
 
 typedef struct out_file {
 	FILE *f;
@@ -199,8 +208,8 @@ static void sibling_name(char *buf, size_t len, const char *samples_name, const 
 	snprintf(buf, len, "%.*s%s", (int)n, samples_name, suffix);
 }
 
-static int write_samples(store *s, const store_trial *t, const char *dir, const char *name,
-                         size_t *files)
+static int write_samples(store *s, const store_trial *t, bool sim, const char *dir,
+                         const char *name, size_t *files)
 {
 	store_sample *smp;
 	size_t n;
@@ -212,7 +221,8 @@ static int write_samples(store *s, const store_trial *t, const char *dir, const 
 		free(smp);
 		return err;
 	}
-	fputs("t,cop_x,cop_y,fz_n,force_tl_n,force_tr_n,force_bl_n,force_br_n,on_plate,flags\n", o.f);
+	fputs("t,cop_x,cop_y,fz_n,force_tl_n,force_tr_n,force_bl_n,force_br_n,on_plate,flags,"
+	      "simulated\n", o.f);
 	for (size_t i = 0; i < n; i++) {
 		const store_sample *x = &smp[i];
 		long long a = x->t_us < 0 ? -(long long)x->t_us : (long long)x->t_us;
@@ -221,15 +231,16 @@ static int write_samples(store *s, const store_trial *t, const char *dir, const 
 			fprintf(o.f, "%.6f,%.6f,", x->x_mm, x->y_mm);
 		else
 			fputs(",,", o.f);
-		fprintf(o.f, "%.4f,%.4f,%.4f,%.4f,%.4f,%d,%u\n", x->fz_n, x->force_n[0], x->force_n[1],
-		        x->force_n[2], x->force_n[3], (x->flags & SAMPLE_ON_PLATE) ? 1 : 0, x->flags);
+		fprintf(o.f, "%.4f,%.4f,%.4f,%.4f,%.4f,%d,%u,%d\n", x->fz_n, x->force_n[0],
+		        x->force_n[1], x->force_n[2], x->force_n[3], (x->flags & SAMPLE_ON_PLATE) ? 1 : 0,
+		        x->flags, sim);
 	}
 	free(smp);
 	return out_close(s, &o, files);
 }
 
-static int write_csv(store *s, const store_trial *t, const char *dir, const char *samples_name,
-                     size_t *files)
+static int write_csv(store *s, const store_trial *t, bool sim, const char *dir,
+                     const char *samples_name, size_t *files)
 {
 	store_metric *m;
 	size_t nm;
@@ -243,7 +254,7 @@ static int write_csv(store *s, const store_trial *t, const char *dir, const char
 		free(m);
 		return err;
 	}
-	fputs("name,value,unit\n", o.f);
+	fputs("name,value,unit,simulated\n", o.f);
 	for (size_t i = 0; i < nm; i++) {
 		csv_text(o.f, m[i].name);
 		if (isfinite(m[i].value))
@@ -251,7 +262,7 @@ static int write_csv(store *s, const store_trial *t, const char *dir, const char
 		else
 			fputs(",,", o.f);
 		csv_text(o.f, m[i].unit);
-		fputc('\n', o.f);
+		fprintf(o.f, ",%d\n", sim);
 	}
 	free(m);
 	if ((err = out_close(s, &o, files)))
@@ -266,13 +277,13 @@ static int write_csv(store *s, const store_trial *t, const char *dir, const char
 		free(ev);
 		return err;
 	}
-	fputs("t,kind,detail\n", o.f);
+	fputs("t,kind,detail,simulated\n", o.f);
 	for (size_t i = 0; i < ne; i++) {
 		fprintf(o.f, "%.6f,", (double)ev[i].t_us / 1e6);
 		csv_text(o.f, ev[i].kind);
 		fputc(',', o.f);
 		csv_text(o.f, ev[i].detail);
-		fputc('\n', o.f);
+		fprintf(o.f, ",%d\n", sim);
 	}
 	free(ev);
 	return out_close(s, &o, files);
@@ -311,13 +322,15 @@ static int write_json(store *s, const char *code, const store_session *se, const
 	json_text(f, se->device_backend);
 	fputs(", \"device_serial\": ", f);
 	json_text_or_null(f, se->device_serial);
+	fprintf(f, ", \"simulated\": %s", store_session_is_simulated(se) ? "true" : "false");
 	fputs(", \"operator\": ", f);
 	json_text_or_null(f, se->operator_name);
 	fputs(", \"notes\": ", f);
 	json_text_or_null(f, se->notes);
 	fprintf(f, "},\n  \"trial\": {\"id\": %lld, \"kind\": ", (long long)t->id);
 	json_text(f, t->kind);
-	fprintf(f, ", \"status\": \"%s\", \"started_at\": ", store_status_name(t->status));
+	fprintf(f, ", \"status\": \"%s\", \"simulated\": %s, \"started_at\": ",
+	        store_status_name(t->status), store_session_is_simulated(se) ? "true" : "false");
 	json_text(f, t->started_at);
 	fputs(", \"duration_s\": ", f);
 	json_num(f, t->duration_s);
@@ -374,7 +387,7 @@ static void index_row(FILE *f, const char *code, const store_session *se, const 
 	csv_text(f, se->device_backend);
 	fputc(',', f);
 	csv_text(f, se->device_serial);
-	fputc(',', f);
+	fprintf(f, ",%d,", store_session_is_simulated(se));
 	csv_text(f, se->operator_name);
 	fputc(',', f);
 	csv_text(f, t->params_json);
@@ -422,7 +435,7 @@ int store_export(store *s, const char *code, int64_t session_id, enum store_expo
 		if ((err = out_open(s, &idx, dir, "trials.csv")))
 			goto out;
 		fputs("patient,session,trial,kind,status,started_at,duration_s,rate_hz,n_samples,device,"
-		      "device_serial,operator,params,level,samples_file\n",
+		      "device_serial,simulated,operator,params,level,samples_file\n",
 		      idx.f);
 	}
 	for (size_t i = 0; i < ns && !err; i++) {
@@ -433,9 +446,10 @@ int store_export(store *s, const char *code, int64_t session_id, enum store_expo
 		for (size_t j = 0; j < nt && !err; j++) {
 			char name[512];
 			store_export_samples_name(name, sizeof name, p.code, se[i].id, t[j].id, t[j].kind);
-			err = write_samples(s, &t[j], dir, name, &r.files);
+			bool sim = store_session_is_simulated(&se[i]);
+			err = write_samples(s, &t[j], sim, dir, name, &r.files);
 			if (!err && fmt == STORE_EXPORT_CSV) {
-				err = write_csv(s, &t[j], dir, name, &r.files);
+				err = write_csv(s, &t[j], sim, dir, name, &r.files);
 				index_row(idx.f, p.code, &se[i], &t[j], name);
 			} else if (!err) {
 				err = write_json(s, p.code, &se[i], &t[j], dir, name, &r.files);

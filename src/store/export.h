@@ -6,11 +6,17 @@
  *   <CODE>_s<session>_t<trial>_<kind>_samples.csv   every sample: t (s since
  *       the trial's start), cop_x, cop_y (mm; ML + right, AP + forward;
  *       empty when undefined), fz_n, force_tl_n … force_br_n (N), on_plate
- *       (1/0), flags (sample_flag bits). `poise metrics` reads it as it is.
- *   CSV format:  ..._metrics.csv (name,value,unit), ..._events.csv
- *       (t,kind,detail) and trials.csv (one row per trial: session, device,
- *       kind, status, duration, parameters, ...);
- *   JSON format: ..._trial.json (session, trial, metrics, events).
+ *       (1/0), flags (sample_flag bits), simulated (1/0). `poise metrics`
+ *       reads it as it is.
+ *   CSV format:  ..._metrics.csv (name,value,unit,simulated),
+ *       ..._events.csv (t,kind,detail,simulated) and trials.csv (one row per
+ *       trial: session, device, simulated, kind, status, duration,
+ *       parameters, ...);
+ *   JSON format: ..._trial.json (session, trial, metrics, events), with
+ *       "simulated": true/false in its session and its trial.
+ * Simulated data (a session on the simulated plate, store_session_is_
+ * simulated()) is marked on every CSV row and in every JSON trial, so it
+ * cannot pass for a measurement once the files leave Poise.
  * plus README.txt describing the columns and units. A ':' in the trial
  * kind becomes '-' in file names.
  */

@@ -653,11 +653,13 @@ int store_patient_summary_get(store *s, int64_t patient_id, store_patient_summar
 	               " (SELECT count(*) FROM trial JOIN session ON trial.session_id = session.id"
 	               "  WHERE session.patient_id = ?1),"
 	               " (SELECT count(*) FROM sample JOIN trial ON sample.trial_id = trial.id"
-	               "  JOIN session ON trial.session_id = session.id WHERE session.patient_id = ?1)",
+	               "  JOIN session ON trial.session_id = session.id WHERE session.patient_id = ?1),"
+	               " (SELECT count(*) FROM session WHERE patient_id = ?1 AND device_backend = ?2)",
 	               what);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, patient_id);
+	sqlite3_bind_text(st, 2, STORE_BACKEND_SIM, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		err = store_fail_sqlite(s, rc, what);
@@ -667,6 +669,7 @@ int store_patient_summary_get(store *s, int64_t patient_id, store_patient_summar
 	out->sessions = sqlite3_column_int64(st, 0);
 	out->trials = sqlite3_column_int64(st, 1);
 	out->samples = sqlite3_column_int64(st, 2);
+	out->simulated_sessions = sqlite3_column_int64(st, 3);
 	sqlite3_finalize(st);
 	return POISE_OK;
 }
@@ -756,6 +759,11 @@ static void fill_session(sqlite3_stmt *st, void *elem)
 	col_text(st, 5, x->device_serial, sizeof x->device_serial);
 	col_text(st, 6, x->operator_name, sizeof x->operator_name);
 	col_text(st, 7, x->notes, sizeof x->notes);
+}
+
+bool store_session_is_simulated(const store_session *se)
+{
+	return strcmp(se->device_backend, STORE_BACKEND_SIM) == 0;
 }
 
 int store_session_get(store *s, int64_t session_id, store_session *out)

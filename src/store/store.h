@@ -120,9 +120,11 @@ int store_patient_update(store *s, const store_patient *p);
 /* Renames a patient's code. POISE_E_NOT_FOUND, POISE_E_EXISTS, POISE_E_INVALID. */
 int store_patient_rename(store *s, const char *code, const char *new_code);
 
-/* How much data a patient has (for the confirmation before deleting). */
+/* How much data a patient has (for `poise patient list` and the
+ * confirmation before deleting). */
 typedef struct store_patient_summary {
 	int64_t sessions, trials, samples;
+	int64_t simulated_sessions; /* of the sessions, those on the simulated plate */
 } store_patient_summary;
 
 int store_patient_summary_get(store *s, int64_t patient_id, store_patient_summary *out);
@@ -140,11 +142,21 @@ typedef struct store_session {
 	int64_t patient_id;
 	char started_at[STORE_TIME_LEN]; /* set by the store */
 	char ended_at[STORE_TIME_LEN];   /* "" while open, or if Poise was killed */
-	char device_backend[16];         /* "sim", "usb", "wbb" */
+	char device_backend[16];         /* "sim", "usb", "wbb" (dev_info.backend) */
 	char device_serial[48];
 	char operator_name[64];          /* optional */
 	char notes[512];                 /* optional */
 } store_session;
+
+/* The device_backend of sessions recorded on the simulated plate (the
+ * sim backend's name, see dev_is_simulated()). */
+#define STORE_BACKEND_SIM "sim"
+
+/* True if the session was recorded on the simulated plate: its samples
+ * and every number computed from them were invented by Poise, not
+ * measured, and are marked simulated wherever they are shown or exported
+ * (`poise patient`, the export, the report). */
+bool store_session_is_simulated(const store_session *se);
 
 /* Starts a session for info->patient_id with its device, operator and
  * notes; *id gets its id. POISE_E_NOT_FOUND for an unknown patient. */

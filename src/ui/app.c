@@ -14,7 +14,6 @@
 #include "report/report.h"
 #include "session/engine.h"
 #include "session/history.h"
-#include "session/plate.h"
 #include "session/play.h"
 #include "session/training.h"
 #include "store/store.h"
@@ -160,15 +159,16 @@ static const char *plate_problem(const app *a)
 	}
 }
 
-/* Opens the plate (honestly: see session/plate.h) and the session's road
+/* Opens the plate (honestly: a patient's "auto" is a real plate or none,
+ * see dev_open_choice()) and the session's road
  * with the live history on it. Without a plate the app shows why, with a
  * retry. */
 static void open_plate(app *a)
 {
 	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
 	dev *d = NULL;
-	int rc = ses_open_plate(&d, a->cfg.device, a->have_patient, &oc, &a->fell_back, a->plate_msg,
-	                        sizeof a->plate_msg);
+	int rc = dev_open_choice(&d, a->cfg.device, a->have_patient ? DEV_AUTO_REAL_ONLY : 0, &oc, &a->fell_back,
+	                         a->plate_msg, sizeof a->plate_msg);
 	if (rc) {
 		a->screen = SCREEN_NO_PLATE;
 		fprintf(stderr, "poise: %s\n", a->plate_msg);

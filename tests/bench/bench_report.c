@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	char msg[1024];
 	for (int v = 0; v < VISITS; v++) {
 		for (int k = 0; k < 2; k++) {
-			snprintf(cmd, sizeof cmd, "%s --db %s --seed %d record --patient B01 --trial %s "
+			snprintf(cmd, sizeof cmd, "%s --db %s --seed %d record --device sim --patient B01 --trial %s "
 			         "--seconds 30 --fast --operator 'Bench' >/dev/null", bin, db, 10 * v + k,
 			         k ? "quiet-ec" : "quiet-eo");
 			run(cmd);
