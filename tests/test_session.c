@@ -534,7 +534,7 @@ static void a_played_game_is_stored_and_replays_the_same(void **state)
 	int64_t sid;
 	assert_int_equal(train_sitting_begin(f->s, f->p.id, ses_device(e), "T", NULL, &sid), POISE_OK);
 	train_plan plan;
-	assert_int_equal(train_plan_load(f->s, &f->p, game_find("stillwater"), &plan), POISE_OK);
+	assert_int_equal(train_plan_load(f->s, &f->p, game_find("stillwater"), false, &plan), POISE_OK);
 	/* A 180 cm patient's game space is larger than the default 170 cm. */
 	los_model def;
 	los_default(&def, 0);
@@ -584,6 +584,15 @@ static void a_played_game_is_stored_and_replays_the_same(void **state)
 	assert_true(rp.n_events > 0);
 	assert_int_equal(rp.n_events, rp.n_stored_events);
 	ses_replay_free(&rp);
+	/* The next play on a real plate starts from this one; a demonstration
+	 * on the simulated plate never moves the patient's progression. */
+	train_plan real, sim;
+	assert_int_equal(train_plan_load(f->s, &f->p, game_find("stillwater"), false, &real), POISE_OK);
+	assert_int_equal(train_plan_load(f->s, &f->p, game_find("stillwater"), true, &sim), POISE_OK);
+	assert_int_equal(real.n_prev, 1);
+	assert_int_equal(real.prev[0].level_end, r.result.level_end);
+	assert_int_equal(sim.n_prev, 0);
+	assert_int_equal(sim.game.level, 1);
 	/* A quiet-stance trial is not a game: a clear refusal. */
 	int64_t tid;
 	assert_int_equal(store_trial_begin(f->s, sid, "quiet-eo", NULL, NULL, 100, &tid), POISE_OK);

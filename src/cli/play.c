@@ -127,6 +127,25 @@ typedef struct play_patient {
 	train_plan plan;
 } play_patient;
 
+/* The prescription and the plays before (on the same kind of plate), then
+ * the command line. */
+static int load_plan(const play_opts *o, play_patient *pp, bool simulated)
+{
+	train_plan_default(o->ops, &pp->plan);
+	if (pp->s) {
+		int rc = train_plan_load(pp->s, &pp->p, o->ops, simulated, &pp->plan);
+		if (rc) {
+			fprintf(stderr, "poise play: %s\n", store_errmsg(pp->s));
+			return CLI_FAIL;
+		}
+	}
+	if (o->level_set)
+		pp->plan.game.level = o->level;
+	if (o->seconds > 0)
+		pp->plan.game.duration_s = o->seconds;
+	return CLI_OK;
+}
+
 /* Plays headless on the session engine, reading the plate on this thread. */
 static int play_headless(const cli_global *gl, const play_opts *o, play_patient *pp)
 {
@@ -134,6 +153,10 @@ static int play_headless(const cli_global *gl, const play_opts *o, play_patient 
 	dev_open_cfg oc = {.seed = gl->seed, .realtime = false};
 	if (cli_open_plate("play", gl->device, pp->s != NULL, &oc, &d))
 		return CLI_FAIL;
+	if (load_plan(o, pp, dev_is_simulated(&d->info))) {
+		dev_close(d);
+		return CLI_FAIL;
+	}
 	ses_source *src = NULL;
 	ses_engine *e = NULL;
 	ses_play *p = NULL;
@@ -277,27 +300,20 @@ static int parse_args(play_opts *o, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* The prescription, the level reached last time, then the command line. */
+/* The patient's record, when the game is for a patient. */
 static int load_patient(const cli_global *g, const play_opts *o, play_patient *pp)
 {
-	train_plan_default(o->ops, &pp->plan);
-	if (o->patient) {
-		int code = cli_open_store(g, "play", 0, &pp->s);
-		if (code)
-			return code;
-		int rc = store_patient_get(pp->s, o->patient, &pp->p);
-		if (rc == POISE_OK)
-			rc = train_plan_load(pp->s, &pp->p, o->ops, &pp->plan);
-		if (rc) {
-			fprintf(stderr, "poise play: %s\n", rc == POISE_E_NOT_FOUND
-			        ? "no such patient (poise patient list; poise patient add CODE)" : store_errmsg(pp->s));
-			return rc == POISE_E_NOT_FOUND ? CLI_USAGE : CLI_FAIL;
-		}
+	if (!o->patient)
+		return CLI_OK;
+	int code = cli_open_store(g, "play", 0, &pp->s);
+	if (code)
+		return code;
+	int rc = store_patient_get(pp->s, o->patient, &pp->p);
+	if (rc) {
+		fprintf(stderr, "poise play: %s\n", rc == POISE_E_NOT_FOUND
+		        ? "no such patient (poise patient list; poise patient add CODE)" : store_errmsg(pp->s));
+		return rc == POISE_E_NOT_FOUND ? CLI_USAGE : CLI_FAIL;
 	}
-	if (o->level_set || !o->patient)
-		pp->plan.game.level = o->level_set ? o->level : 1;
-	if (o->seconds > 0)
-		pp->plan.game.duration_s = o->seconds;
 	return CLI_OK;
 }
 
@@ -319,7 +335,8 @@ int cli_play(const cli_global *g, int argc, char **argv)
 	}
 	store_close(pp.s); /* the app opens the database itself */
 	app_play_outcome outcome = {0};
-	app_cfg ac = {.device = g->device, .db = g->db, .seed = g->seed, .play = o.ops, .play_plan = pp.plan,
+	app_cfg ac = {.device = g->device, .db = g->db, .seed = g->seed, .play = o.ops,
+	              .play_level = o.level_set ? o.level : 0, .play_seconds = o.seconds,
 	              .patient = o.patient, .operator_name = o.operator_name, .outcome = &outcome,
 	              .width = g->width, .height = g->height, .screenshot = g->screenshot,
 	              .quit_after_s = g->quit_after_s, .frame_stats = g->frame_stats,

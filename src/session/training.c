@@ -66,7 +66,8 @@ void train_plan_default(const struct game_ops *ops, train_plan *out)
 	los_default(&out->los, 0);
 }
 
-int train_plan_load(store *s, const store_patient *pat, const struct game_ops *ops, train_plan *out)
+int train_plan_load(store *s, const store_patient *pat, const struct game_ops *ops, bool simulated,
+                    train_plan *out)
 {
 	int64_t patient_id = pat->id;
 	train_plan p;
@@ -96,6 +97,8 @@ int train_plan_load(store *s, const store_patient *pat, const struct game_ops *o
 	if (rc)
 		return rc;
 	for (size_t i = n_ses; i-- > 0 && p.n_prev < TRAIN_HISTORY;) {
+		if (store_session_is_simulated(&ses[i]) != simulated)
+			continue; /* another kind of plate: not this progression */
 		store_trial *tr = NULL;
 		size_t n_tr = 0;
 		if ((rc = store_trials(s, ses[i].id, &tr, &n_tr)) != POISE_OK)

@@ -44,9 +44,13 @@ void train_plan_default(const struct game_ops *ops, train_plan *out);
 
 /* Fills *out for patient p and game ops: the prescription (or the
  * defaults), the patient's LOS from their height, and the results of the
- * latest plays; the start level is where the last play ended, kept inside
- * the prescribed range. POISE_OK or a store error. */
-int train_plan_load(store *s, const store_patient *p, const struct game_ops *ops, train_plan *out);
+ * latest plays on the same kind of plate (simulated: plays on the
+ * simulated plate; else plays on real plates, so a demonstration never
+ * moves a patient's progression); the start level is where the last of
+ * those plays ended, kept inside the prescribed range. POISE_OK or a store
+ * error. */
+int train_plan_load(store *s, const store_patient *p, const struct game_ops *ops, bool simulated,
+                    train_plan *out);
 
 /* The game's set-up from a plan: level, playing time, LOS range and model,
  * staircase; seed 0 (the caller sets it), sample rate rate_hz. */

@@ -269,23 +269,24 @@ static int on_game_event(void *ctx, mono_us t_us, const game_event *e)
 	return POISE_OK;
 }
 
-/* The plan for ops: `poise play`'s, the patient's, or the demo's with the
- * level chosen on screen. */
+/* The plan for ops: the patient's or the demo's, then `poise play`'s
+ * options or the level chosen on screen. */
 static int plan_for(app *a, const struct game_ops *ops, train_plan *plan)
 {
-	if (a->cfg.play == ops) {
-		*plan = a->cfg.play_plan;
-		return POISE_OK;
-	}
 	if (a->have_patient) {
-		if (train_plan_load(a->db, &a->patient, ops, plan) != POISE_OK) {
+		if (train_plan_load(a->db, &a->patient, ops, ses_simulated(a->eng), plan) != POISE_OK) {
 			app_toast(a, store_errmsg(a->db));
 			return POISE_E_IO;
 		}
 	} else {
 		train_plan_default(ops, plan);
 	}
-	if (a->start_level > 0) {
+	if (a->cfg.play == ops) { /* the command line's word */
+		if (a->cfg.play_level > 0)
+			plan->game.level = a->cfg.play_level;
+		if (a->cfg.play_seconds > 0)
+			plan->game.duration_s = a->cfg.play_seconds;
+	} else if (a->start_level > 0) {
 		/* The level chosen on screen is the level played, inside the
 		 * prescription's range (and the screen says when it is not). */
 		int l = a->start_level;

@@ -18,7 +18,6 @@
 
 #include "games/game.h"
 #include "session/play.h"
-#include "session/training.h"
 
 /* What `poise play` gets back from a game played in the window. */
 typedef struct app_play_outcome {
@@ -37,7 +36,8 @@ typedef struct app_cfg {
 	double quit_after_s;    /* > 0: quit by itself after this long (demos, tests) */
 	bool frame_stats;       /* print frame-time percentiles to stderr at exit */
 	const struct game_ops *play; /* start straight into this game, quit after */
-	train_plan play_plan;        /* its plan (levels, time, LOS), as `poise play` set it up */
+	int play_level;              /* > 0: its start level instead of the plan's */
+	double play_seconds;         /* > 0: its playing time instead of the plan's */
 	const char *patient;         /* the patient (code): games are recorded for them and E
 	                              * exports their report; NULL = a demo, nothing recorded */
 	const char *operator_name;
