@@ -235,6 +235,29 @@ static void windows_and_detrending_keep_the_power(void **state)
 	free(x);
 }
 
+static void band_edges_cut_the_window_lobe(void **state)
+{
+	(void)state;
+	/* A line on the band's upper edge keeps the half of its (symmetric)
+	 * window lobe that lies inside; one within the lobe's half-width
+	 * (2/T_seg = 0.2 Hz) of the lower edge loses part of it. */
+	const size_t n = 12001;
+	const double fs = 100;
+	double *x = malloc(n * sizeof *x);
+	psd_cfg c;
+	psd_cfg_default(&c);
+	psd_measures m;
+	for (size_t i = 0; i < n; i++)
+		x[i] = sin(2 * M_PI * 5.0 * (double)i / fs + 0.4);
+	spectrum(x, n, fs, &c, &m, NULL);
+	REL(m.total_power_mm2, 0.25, 0.03);
+	for (size_t i = 0; i < n; i++)
+		x[i] = sin(2 * M_PI * 0.25 * (double)i / fs + 0.4);
+	spectrum(x, n, fs, &c, &m, NULL);
+	assert_true(m.total_power_mm2 < 0.49 && m.total_power_mm2 > 0.45);
+	free(x);
+}
+
 static void bad_input(void **state)
 {
 	(void)state;
@@ -286,6 +309,7 @@ int main(void)
 		cmocka_unit_test(power_frequencies_of_four_sines),
 		cmocka_unit_test(white_noise_is_flat),
 		cmocka_unit_test(windows_and_detrending_keep_the_power),
+		cmocka_unit_test(band_edges_cut_the_window_lobe),
 		cmocka_unit_test(bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
