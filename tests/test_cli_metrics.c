@@ -1,8 +1,10 @@
 /* `poise metrics` on the synthetic recordings in tests/data: the analytic
  * answers within 0.5 %, and the stated error for every kind of bad file. */
+#include <ctype.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,111 @@ static void white_noise(void **state)
 	check("noise_white_sd5.csv", "--lowpass none", exact, sizeof exact / sizeof exact[0]);
 }
 
+/* True when json holds "key": null. */
+static bool json_null(const char *json, const char *key)
+{
+	char pat[128];
+	snprintf(pat, sizeof pat, "\"%s\": null", key);
+	return strstr(json, pat) != NULL;
+}
+
+/* got within rel of want, or fail naming the key. */
+static void near(const char *json, const char *key, double want, double rel)
+{
+	double got = tu_json_num(json, key);
+	if (!(fabs(got - want) <= fabs(want) * rel))
+		fail_msg("%s = %.6g, want %.6g ± %.1f %%", key, got, want, 100 * rel);
+}
+
+static void within(const char *json, const char *key, double lo, double hi)
+{
+	double got = tu_json_num(json, key);
+	if (!(got > lo && got < hi))
+		fail_msg("%s = %.6g, want it in (%g, %g)", key, got, lo, hi);
+}
+
+static void spectra_of_a_sum_of_sines(void **state)
+{
+	(void)state;
+	/* ML: 4 mm at 0.3 Hz + 2 mm at 1.2 Hz (8 + 2 mm²), AP: 3 mm at 0.6 Hz
+	 * (4.5 mm²); after the default preprocessing, within 2 %. Centroid
+	 * √(Σ P·f²/Σ P) = 0.6 Hz and dispersion √(1 − m1²/(m0·m2)) = 0.6 for ML;
+	 * 50 % of ML's power lies in the 0.3 Hz line's window lobe, 95 % in
+	 * the 1.2 Hz one's. */
+	char *json = metrics_json("sines_0.3_1.2.csv", "");
+	near(json, "total_power_ml_mm2", 10, 0.02);
+	near(json, "total_power_ap_mm2", 4.5, 0.02);
+	near(json, "centroid_frequency_ml_hz", 0.6, 0.02);
+	near(json, "frequency_dispersion_ml", 0.6, 0.02);
+	near(json, "centroid_frequency_ap_hz", 0.6, 0.02);
+	near(json, "f50_ap_hz", 0.6, 0.02);
+	near(json, "frequency_mode_ml_hz", 0.3, 0.02);
+	within(json, "f50_ml_hz", 0.3, 0.35);
+	within(json, "f95_ml_hz", 1.2, 1.25);
+	near(json, "welch_segment_s", 10, 0);
+	assert_non_null(strstr(json, "\"welch_window\": \"hann\""));
+	assert_non_null(strstr(json, "\"welch_detrend\": \"linear\""));
+	free(json);
+	/* a 20 s segment narrows the lobes: f50 comes closer to 0.3 Hz */
+	json = metrics_json("sines_0.3_1.2.csv", "--welch-segment 20 --welch-overlap 0.75");
+	within(json, "f50_ml_hz", 0.3, 0.32);
+	near(json, "total_power_ml_mm2", 10, 0.02);
+	free(json);
+}
+
+static void diffusion_of_a_random_walk(void **state)
+{
+	(void)state;
+	/* Steps of 0.5 and 0.3 mm at 100 Hz: D = 12.5 and 4.5 mm²/s, H = 0.5.
+	 * One 120 s record gives the short-term slope to about ±25 % (its
+	 * long lags are few; tests/test_sda.c averages records and holds
+	 * 3 %). No low-pass: it would smooth the steps. */
+	char *json = metrics_json("walk_ml0.5_ap0.3.csv", "--lowpass none");
+	near(json, "sda_ds_ml_mm2_s", 12.5, 0.3);
+	near(json, "sda_ds_ap_mm2_s", 4.5, 0.3);
+	near(json, "sda_ds_planar_mm2_s", 17, 0.3);
+	near(json, "sda_hs_ml", 0.5, 0.2);
+	near(json, "sda_hs_ap", 0.5, 0.2);
+	near(json, "sda_max_lag_s", 10, 0);
+	free(json);
+}
+
+static void a_short_recording_gives_nulls_not_nan(void **state)
+{
+	(void)state;
+	/* 4 s: no spectrum, no diffusion plot; every other measure is there. */
+	char *json = metrics_json("circle_r10_f0.5_4s.csv", "");
+	static const char *const nulls[] = {
+		"total_power_ml_mm2", "f50_ap_hz", "f95_rd_hz", "centroid_frequency_ml_hz",
+		"frequency_dispersion_ap", "sda_ds_ml_mm2_s", "sda_hl_planar", "sda_tc_ap_s",
+	};
+	for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+		if (!json_null(json, nulls[i]))
+			fail_msg("%s should be null in %s", nulls[i], json);
+	near(json, "range_mm", 20, 0.005);
+	near(json, "mean_velocity_mm_s", 31.415927, 0.005);
+	free(json);
+	char *out = NULL;
+	assert_int_equal(tu_run(&out, NULL, "%s metrics %s/circle_r10_f0.5_4s.csv", POISE_BIN, POISE_TEST_DATA), 0);
+	assert_non_null(strstr(out, "n/a"));
+	assert_non_null(strstr(out, "no spectra"));
+	assert_non_null(strstr(out, "no diffusion analysis"));
+	free(out);
+	/* no file's JSON holds NaN or infinity */
+	static const char *const files[] = {
+		"circle_r10_f0.5.csv", "line_diag_a15_f0.25.csv", "noise_white_sd5.csv",
+		"circle_r10_f0.5_4s.csv", "sines_0.3_1.2.csv", "walk_ml0.5_ap0.3.csv",
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		json = metrics_json(files[i], "");
+		for (char *c = json; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (strstr(json, "nan") || strstr(json, "inf"))
+			fail_msg("%s: %s", files[i], json);
+		free(json);
+	}
+}
+
 static void table_output_lists_every_metric(void **state)
 {
 	(void)state;
@@ -136,6 +243,9 @@ static void table_output_lists_every_metric(void **state)
 	assert_non_null(strstr(out, "95% confidence ellipse area"));
 	assert_non_null(strstr(out, "Mean frequency"));
 	assert_non_null(strstr(out, "low-pass 10 Hz"));
+	assert_non_null(strstr(out, "Total power, ML"));
+	assert_non_null(strstr(out, "Diffusion, short-term, planar"));
+	assert_non_null(strstr(out, "band 0.15–5 Hz"));
 	free(out);
 }
 
@@ -179,6 +289,13 @@ static void usage_errors(void **state)
 		"metrics --resample -5 " POISE_TEST_DATA "/circle_r10_f0.5.csv",
 		"metrics --lowpass 60 " POISE_TEST_DATA "/circle_r10_f0.5.csv",
 		"metrics --lowpass",
+		"metrics --welch-window kaiser " POISE_TEST_DATA "/circle_r10_f0.5.csv",
+		"metrics --welch-detrend cubic " POISE_TEST_DATA "/circle_r10_f0.5.csv",
+		"metrics --welch-overlap 1 " POISE_TEST_DATA "/circle_r10_f0.5.csv",
+		"metrics --welch-segment 0 " POISE_TEST_DATA "/circle_r10_f0.5.csv",
+		"metrics --band 5-1 " POISE_TEST_DATA "/circle_r10_f0.5.csv",
+		"metrics --band 0.15-60 " POISE_TEST_DATA "/circle_r10_f0.5.csv",
+		"metrics --sda-max-lag -1 " POISE_TEST_DATA "/circle_r10_f0.5.csv",
 		"--frobnicate",
 		"frobnicate",
 	};
@@ -205,6 +322,9 @@ int main(void)
 		cmocka_unit_test(circle_without_preprocessing),
 		cmocka_unit_test(straight_line),
 		cmocka_unit_test(white_noise),
+		cmocka_unit_test(spectra_of_a_sum_of_sines),
+		cmocka_unit_test(diffusion_of_a_random_walk),
+		cmocka_unit_test(a_short_recording_gives_nulls_not_nan),
 		cmocka_unit_test(table_output_lists_every_metric),
 		cmocka_unit_test(bad_files),
 		cmocka_unit_test(usage_errors),

@@ -131,3 +131,23 @@ int ana_static_metrics(const double *t_s, const double *x_mm, const double *y_mm
 	ana_series_free(&s);
 	return rc;
 }
+
+int ana_all_metrics(const double *t_s, const double *x_mm, const double *y_mm, size_t n,
+                    const ana_cfg *cfg, const met_ext_cfg *ecfg, met_static *st, met_ext *ext)
+{
+	ana_series s;
+	int rc = ana_prepare(t_s, x_mm, y_mm, n, cfg, &s);
+	if (rc)
+		return rc;
+	met_static m;
+	met_ext e;
+	rc = met_static_compute(s.x_mm, s.y_mm, s.n, s.duration_s, &m);
+	if (rc == POISE_OK)
+		rc = met_ext_compute(s.x_mm, s.y_mm, s.n, s.fs_hz, ecfg, &e);
+	ana_series_free(&s);
+	if (rc)
+		return rc;
+	*st = m;
+	*ext = e;
+	return POISE_OK;
+}

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "core/metrics.h"
+#include "core/metrics_ext.h"
 
 typedef struct ana_cfg {
 	double resample_hz; /* 0: analyse the samples as given */
@@ -47,6 +48,13 @@ void ana_series_free(ana_series *s);
 /* ana_prepare() followed by met_static_compute(). */
 int ana_static_metrics(const double *t_s, const double *x_mm, const double *y_mm, size_t n,
                        const ana_cfg *cfg, met_static *out);
+
+/* ana_prepare() once, then met_static_compute() into *st and
+ * met_ext_compute() (at the prepared rate) into *ext with ecfg. Used by
+ * `poise metrics`. Errors as the two; on failure both outputs are
+ * untouched. */
+int ana_all_metrics(const double *t_s, const double *x_mm, const double *y_mm, size_t n,
+                    const ana_cfg *cfg, const met_ext_cfg *ecfg, met_static *st, met_ext *ext);
 
 /* Median interval of t_s[0..n) as a rate in Hz (n ≥ 2). */
 double ana_median_rate_hz(const double *t_s, size_t n);

@@ -103,6 +103,52 @@ static void noise(const char *dir)
 	free(y);
 }
 
+/* The circle for 4 s only: long enough for `poise metrics` (2 s), too
+ * short for a spectrum (a segment must hold a period of 0.15 Hz) and a
+ * diffusion plot (15 s): those measures are null. */
+static void circle_short(const char *dir)
+{
+	FILE *f = open_out(dir, "circle_r10_f0.5_4s.csv");
+	fprintf(f, "t,cop_x,cop_y\n");
+	for (int i = 0; i <= 400; i++) {
+		double t = i / 100.0, ph = 2 * M_PI * 0.5 * t;
+		fprintf(f, "%.2f,%.6f,%.6f\n", t, 10 * cos(ph), 10 * sin(ph));
+	}
+	fclose(f);
+}
+
+/* Sums of sines with known spectra, 60 s at 100 Hz: ML = 4 mm at 0.3 Hz +
+ * 2 mm at 1.2 Hz (powers 8 + 2 mm²), AP = 3 mm at 0.6 Hz (4.5 mm²). */
+static void sines(const char *dir)
+{
+	FILE *f = open_out(dir, "sines_0.3_1.2.csv");
+	fprintf(f, "t,cop_x,cop_y\n");
+	for (int i = 0; i <= 6000; i++) {
+		double t = i / 100.0;
+		double x = 4 * sin(2 * M_PI * 0.3 * t + 0.3) + 2 * sin(2 * M_PI * 1.2 * t + 1.0);
+		double y = 3 * sin(2 * M_PI * 0.6 * t + 2.0);
+		fprintf(f, "%.2f,%.6f,%.6f\n", t, x, y);
+	}
+	fclose(f);
+}
+
+/* A random walk, independent steps of 0.5 mm (ML) and 0.3 mm (AP) SD per
+ * sample, 120 s at 100 Hz: D = σ²·fs/2 = 12.5 and 4.5 mm²/s, H = 0.5. */
+static void walk(const char *dir)
+{
+	FILE *f = open_out(dir, "walk_ml0.5_ap0.3.csv");
+	rng g;
+	rng_seed(&g, 1993);
+	double x = 0, y = 0;
+	fprintf(f, "t,cop_x,cop_y\n");
+	for (int i = 0; i <= 12000; i++) {
+		fprintf(f, "%.2f,%.6f,%.6f\n", i / 100.0, x, y);
+		x += 0.5 * rng_normal(&g);
+		y += 0.3 * rng_normal(&g);
+	}
+	fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : ".";
@@ -111,5 +157,8 @@ int main(int argc, char **argv)
 	circle_jitter(dir);
 	line(dir);
 	noise(dir);
+	circle_short(dir);
+	sines(dir);
+	walk(dir);
 	return 0;
 }

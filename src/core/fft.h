@@ -1,0 +1,30 @@
+/* Poise: a small radix-2 fast Fourier transform for the offline measures
+ * (Welch spectra in core/psd, the diffusion plot in core/sda).
+ *
+ * Iterative Cooley–Tukey (decimation in time, bit-reversed input order) on
+ * split real and imaginary arrays. The caller owns every buffer; nothing is
+ * allocated here, so a spectrum of many segments takes its memory once.
+ */
+#ifndef POISE_CORE_FFT_H
+#define POISE_CORE_FFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when n is a power of two (1, 2, 4, …). */
+bool fft_is_pow2(size_t n);
+
+/* The smallest power of two ≥ n (n ≥ 1); 0 if that would overflow. */
+size_t fft_next_pow2(size_t n);
+
+/* Fills the twiddle table for transforms of length n (a power of two ≥ 2):
+ * tw[2k] = cos(2πk/n), tw[2k+1] = sin(2πk/n) for k < n/2, i.e. n doubles. */
+void fft_twiddles(double *tw, size_t n);
+
+/* In-place transform of (re, im)[0..n): X[k] = Σ x[j]·e^(∓2πi·jk/n), the
+ * minus sign for the forward transform (inverse = false), plus for the
+ * inverse, which is not scaled (divide by n yourself). n must be a power of
+ * two and tw the table from fft_twiddles(tw, n). */
+void fft_run(double *re, double *im, size_t n, const double *tw, bool inverse);
+
+#endif
