@@ -220,7 +220,8 @@ static void migrating_from_version_1_keeps_the_data(void **state)
 	                 1);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM assessment"), 0);
 
-	/* This program knows only version 1: it refuses, and changes nothing. */
+	/* This program does not know that version: it refuses, and changes
+	 * nothing. */
 	snapshot before = snap(f->db);
 	store *s2 = NULL;
 	for (unsigned flags = 0; flags <= STORE_READ_ONLY; flags += STORE_READ_ONLY) {
@@ -228,9 +229,112 @@ static void migrating_from_version_1_keeps_the_data(void **state)
 		assert_int_equal(rc, POISE_E_UNSUPPORTED);
 		assert_null(s2);
 		assert_non_null(strstr(msg, "newer Poise"));
-		assert_non_null(strstr(msg, "schema 2"));
+		char want[32];
+		snprintf(want, sizeof want, "schema %d", STORE_SCHEMA_VERSION + 1);
+		assert_non_null(strstr(msg, want));
 	}
 	assert_untouched(f->db, &before);
+}
+
+/* A station's database from Poise 0.1 (schema 1) opens in this Poise:
+ * upgraded in place, every patient and trial kept, the new fields empty
+ * until set. */
+static void a_version_1_database_is_upgraded_with_its_data(void **state)
+{
+	fx *f = *state;
+	size_t n;
+	const store_migration *builtin = store_migrations(&n);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	char msg[400] = "";
+	assert_int_equal(store_migrate(db, builtin, 1, msg, sizeof msg), POISE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO patient (code, height_cm, notes, created_at)"
+	                              " VALUES ('OLD-1', 172, 'likes slalom', '2024-05-02T09:30:12.345Z');"
+	                              "INSERT INTO session (patient_id, started_at, device_backend)"
+	                              " VALUES (1, '2024-05-02T09:31:00.000Z', 'usb');"
+	                              "INSERT INTO prescription (patient_id, game, level_min, level_max, adaptive,"
+	                              " los_min_pct, los_max_pct, duration_s, updated_at)"
+	                              " VALUES (1, 'reach', 2, 5, 1, 30, 70, 60, '2024-05-02T09:30:00.000Z');",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
+	store *s = open_ok(f->db, 0);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	store_patient p;
+	assert_int_equal(store_patient_get(s, "OLD-1", &p), POISE_OK);
+	assert_double_equal(p.height_cm, 172, 0);
+	assert_string_equal(p.notes, "likes slalom");
+	assert_string_equal(p.sex, "");
+	assert_string_equal(p.diagnosis, "");
+	snprintf(p.sex, sizeof p.sex, "female");
+	snprintf(p.affected_side, sizeof p.affected_side, "left");
+	snprintf(p.diagnosis, sizeof p.diagnosis, "MS, relapsing-remitting");
+	assert_int_equal(store_patient_update(s, &p), POISE_OK);
+	snprintf(p.affected_side, sizeof p.affected_side, "up");
+	assert_int_equal(store_patient_update(s, &p), POISE_E_INVALID);
+	store_prescription rx;
+	assert_int_equal(store_prescription_get(s, p.id, "reach", &rx), POISE_OK);
+	assert_int_equal(rx.level_max, 5);
+	assert_string_equal(rx.options_json, "{}");
+	snprintf(rx.options_json, sizeof rx.options_json, "{\"stance\": \"tandem\"}");
+	assert_int_equal(store_prescription_set(s, p.id, &rx), POISE_OK);
+	snprintf(rx.options_json, sizeof rx.options_json, "{stance: tandem");
+	assert_int_equal(store_prescription_set(s, p.id, &rx), POISE_E_INVALID);
+	assert_int_equal(store_session_comment_set(s, 1, "steadier today"), POISE_OK);
+	assert_int_equal(store_session_comment_set(s, 99, "x"), POISE_E_NOT_FOUND);
+	store_close(s);
+	s = open_ok(f->db, STORE_READ_ONLY);
+	assert_int_equal(store_patient_get(s, "OLD-1", &p), POISE_OK);
+	assert_string_equal(p.sex, "female");
+	assert_string_equal(p.affected_side, "left");
+	assert_string_equal(p.diagnosis, "MS, relapsing-remitting");
+	assert_int_equal(store_prescription_get(s, p.id, "reach", &rx), POISE_OK);
+	assert_string_equal(rx.options_json, "{\"stance\": \"tandem\"}");
+	store_session se;
+	assert_int_equal(store_session_get(s, 1, &se), POISE_OK);
+	assert_string_equal(se.comment, "steadier today");
+	store_close(s);
+}
+
+static void plate_checks_and_settings(void **state)
+{
+	fx *f = *state;
+	store *s = open_ok(f->db, 0);
+	store_check c = {.mass_kg = 20, .expected_x_mm = 0, .expected_y_mm = 0, .measured_x_mm = 1.5,
+	                 .measured_y_mm = -0.5, .measured_kg = 20.1, .error_mm = 1.58, .error_kg = 0.1,
+	                 .passed = true};
+	snprintf(c.device_backend, sizeof c.device_backend, "usb");
+	snprintf(c.device_serial, sizeof c.device_serial, "PLATE-7");
+	snprintf(c.kind, sizeof c.kind, "known-mass");
+	snprintf(c.position, sizeof c.position, "centre");
+	assert_int_equal(store_check_add(s, &c, NULL), POISE_OK);
+	c.error_mm = NAN;
+	c.passed = false;
+	snprintf(c.position, sizeof c.position, "front-left");
+	assert_int_equal(store_check_add(s, &c, NULL), POISE_OK);
+	snprintf(c.device_serial, sizeof c.device_serial, "OTHER");
+	assert_int_equal(store_check_add(s, &c, NULL), POISE_OK);
+	store_check *got;
+	size_t n;
+	assert_int_equal(store_checks(s, "usb", "PLATE-7", &got, &n), POISE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(got[0].position, "centre");
+	assert_double_equal(got[0].error_mm, 1.58, 1e-12);
+	assert_true(got[0].passed);
+	assert_true(isnan(got[1].error_mm));
+	assert_false(got[1].passed);
+	assert_true(got[1].checked_at[0]);
+	free(got);
+	char v[64];
+	assert_int_equal(store_setting_get(s, "text_size", v, sizeof v), POISE_E_NOT_FOUND);
+	assert_int_equal(store_setting_set(s, "text_size", "large"), POISE_OK);
+	assert_int_equal(store_setting_set(s, "text_size", "extra-large"), POISE_OK);
+	assert_int_equal(store_setting_get(s, "text_size", v, sizeof v), POISE_OK);
+	assert_string_equal(v, "extra-large");
+	assert_int_equal(store_setting_set(s, "", "x"), POISE_E_INVALID);
+	store_close(s);
 }
 
 static void a_failing_migration_changes_nothing(void **state)
@@ -249,10 +353,12 @@ static void a_failing_migration_changes_nothing(void **state)
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	char msg[400] = "";
 	assert_int_not_equal(store_migrate(db, steps, n + 1, msg, sizeof msg), POISE_OK);
-	assert_non_null(strstr(msg, "version 2"));
+	char want[32];
+	snprintf(want, sizeof want, "version %d", STORE_SCHEMA_VERSION + 1);
+	assert_non_null(strstr(msg, want));
 	assert_non_null(strstr(msg, "nowhere"));
 	sqlite3_close(db);
-	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'"), 0);
 }
 
@@ -1198,6 +1304,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fresh_database_has_the_schema_mode_0600_and_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(migration_list_is_numbered_to_the_schema_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrating_from_version_1_keeps_the_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_version_1_database_is_upgraded_with_its_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(plate_checks_and_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failing_migration_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_empty_file_becomes_a_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(non_sqlite_and_damaged_files_are_refused_untouched, setup, teardown),

@@ -14,7 +14,9 @@
 static void usage(FILE *f)
 {
 	fputs("usage: poise [--db PATH] patient add CODE [--name NAME] [--birth-year Y]\n"
-	      "                       [--height-cm H] [--weight-kg W] [--notes TEXT]\n"
+	      "                       [--height-cm H] [--weight-kg W] [--sex female|male|other]\n"
+	      "                       [--affected-side left|right|both|none] [--diagnosis TEXT]\n"
+	      "                       [--notes TEXT]\n"
 	      "       poise [--db PATH] patient list [--json]\n"
 	      "       poise [--db PATH] patient show CODE      sessions and trials\n"
 	      "       poise [--db PATH] patient rename CODE NEW_CODE\n"
@@ -46,6 +48,9 @@ const cli_opts cli_patient_opts = {
 		{"height-cm", required_argument, NULL, 'H'},
 		{"weight-kg", required_argument, NULL, 'W'},
 		{"notes", required_argument, NULL, 'N'},
+		{"sex", required_argument, NULL, 'S'},
+		{"affected-side", required_argument, NULL, 'A'},
+		{"diagnosis", required_argument, NULL, 'D'},
 		{"yes", no_argument, NULL, 'y'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
@@ -94,6 +99,25 @@ static int parse(pat_opts *o, int argc, char **argv)
 			break;
 		case 'N':
 			snprintf(o->p.notes, sizeof o->p.notes, "%s", optarg);
+			break;
+		case 'S':
+			if (strcmp(optarg, "female") && strcmp(optarg, "male") && strcmp(optarg, "other")) {
+				fprintf(stderr, "poise patient: --sex wants female, male or other, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			snprintf(o->p.sex, sizeof o->p.sex, "%s", optarg);
+			break;
+		case 'A':
+			if (strcmp(optarg, "left") && strcmp(optarg, "right") && strcmp(optarg, "both") &&
+			    strcmp(optarg, "none")) {
+				fprintf(stderr, "poise patient: --affected-side wants left, right, both or none, not '%s'\n",
+				        optarg);
+				return CLI_USAGE;
+			}
+			snprintf(o->p.affected_side, sizeof o->p.affected_side, "%s", optarg);
+			break;
+		case 'D':
+			snprintf(o->p.diagnosis, sizeof o->p.diagnosis, "%s", optarg);
 			break;
 		case 'y':
 			o->yes = true;
@@ -196,6 +220,23 @@ static int do_show(store *s, const pat_opts *o)
 		return CLI_USAGE;
 	}
 	printf("patient %s%s%s\n", p.code, p.display_name[0] ? ", " : "", p.display_name);
+	if (p.birth_year || p.height_cm > 0 || p.weight_kg > 0 || p.sex[0] || p.affected_side[0]) {
+		if (p.birth_year)
+			printf("born %d  ", p.birth_year);
+		if (p.sex[0])
+			printf("%s  ", p.sex);
+		if (p.height_cm > 0)
+			printf("%.0f cm  ", p.height_cm);
+		if (p.weight_kg > 0)
+			printf("%.1f kg  ", p.weight_kg);
+		if (p.affected_side[0])
+			printf("affected side: %s", p.affected_side);
+		printf("\n");
+	}
+	if (p.diagnosis[0])
+		printf("diagnosis: %s\n", p.diagnosis);
+	if (p.notes[0])
+		printf("notes: %s\n", p.notes);
 	store_session *se;
 	size_t ns;
 	if (store_sessions(s, p.id, &se, &ns)) {

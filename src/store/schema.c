@@ -92,9 +92,48 @@ static const char schema_v1[] =
 	"  PRIMARY KEY (patient_id, game)"
 	") WITHOUT ROWID;";
 
+/* Version 2: the clinic's day.
+ * - patient: sex, affected side and a diagnosis note (shown where the
+ *   therapist needs them);
+ * - session: the therapist's comment on the session (printed on the
+ *   report, beside the notes);
+ * - prescription: the training dimensions beyond the level, as one JSON
+ *   object (stance, surface, visual, audio feedback, dual task, a ladder);
+ * - device_check: the history of plate checks (a known mass at the centre
+ *   and the corners), per device serial;
+ * - setting: the station's settings (text size, theme, rest breaks,
+ *   export folder, clinic name...), key → value. */
+static const char schema_v2[] =
+	"ALTER TABLE patient ADD COLUMN sex TEXT CHECK (sex IS NULL OR sex IN ('female', 'male', 'other'));"
+	"ALTER TABLE patient ADD COLUMN affected_side TEXT CHECK (affected_side IS NULL OR affected_side IN"
+	"  ('left', 'right', 'both', 'none'));"
+	"ALTER TABLE patient ADD COLUMN diagnosis TEXT;"
+	"ALTER TABLE session ADD COLUMN comment TEXT;"
+	"ALTER TABLE prescription ADD COLUMN options TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(options));"
+	"CREATE TABLE device_check ("
+	"  id INTEGER PRIMARY KEY,"
+	"  device_backend TEXT NOT NULL,"
+	"  device_serial TEXT NOT NULL DEFAULT '',"
+	"  checked_at TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  mass_kg REAL,"
+	"  position TEXT,"
+	"  expected_x_mm REAL, expected_y_mm REAL,"
+	"  measured_x_mm REAL, measured_y_mm REAL, measured_kg REAL,"
+	"  error_mm REAL, error_kg REAL,"
+	"  passed INTEGER NOT NULL CHECK (passed IN (0, 1)),"
+	"  note TEXT"
+	");"
+	"CREATE INDEX device_check_by_device ON device_check(device_backend, device_serial, checked_at);"
+	"CREATE TABLE setting ("
+	"  key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 64),"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;";
+
 static const store_migration migrations[] = {
 	{1, schema_v1},
-	/* {2, "ALTER TABLE ...; CREATE TABLE ...;"}, and bump STORE_SCHEMA_VERSION */
+	{2, schema_v2},
+	/* {3, "ALTER TABLE ...; CREATE TABLE ...;"}, and bump STORE_SCHEMA_VERSION */
 };
 
 const store_migration *store_migrations(size_t *n)

@@ -507,6 +507,12 @@ static int check_patient(store *s, const store_patient *p, const char *what)
 	if (p->height_cm < 0 || p->weight_kg < 0 || !isfinite(p->height_cm) ||
 	    !isfinite(p->weight_kg))
 		return store_fail(s, POISE_E_INVALID, "%s: height and weight must be positive", what);
+	if (p->sex[0] && strcmp(p->sex, "female") && strcmp(p->sex, "male") && strcmp(p->sex, "other"))
+		return store_fail(s, POISE_E_INVALID, "%s: sex is female, male or other, not '%s'", what, p->sex);
+	if (p->affected_side[0] && strcmp(p->affected_side, "left") && strcmp(p->affected_side, "right") &&
+	    strcmp(p->affected_side, "both") && strcmp(p->affected_side, "none"))
+		return store_fail(s, POISE_E_INVALID, "%s: the affected side is left, right, both or none, not '%s'",
+		                  what, p->affected_side);
 	return POISE_OK;
 }
 
@@ -524,7 +530,8 @@ int store_patient_add(store *s, const store_patient *p, int64_t *id)
 	sqlite3_stmt *st;
 	if ((err = prep(s, &st,
 	                "INSERT INTO patient (code, display_name, birth_year, height_cm, weight_kg,"
-	                " notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                " notes, created_at, sex, affected_side, diagnosis)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                what)))
 		return err;
 	char now[STORE_TIME_LEN];
@@ -539,6 +546,9 @@ int store_patient_add(store *s, const store_patient *p, int64_t *id)
 	bind_pos_or_null(st, 5, p->weight_kg);
 	bind_text_or_null(st, 6, p->notes);
 	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 8, p->sex);
+	bind_text_or_null(st, 9, p->affected_side);
+	bind_text_or_null(st, 10, p->diagnosis);
 	err = run(s, st, what);
 	if (err == POISE_E_EXISTS)
 		return code_taken(s, p->code, what);
@@ -547,7 +557,9 @@ int store_patient_add(store *s, const store_patient *p, int64_t *id)
 	return err;
 }
 
-#define PATIENT_COLS "id, code, display_name, birth_year, height_cm, weight_kg, notes, created_at"
+#define PATIENT_COLS \
+	"id, code, display_name, birth_year, height_cm, weight_kg, notes, created_at, sex, affected_side," \
+	" diagnosis"
 
 static void fill_patient(sqlite3_stmt *st, void *elem)
 {
@@ -560,6 +572,9 @@ static void fill_patient(sqlite3_stmt *st, void *elem)
 	p->weight_kg = col_double_or(st, 5, 0);
 	col_text(st, 6, p->notes, sizeof p->notes);
 	col_text(st, 7, p->created_at, sizeof p->created_at);
+	col_text(st, 8, p->sex, sizeof p->sex);
+	col_text(st, 9, p->affected_side, sizeof p->affected_side);
+	col_text(st, 10, p->diagnosis, sizeof p->diagnosis);
 }
 
 /* Runs st (one row expected) into out via fill; NOT_FOUND if no row. */
@@ -608,7 +623,7 @@ int store_patient_update(store *s, const store_patient *p)
 	sqlite3_stmt *st;
 	if ((err = prep(s, &st,
 	                "UPDATE patient SET code = ?, display_name = ?, birth_year = ?, height_cm = ?,"
-	                " weight_kg = ?, notes = ? WHERE id = ?",
+	                " weight_kg = ?, notes = ?, sex = ?, affected_side = ?, diagnosis = ? WHERE id = ?",
 	                what)))
 		return err;
 	sqlite3_bind_text(st, 1, p->code, -1, SQLITE_TRANSIENT);
@@ -620,7 +635,10 @@ int store_patient_update(store *s, const store_patient *p)
 	bind_pos_or_null(st, 4, p->height_cm);
 	bind_pos_or_null(st, 5, p->weight_kg);
 	bind_text_or_null(st, 6, p->notes);
-	sqlite3_bind_int64(st, 7, p->id);
+	bind_text_or_null(st, 7, p->sex);
+	bind_text_or_null(st, 8, p->affected_side);
+	bind_text_or_null(st, 9, p->diagnosis);
+	sqlite3_bind_int64(st, 10, p->id);
 	err = run(s, st, what);
 	if (err == POISE_E_EXISTS)
 		return code_taken(s, p->code, what);
@@ -746,7 +764,7 @@ int store_session_end(store *s, int64_t session_id)
 }
 
 #define SESSION_COLS \
-	"id, patient_id, started_at, ended_at, device_backend, device_serial, operator, notes"
+	"id, patient_id, started_at, ended_at, device_backend, device_serial, operator, notes, comment"
 
 static void fill_session(sqlite3_stmt *st, void *elem)
 {
@@ -759,6 +777,27 @@ static void fill_session(sqlite3_stmt *st, void *elem)
 	col_text(st, 5, x->device_serial, sizeof x->device_serial);
 	col_text(st, 6, x->operator_name, sizeof x->operator_name);
 	col_text(st, 7, x->notes, sizeof x->notes);
+	col_text(st, 8, x->comment, sizeof x->comment);
+}
+
+int store_session_comment_set(store *s, int64_t session_id, const char *comment)
+{
+	const char *what = "cannot save the session's comment";
+	int err = need_writer(s, what);
+	if (err)
+		return err;
+	if (comment && strlen(comment) >= sizeof ((store_session *)0)->comment)
+		return store_fail(s, POISE_E_INVALID, "%s: it is longer than %zu bytes", what,
+		                  sizeof ((store_session *)0)->comment - 1);
+	sqlite3_stmt *st;
+	if ((err = prep(s, &st, "UPDATE session SET comment = ? WHERE id = ?", what)))
+		return err;
+	bind_text_or_null(st, 1, comment);
+	sqlite3_bind_int64(st, 2, session_id);
+	err = run(s, st, what);
+	if (!err && sqlite3_changes(s->db) == 0)
+		return store_fail(s, POISE_E_NOT_FOUND, "%s: there is no session %lld", what, (long long)session_id);
+	return err;
 }
 
 bool store_session_is_simulated(const store_session *se)
@@ -1143,6 +1182,18 @@ int store_metrics(store *s, int64_t trial_id, store_metric **out, size_t *n)
 
 /* ---- prescriptions ---------------------------------------------------- */
 
+/* True if text is valid JSON (SQLite's json_valid). */
+static bool json_valid_text(store *s, const char *text)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT json_valid(?)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	bool ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	return ok;
+}
+
 int store_prescription_set(store *s, int64_t patient_id, const store_prescription *p)
 {
 	const char *what = "cannot save the prescription";
@@ -1157,8 +1208,8 @@ int store_prescription_set(store *s, int64_t patient_id, const store_prescriptio
 	sqlite3_stmt *st;
 	if ((err = prep(s, &st,
 	                "INSERT OR REPLACE INTO prescription (patient_id, game, level_min, level_max,"
-	                " adaptive, los_min_pct, los_max_pct, duration_s, updated_at)"
-	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                " adaptive, los_min_pct, los_max_pct, duration_s, updated_at, options)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                what)))
 		return err;
 	char now[STORE_TIME_LEN];
@@ -1172,6 +1223,12 @@ int store_prescription_set(store *s, int64_t patient_id, const store_prescriptio
 	sqlite3_bind_double(st, 7, p->los_max_pct);
 	sqlite3_bind_double(st, 8, p->duration_s);
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, p->options_json[0] ? p->options_json : "{}", -1, SQLITE_TRANSIENT);
+	if (p->options_json[0] && !json_valid_text(s, p->options_json)) {
+		sqlite3_finalize(st);
+		return store_fail(s, POISE_E_INVALID, "%s: the options are not valid JSON: %s", what,
+		                  p->options_json);
+	}
 	err = run(s, st, what);
 	if (err == POISE_E_INVALID)
 		return store_fail(s, POISE_E_NOT_FOUND, "%s: there is no patient with id %lld", what,
@@ -1180,7 +1237,7 @@ int store_prescription_set(store *s, int64_t patient_id, const store_prescriptio
 }
 
 #define PRESCRIPTION_COLS \
-	"game, level_min, level_max, adaptive, los_min_pct, los_max_pct, duration_s, updated_at"
+	"game, level_min, level_max, adaptive, los_min_pct, los_max_pct, duration_s, updated_at, options"
 
 static void fill_prescription(sqlite3_stmt *st, void *elem)
 {
@@ -1193,6 +1250,7 @@ static void fill_prescription(sqlite3_stmt *st, void *elem)
 	p->los_max_pct = sqlite3_column_double(st, 5);
 	p->duration_s = sqlite3_column_double(st, 6);
 	col_text(st, 7, p->updated_at, sizeof p->updated_at);
+	col_text(st, 8, p->options_json, sizeof p->options_json);
 }
 
 int store_prescription_get(store *s, int64_t patient_id, const char *game,
@@ -1223,4 +1281,137 @@ int store_prescriptions(store *s, int64_t patient_id, store_prescription **out, 
 		return err;
 	sqlite3_bind_int64(st, 1, patient_id);
 	return collect(s, st, sizeof **out, fill_prescription, (void **)out, n, what);
+}
+
+/* ---- plate checks ------------------------------------------------------ */
+
+static void bind_num_or_null(sqlite3_stmt *st, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int store_check_add(store *s, const store_check *c, int64_t *id)
+{
+	const char *what = "cannot save the plate check";
+	int err = need_writer(s, what);
+	if (err)
+		return err;
+	if (!c->device_backend[0] || !c->kind[0])
+		return store_fail(s, POISE_E_INVALID, "%s: the plate and the kind of check are needed", what);
+	sqlite3_stmt *st;
+	if ((err = prep(s, &st,
+	                "INSERT INTO device_check (device_backend, device_serial, checked_at, kind, mass_kg,"
+	                " position, expected_x_mm, expected_y_mm, measured_x_mm, measured_y_mm, measured_kg,"
+	                " error_mm, error_kg, passed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                what)))
+		return err;
+	char now[STORE_TIME_LEN];
+	store_now_iso(now);
+	sqlite3_bind_text(st, 1, c->device_backend, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, c->device_serial, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, c->kind, -1, SQLITE_TRANSIENT);
+	bind_pos_or_null(st, 5, c->mass_kg);
+	bind_text_or_null(st, 6, c->position);
+	bind_num_or_null(st, 7, c->expected_x_mm);
+	bind_num_or_null(st, 8, c->expected_y_mm);
+	bind_num_or_null(st, 9, c->measured_x_mm);
+	bind_num_or_null(st, 10, c->measured_y_mm);
+	bind_num_or_null(st, 11, c->measured_kg);
+	bind_num_or_null(st, 12, c->error_mm);
+	bind_num_or_null(st, 13, c->error_kg);
+	sqlite3_bind_int(st, 14, c->passed ? 1 : 0);
+	bind_text_or_null(st, 15, c->note);
+	err = run(s, st, what);
+	if (!err && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return err;
+}
+
+static void fill_check(sqlite3_stmt *st, void *elem)
+{
+	store_check *c = elem;
+	c->id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, c->device_backend, sizeof c->device_backend);
+	col_text(st, 2, c->device_serial, sizeof c->device_serial);
+	col_text(st, 3, c->checked_at, sizeof c->checked_at);
+	col_text(st, 4, c->kind, sizeof c->kind);
+	c->mass_kg = col_double_or(st, 5, 0);
+	col_text(st, 6, c->position, sizeof c->position);
+	c->expected_x_mm = col_double_or(st, 7, NAN);
+	c->expected_y_mm = col_double_or(st, 8, NAN);
+	c->measured_x_mm = col_double_or(st, 9, NAN);
+	c->measured_y_mm = col_double_or(st, 10, NAN);
+	c->measured_kg = col_double_or(st, 11, NAN);
+	c->error_mm = col_double_or(st, 12, NAN);
+	c->error_kg = col_double_or(st, 13, NAN);
+	c->passed = sqlite3_column_int(st, 14) != 0;
+	col_text(st, 15, c->note, sizeof c->note);
+}
+
+int store_checks(store *s, const char *backend, const char *serial, store_check **out, size_t *n)
+{
+	const char *what = "cannot list the plate checks";
+	sqlite3_stmt *st;
+	int err = prep(s, &st,
+	               "SELECT id, device_backend, device_serial, checked_at, kind, mass_kg, position,"
+	               " expected_x_mm, expected_y_mm, measured_x_mm, measured_y_mm, measured_kg, error_mm,"
+	               " error_kg, passed, note FROM device_check WHERE device_backend = ? AND device_serial = ?"
+	               " ORDER BY id",
+	               what);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, backend ? backend : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, serial ? serial : "", -1, SQLITE_TRANSIENT);
+	return collect(s, st, sizeof **out, fill_check, (void **)out, n, what);
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+static bool setting_key_ok(const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+	return n >= 1 && n <= 64;
+}
+
+int store_setting_get(store *s, const char *key, char *value, size_t len)
+{
+	const char *what = "cannot read the setting";
+	if (!setting_key_ok(key))
+		return store_fail(s, POISE_E_INVALID, "%s: a setting's name has 1 to 64 characters", what);
+	sqlite3_stmt *st;
+	int err = prep(s, &st, "SELECT value FROM setting WHERE key = ?", what);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(st, 0, value, len);
+		err = POISE_OK;
+	} else {
+		err = rc == SQLITE_DONE ? store_fail(s, POISE_E_NOT_FOUND, "the setting %s is not set", key)
+		                        : store_fail_sqlite(s, rc, what);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store_setting_set(store *s, const char *key, const char *value)
+{
+	const char *what = "cannot save the setting";
+	int err = need_writer(s, what);
+	if (err)
+		return err;
+	if (!setting_key_ok(key) || !value)
+		return store_fail(s, POISE_E_INVALID, "%s: a setting's name has 1 to 64 characters and it "
+		                  "needs a value", what);
+	sqlite3_stmt *st;
+	if ((err = prep(s, &st, "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", what)))
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	return run(s, st, what);
 }

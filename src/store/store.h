@@ -38,7 +38,7 @@
 #include "core/metrics.h"
 
 /* The schema this program writes and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 #define STORE_CODE_MAX 32 /* longest patient code */
 #define STORE_TIME_LEN 32 /* room for an ISO 8601 timestamp */
@@ -93,6 +93,9 @@ typedef struct store_patient {
 	int birth_year;                  /* 0 = unknown */
 	double height_cm;                /* 0 = unknown */
 	double weight_kg;                /* 0 = unknown */
+	char sex[8];                     /* "female", "male", "other"; "" = not given */
+	char affected_side[8];           /* "left", "right", "both", "none"; "" = not given */
+	char diagnosis[256];             /* optional note: "MS, relapsing-remitting" */
 	char notes[1024];                /* optional */
 	char created_at[STORE_TIME_LEN]; /* set by the store */
 } store_patient;
@@ -146,6 +149,7 @@ typedef struct store_session {
 	char device_serial[48];
 	char operator_name[64];          /* optional */
 	char notes[512];                 /* optional */
+	char comment[1024];              /* the therapist's comment; "" = none */
 } store_session;
 
 /* The device_backend of sessions recorded on the simulated plate (the
@@ -164,6 +168,11 @@ int store_session_begin(store *s, const store_session *info, int64_t *id);
 
 /* Sets the session's end time to now. */
 int store_session_end(store *s, int64_t session_id);
+
+/* Sets (replaces) the therapist's comment on the session ("" clears it).
+ * POISE_E_NOT_FOUND for an unknown session, POISE_E_INVALID for a comment
+ * longer than the field. */
+int store_session_comment_set(store *s, int64_t session_id, const char *comment);
 
 int store_session_get(store *s, int64_t session_id, store_session *out);
 
@@ -278,6 +287,10 @@ typedef struct store_prescription {
 	bool adaptive;                   /* the staircase may move the level */
 	double los_min_pct, los_max_pct; /* working range, % of the patient's LOS */
 	double duration_s;               /* per game */
+	char options_json[512];          /* training dimensions as a JSON object
+	                                  * (stance, surface, visual, audio
+	                                  * feedback, dual task, a ladder); "" or
+	                                  * "{}" = none. Validated as JSON. */
 	char updated_at[STORE_TIME_LEN]; /* set by the store */
 } store_prescription;
 
@@ -291,5 +304,38 @@ int store_prescription_get(store *s, int64_t patient_id, const char *game,
 
 /* All of the patient's prescriptions, by game. */
 int store_prescriptions(store *s, int64_t patient_id, store_prescription **out, size_t *n);
+
+/* ---- plate checks ----------------------------------------------------- */
+
+/* One check of a plate with a known mass (or another kind of check). */
+typedef struct store_check {
+	int64_t id;                       /* set by the store */
+	char device_backend[16];          /* "usb", "wbb", "sim" */
+	char device_serial[48];
+	char checked_at[STORE_TIME_LEN];  /* set by the store */
+	char kind[24];                    /* "known-mass", "tare", "calibration-write" */
+	double mass_kg;                   /* the known mass; 0 if none */
+	char position[16];                /* "centre", "front-left", ... */
+	double expected_x_mm, expected_y_mm;
+	double measured_x_mm, measured_y_mm, measured_kg;
+	double error_mm, error_kg;        /* NAN where not measured */
+	bool passed;
+	char note[256];
+} store_check;
+
+/* Adds a check (id and checked_at are set by the store); *id may be NULL. */
+int store_check_add(store *s, const store_check *c, int64_t *id);
+
+/* The checks of one plate (backend, serial), oldest first. */
+int store_checks(store *s, const char *backend, const char *serial, store_check **out, size_t *n);
+
+/* ---- settings ---------------------------------------------------------- */
+
+/* The station setting called key (1–64 characters) into value;
+ * POISE_E_NOT_FOUND if it was never set. */
+int store_setting_get(store *s, const char *key, char *value, size_t len);
+
+/* Sets (replaces) a setting. */
+int store_setting_set(store *s, const char *key, const char *value);
 
 #endif
