@@ -361,8 +361,20 @@ static void runner_pauses_while_off_the_plate(void **state)
 		grun_advance(r, 1.0 / 128);
 	}
 	assert_double_equal(r->g->t_s, t_on, 1e-12);
+	/* Back on the plate: a calm 3 s countdown, the game still waits... */
+	for (int i = 0; i < 3 * 128 - 1; i++) {
+		grun_set_cop(r, 0, 0, true);
+		grun_advance(r, 1.0 / 128);
+		assert_true(r->paused);
+		assert_double_equal(grun_resume_left_s(r), 3.0 - (i + 1) / 128.0, 1e-9);
+	}
+	assert_double_equal(r->g->t_s, t_on, 1e-12);
+	/* ...then goes on. */
 	grun_set_cop(r, 0, 0, true);
 	grun_advance(r, 1.0 / 128);
+	assert_false(r->paused);
+	grun_advance(r, 2.0 / 128);
+	assert_true(r->g->t_s > t_on);
 	int pauses = 0, resumes = 0;
 	game_event e;
 	while (grun_pop_event(r, &e)) {
@@ -372,6 +384,16 @@ static void runner_pauses_while_off_the_plate(void **state)
 	assert_int_equal(pauses, 1);
 	assert_int_equal(resumes, 1);
 	assert_double_equal(t_on, 1.0, 1.5 / 120);
+	/* Stepping off during the countdown starts it over. */
+	grun_set_cop(r, NAN, NAN, false);
+	grun_advance(r, 1.0 / 128);
+	grun_set_cop(r, 0, 0, true);
+	grun_advance(r, 1.0);
+	grun_set_cop(r, NAN, NAN, false);
+	grun_advance(r, 1.0 / 128);
+	grun_set_cop(r, 0, 0, true);
+	grun_advance(r, 1.0 / 128);
+	assert_double_equal(grun_resume_left_s(r), 3.0 - 1.0 / 128, 1e-9);
 	grun_destroy(r);
 }
 

@@ -457,13 +457,14 @@ static void a_game_advances_by_sample_time_and_replays_from_its_samples(void **s
 	gc.ctx = &n_ev1;
 	ses_game *g1, *g2;
 	assert_int_equal(ses_game_create(&g1, &gc), POISE_OK);
-	size_t cap = 6000, n = 0;
+	size_t cap = 8000, n = 0;
 	cop_sample *kept = calloc(cap, sizeof *kept);
 	play_scripted(g1, kept, cap, &n, cap);
 	assert_true(ses_game_done(g1));
-	/* 2 s to find the centre, 30 s of play, 2 s off the plate: 3400
-	 * samples of 10 ms, give or take the last tick. */
-	assert_true(n >= 3398 && n <= 3402);
+	/* 2 s to find the centre, 30 s of play, 2 s off the plate and 3 s of
+	 * countdown back on it: 3700 samples of 10 ms, give or take the last
+	 * tick. */
+	assert_true(n >= 3698 && n <= 3702);
 	game_result r1, r2;
 	met_static s1, s2;
 	bool h1, h2;
@@ -472,7 +473,7 @@ static void a_game_advances_by_sample_time_and_replays_from_its_samples(void **s
 	assert_true(r1.hits > 3);
 	assert_true(h1);
 	/* Sway while playing: the playing samples only, not the centre
-	 * finding, not the 2 s off the plate. */
+	 * finding, not the 2 s off the plate nor the countdown. */
 	assert_true(ses_game_sway_samples(g1) >= 2990 && ses_game_sway_samples(g1) <= 3001);
 	/* The same samples through a new game: the same game, bit for bit. */
 	gc.ctx = &n_ev2;

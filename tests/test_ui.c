@@ -172,10 +172,13 @@ static void screenshots_are_private_pngs(void **state)
 static void the_app_runs_with_the_sim_and_saves_a_screenshot(void **state)
 {
 	fixture *f = *state;
-	char path[600], *err = NULL;
+	char path[600], db[600], *err = NULL;
 	snprintf(path, sizeof path, "%s/app.png", f->dir);
-	int rc = tu_run(NULL, &err, "SDL_VIDEODRIVER=dummy %s --seed 3 --quit-after 1.5 --screenshot %s",
-	                POISE_BIN, path);
+	snprintf(db, sizeof db, "%s/app.db", f->dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add APP-1", POISE_BIN, db), 0);
+	/* The patient's home, on the simulated plate (the operator's choice). */
+	int rc = tu_run(NULL, &err, "SDL_VIDEODRIVER=dummy %s --db %s --patient APP-1 --device sim --seed 3 "
+	                "--quit-after 1.5 --screenshot %s", POISE_BIN, db, path);
 	if (rc != 0)
 		fail_msg("poise exited %d: %s", rc, err);
 	free(err);

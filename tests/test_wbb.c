@@ -595,8 +595,8 @@ static void a_silent_board_is_noticed(void **state)
 	assert_null(strstr(out, "trial 1"));
 	free(out);
 	/* The app says so after 2 s (on screen and on stderr). */
-	rc = tu_run(&out, &err, "UMOCKDEV_DIR='%s' SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy '%s' --device wbb "
-	            "--quit-after 2.6 --screenshot %s", root, POISE_BIN, shot);
+	rc = tu_run(&out, &err, "UMOCKDEV_DIR='%s' SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy '%s' --db %s "
+	            "--patient S-1 --device wbb --quit-after 2.6 --screenshot %s", root, POISE_BIN, db, shot);
 	if (rc)
 		fail_msg("app exit %d: %s", rc, err);
 	assert_non_null(strstr(err, "no data from Wii Balance Board"));

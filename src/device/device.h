@@ -55,6 +55,8 @@ typedef struct dev_steer {
 	double x_mm, y_mm; /* target COP, plate coordinates */
 	bool on_plate;
 	bool active;       /* false: quiet stance around the centre, x/y ignored */
+	double object_kg;  /* > 0: no person but a still object of this mass
+	                    * standing at (x, y): a known-mass plate check */
 } dev_steer;
 
 typedef struct dev dev;

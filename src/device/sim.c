@@ -46,7 +46,7 @@ typedef struct sim_dev {
 	bool delay_active[SIM_DELAY_MAX];
 	unsigned delay_n, delay_head;
 	/* Steering, written by any thread. */
-	_Atomic double steer_x, steer_y;
+	_Atomic double steer_x, steer_y, steer_object_kg;
 	atomic_bool steer_active, steer_on;
 } sim_dev;
 
@@ -110,6 +110,7 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	atomic_init(&s->steer_y, 0.0);
 	atomic_init(&s->steer_active, false);
 	atomic_init(&s->steer_on, true);
+	atomic_init(&s->steer_object_kg, 0.0);
 	*out = &s->base;
 	return POISE_OK;
 }
@@ -141,6 +142,7 @@ static int sim_steer(dev *d, const dev_steer *st)
 	atomic_store(&s->steer_y, st->y_mm);
 	atomic_store(&s->steer_on, st->on_plate);
 	atomic_store(&s->steer_active, st->active);
+	atomic_store(&s->steer_object_kg, st->object_kg > 0 ? st->object_kg : 0);
 	return POISE_OK;
 }
 
@@ -206,7 +208,12 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 	f->t_us = s->t0_us + (mono_us)llround((double)s->k * period_us);
 	f->seq = (uint32_t)s->k;
 	f->flags = 0;
-	cop_to_forces(&s->base.info.plate, s->ax[0].p, s->ax[1].p, fz, f->force_n);
+	double object_kg = atomic_load(&s->steer_object_kg);
+	if (object_kg > 0) /* a still mass where it was put, no person */
+		cop_to_forces(&s->base.info.plate, atomic_load(&s->steer_x), atomic_load(&s->steer_y),
+		              object_kg * 9.80665, f->force_n);
+	else
+		cop_to_forces(&s->base.info.plate, s->ax[0].p, s->ax[1].p, fz, f->force_n);
 	for (int c = 0; c < CELL_COUNT; c++)
 		f->force_n[c] += 0.15 * rng_normal(&s->rng); /* load-cell noise */
 	s->k++;

@@ -78,6 +78,9 @@ struct game_ops {
 	const char *id;          /* "reach" */
 	const char *name;        /* "Reach" */
 	const char *goal;        /* one line for the therapist */
+	const char *instruction; /* one short line for the patient, shown as the
+	                          * game starts ("Lean to the golden star and
+	                          * hold it there") */
 	double default_duration_s;
 	/* Creates a game at cfg->level. *out owned by the caller (destroy).
 	 * POISE_E_INVALID for a level outside 1..10 or a bad range. */

@@ -317,6 +317,7 @@ const struct game_ops maze_ops = {
 	.id = "maze",
 	.name = "Maze",
 	.goal = "Lean to roll the marble through the maze to the hole",
+	.instruction = "Lean to roll the marble to the hole",
 	.default_duration_s = 180,
 	.create = maze_create,
 	.tick = maze_tick,

@@ -165,6 +165,7 @@ const struct game_ops reach_ops = {
 	.id = "reach",
 	.name = "Reach",
 	.goal = "Lean to the target in eight directions and hold it: limits of stability",
+	.instruction = "Lean to the golden star and hold it there",
 	.default_duration_s = 120,
 	.create = reach_create,
 	.tick = reach_tick,

@@ -12,6 +12,7 @@ void grun_cfg_default(grun_cfg *c)
 	stair_cfg_default(&c->stair);
 	los_default(&c->los, 1.70);
 	c->settle_s = 2.0;
+	c->resume_s = 3.0;
 }
 
 /* Lets the attempts since the last look drive the staircase: from the
@@ -50,6 +51,7 @@ int grun_create(grun **out, const struct game_ops *ops, const game_cfg *gcfg, co
 	}
 	r->los = rc->los;
 	r->settle_s = rc->settle_s;
+	r->resume_s = rc->resume_s > 0 ? rc->resume_s : 0;
 	r->phase = rc->settle_s > 0 ? GRUN_SETTLE : GRUN_PLAY;
 	*out = r;
 	return POISE_OK;
@@ -103,12 +105,19 @@ double grun_advance(grun *r, double dt_s)
 			r->paused = true;
 			emit_runner_event(r, GAME_EV_PAUSE, "stepped off");
 		}
+		r->resume_t_s = 0;
 		r->acc_s = 0;
 		return 0;
 	}
 	if (r->paused) {
+		/* Back on the plate: a calm countdown before the game goes on. */
+		r->resume_t_s += dt_s;
+		if (r->resume_t_s + 1e-9 < r->resume_s)
+			return 0;
 		r->paused = false;
+		r->resume_t_s = 0;
 		emit_runner_event(r, GAME_EV_RESUME, "");
+		dt_s = 0;
 	}
 	r->acc_s += dt_s;
 	int ticks = 0;
@@ -138,6 +147,14 @@ void grun_intent_mm(const grun *r, double *x_mm, double *y_mm)
 	if (r->phase == GRUN_PLAY)
 		r->g->ops->intent(r->g, &u, &v);
 	los_to_mm(&r->los, u, v, x_mm, y_mm);
+}
+
+double grun_resume_left_s(const grun *r)
+{
+	if (!r->paused || !r->in.present)
+		return 0;
+	double left = r->resume_s - r->resume_t_s;
+	return left > 0 ? left : 0;
 }
 
 double grun_settle_progress(const grun *r)

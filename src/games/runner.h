@@ -34,6 +34,8 @@ typedef struct grun_cfg {
 	los_model los;    /* origin is replaced by the settle phase's mean */
 	double settle_s;  /* seconds of standing still to find the centre;
 	                   * 0 = trust los.origin */
+	double resume_s;  /* after a pause, seconds back on the plate before
+	                   * the game goes on (a calm countdown; 0 = at once) */
 } grun_cfg;
 
 typedef struct grun {
@@ -42,6 +44,7 @@ typedef struct grun {
 	los_model los;
 	enum grun_phase phase;
 	bool paused;
+	double resume_s, resume_t_s; /* the countdown back from a pause */
 	double acc_s;
 	double settle_s, settle_t_s, settle_sx, settle_sy;
 	long settle_n;
@@ -49,7 +52,8 @@ typedef struct grun {
 	int hits_seen, misses_seen; /* attempts already given to the staircase */
 } grun;
 
-/* Defaults: staircase 1–10 (3 up, 2 down), LOS for 1.70 m, 2 s settle. */
+/* Defaults: staircase 1–10 (3 up, 2 down), LOS for 1.70 m, 2 s settle,
+ * 3 s back on the plate before a paused game goes on. */
 void grun_cfg_default(grun_cfg *c);
 
 /* Creates the game ops->create(gcfg) and the runner around it. The
@@ -71,6 +75,10 @@ bool grun_pop_event(grun *r, game_event *out);
 
 /* Where a good player would aim now, in plate mm (for the sim's intent). */
 void grun_intent_mm(const grun *r, double *x_mm, double *y_mm);
+
+/* While paused and back on the plate: the seconds left of the countdown
+ * before the game goes on; 0 otherwise. */
+double grun_resume_left_s(const grun *r);
 
 /* Settle progress 0..1 (1 once playing). */
 double grun_settle_progress(const grun *r);

@@ -127,6 +127,7 @@ const struct game_ops slalom_ops = {
 	.id = "slalom",
 	.name = "Slalom",
 	.goal = "Shift your weight left and right to ski through the gates",
+	.instruction = "Lean left and right to ski through the gates",
 	.default_duration_s = 120,
 	.create = slalom_create,
 	.tick = slalom_tick,

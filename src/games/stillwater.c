@@ -102,6 +102,7 @@ const struct game_ops stillwater_ops = {
 	.id = "stillwater",
 	.name = "Still water",
 	.goal = "Stand calm to keep the floating ball inside the shrinking ring",
+	.instruction = "Stand calm: keep the ball inside the ring",
 	.default_duration_s = 90,
 	.create = stillwater_create,
 	.tick = stillwater_tick,

@@ -130,6 +130,7 @@ const struct game_ops tracking_ops = {
 	.id = "tracking",
 	.name = "Tracking",
 	.goal = "Follow the gliding target: rhythmic and circular weight shifts",
+	.instruction = "Follow the glowing circle with your body",
 	.default_duration_s = 120,
 	.create = tracking_create,
 	.tick = tracking_tick,

@@ -176,12 +176,12 @@ int train_params_json(const ses_game_cfg *gc, bool prescribed, char *buf, size_t
 	                 "{\"replay\": %d, \"seed\": \"%llu\", \"level_start\": %d, \"level_min\": %d, "
 	                 "\"level_max\": %d, \"adaptive\": %s, \"up_after\": %d, \"down_after\": %d, "
 	                 "\"los_min\": %.17g, \"los_max\": %.17g, \"duration_s\": %.17g, \"prescribed\": %s, "
-	                 "\"settle_s\": %.17g, \"rate_hz\": %.17g, \"cursor_min_cutoff_hz\": %.17g, "
+	                 "\"settle_s\": %.17g, \"resume_s\": %.17g, \"rate_hz\": %.17g, \"cursor_min_cutoff_hz\": %.17g, "
 	                 "\"cursor_beta\": %.17g, \"los_origin_mm\": [%.17g, %.17g], \"los_limits_mm\": [",
 	                 TRAIN_REPLAY_VERSION, (unsigned long long)g->seed, g->level, st->min_level,
 	                 st->max_level, st->adaptive ? "true" : "false", st->up_after, st->down_after,
 	                 g->los_min, g->los_max, g->duration_s, prescribed ? "true" : "false", gc->run.settle_s,
-	                 gc->rate_hz, gc->cursor_min_cutoff_hz, gc->cursor_beta, los->origin_x_mm,
+	                 gc->run.resume_s, gc->rate_hz, gc->cursor_min_cutoff_hz, gc->cursor_beta, los->origin_x_mm,
 	                 los->origin_y_mm);
 	for (int d = 0; d < LOS_DIRS && k > 0 && (size_t)k < len; d++)
 		k += snprintf(buf + k, len - (size_t)k, "%s%.17g", d ? ", " : "", los->limit_mm[d]);
@@ -253,6 +253,13 @@ int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, 
 			         (long long)trial_id, r.path + 2);
 			return POISE_E_PARSE;
 		}
+	}
+	/* Trials from before the resume countdown have none: they resumed at once. */
+	if (store_trial_param(s, trial_id, "$.resume_s", &c.run.resume_s, NULL, 0) != POISE_OK)
+		c.run.resume_s = 0;
+	else if (!(c.run.resume_s >= 0 && c.run.resume_s <= 60)) {
+		snprintf(msg, msg_len, "trial %lld: the replay parameter resume_s is out of range", (long long)trial_id);
+		return POISE_E_PARSE;
 	}
 	char seed[32], *end;
 	if (store_trial_param(s, trial_id, "$.seed", NULL, seed, sizeof seed) != POISE_OK ||

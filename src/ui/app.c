@@ -1,96 +1,30 @@
+/* The app shell: the window, the frame loop, the screen stack, the plate
+ * and the session's road, and the services the screens share (buttons,
+ * toasts, a yes/no question, the header and footer, the therapist's
+ * overlay, settings). The screens are in scr_*.c. */
 #include "ui/app.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/error.h"
 #include "device/device.h"
 #include "report/report.h"
-#include "session/engine.h"
-#include "session/history.h"
-#include "session/play.h"
-#include "session/training.h"
-#include "store/store.h"
-#include "ui/audio.h"
-#include "ui/gfx.h"
-#include "ui/live.h"
-#include "ui/play.h"
+#include "ui/app_impl.h"
 
 #define APP_RING_FRAMES 16384 /* 16 s at 1 kHz: a stalled frame loses nothing */
 #define STEER_SPEED_MM_S 80.0
-#define HISTORY 10 /* results kept per game for the comparison (no patient) */
-#define FRAME_STATS 4096
-
-enum screen { SCREEN_LIVE, SCREEN_PLAY, SCREEN_RESULTS, SCREEN_NO_PLATE };
-
-/* A clickable button in the bottom bar. */
-typedef struct button {
-	SDL_FRect r;
-	int action; /* ≥ 0: start game #action; ACT_LEVEL_DOWN / _UP */
-	gfx_label lab;
-} button;
-
-enum { ACT_LEVEL_DOWN = -1, ACT_LEVEL_UP = -2 };
-
-typedef struct app {
-	app_cfg cfg;
-	SDL_Window *win;
-	SDL_Renderer *ren;
-	gfx g;
-	bool gfx_ready;
-	audio *snd;
-	/* The session's road: NULL while there is no plate. */
-	ses_engine *eng;
-	ses_history *hist;
-	bool fell_back;          /* "auto" found no plate: a demo on the sim */
-	char plate_msg[1536];    /* why there is no plate, or the fallback note */
-	Uint64 reconnect_at;     /* next look for a lost plate */
-	enum ses_state last_state; /* as last seen, to tell changes */
-	ui_live live;
-	bool live_ready;
-	live_layout layout;
-	SDL_FRect live_area;
-	/* Steering the simulated plate. */
-	dev_steer steer;
-	bool mouse_steering;
-	bool manual_steer;       /* the user took over the simulated player */
-	/* Messages. */
-	char toast[768];
-	Uint64 toast_until;
-	bool tare_pending;
-	gfx_label lab_title, lab_device, lab_hint, lab_toast, lab_banner, lab_state, lab_level, lab_levelv;
-	gfx_label lab_np[8];
-	bool quit;
-	enum screen screen;
-	/* Games: the menu, the level, the game being played, the last result. */
-	const struct game_ops *const *games;
-	int n_games;
-	button *buttons;         /* n_games + 2 */
-	int n_buttons;
-	game_result *history;    /* n_games × HISTORY, newest first (no patient) */
-	int *n_history;
-	int start_level;         /* 0: the patient's plan decides */
-	ses_play *play;
-	ui_play view;
-	train_plan plan;         /* of the game being played */
-	ses_play_result result;
-	bool result_aborted;
-	/* The patient whose games are recorded (--patient), if any. */
-	store *db;
-	store_patient patient;
-	bool have_patient;
-	int64_t session_id;      /* the sitting, from the first recorded game */
-	/* Work per frame (events, session, drawing, present), milliseconds. */
-	float frame_ms[FRAME_STATS];
-	float present_ms[FRAME_STATS]; /* of which SDL_RenderPresent */
-	size_t n_frames;
-} app;
+#define HEADER_H 56
+#define FOOTER_H 34
 
 static Uint64 now_ticks(void)
 {
@@ -102,77 +36,198 @@ static double ticks_to_s(Uint64 t)
 	return (double)t / (double)SDL_GetPerformanceFrequency();
 }
 
-static void app_toast(app *a, const char *msg)
+/* ---- screens ---------------------------------------------------------- */
+
+const app_screen *app_top(const app *a)
 {
-	snprintf(a->toast, sizeof a->toast, "%s", msg);
-	a->toast_until = now_ticks() + 4 * SDL_GetPerformanceFrequency();
+	return a->depth > 0 ? a->stack[a->depth - 1] : NULL;
 }
 
-static void take_screenshot(app *a, const char *path)
+void app_push(app *a, const app_screen *s)
 {
-	char name[64], msg[320];
-	if (!path) {
-		time_t t = time(NULL);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(name, sizeof name, "poise-%Y%m%d-%H%M%S.png", &tm);
-		path = name;
-	}
-	gfx_screenshot(&a->g, path, msg, sizeof msg);
-	app_toast(a, msg);
-	fprintf(stderr, "poise: %s\n", msg);
+	if (a->depth == APP_MAX_SCREENS)
+		return;
+	a->stack[a->depth++] = s;
+	if (s->enter)
+		s->enter(a);
 }
 
-/* E on the live screen: the sway report of the --patient, as a PDF in the
- * current folder (as F12 screenshots). */
-static void export_report(app *a)
+void app_pop(app *a)
 {
-	char name[128], msg[384];
-	if (!a->have_patient) {
-		app_toast(a, "Export report: start Poise with --patient CODE to choose whose report.");
+	if (a->depth == 0)
+		return;
+	const app_screen *s = a->stack[--a->depth];
+	if (s->leave)
+		s->leave(a);
+	const app_screen *t = app_top(a);
+	if (t && t->enter)
+		t->enter(a);
+	if (!t)
+		a->quit = true;
+}
+
+void app_replace(app *a, const app_screen *s)
+{
+	if (a->depth == 0) {
+		app_push(a, s);
 		return;
 	}
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	char stamp[32];
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	snprintf(name, sizeof name, "poise-report-%.32s-%s.pdf", a->patient.code, stamp);
-	/* The database is already open (--patient opens it at start). */
-	report_export_pdf_store(a->db, a->patient.code, name, NULL, msg, sizeof msg);
-	app_toast(a, msg);
-	fprintf(stderr, "poise: %s\n", msg);
+	const app_screen *old = a->stack[a->depth - 1];
+	if (old->leave)
+		old->leave(a);
+	a->stack[a->depth - 1] = s;
+	if (s->enter)
+		s->enter(a);
 }
 
-/* ---- the plate and the session ------------------------------------- */
-
-static const char *plate_problem(const app *a)
+const struct game_ops *app_game(const app *a, int i)
 {
-	int err;
-	switch (a->eng ? ses_state(a->eng, &err) : SES_LOST) {
-	case SES_NO_DATA:
-		return "the plate sends no data";
-	case SES_LOST:
-		return "waiting for the plate";
-	default:
-		return NULL;
+	return i >= 0 && i < a->n_games ? game_list()[i] : NULL;
+}
+
+/* ---- messages, questions, buttons ----------------------------------- */
+
+void app_toast(app *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->toast, sizeof a->toast, fmt, ap);
+	va_end(ap);
+	a->toast_until = now_ticks() + 4 * SDL_GetPerformanceFrequency();
+	fprintf(stderr, "poise: %s\n", a->toast);
+}
+
+void app_ask(app *a, enum ui_string title, enum ui_string more, void (*yes)(app *a))
+{
+	a->confirm.open = true;
+	a->confirm.title = title;
+	a->confirm.more = more;
+	a->confirm.yes = yes;
+}
+
+void app_button(app *a, SDL_FRect r, gfx_label *lab, const char *text, int id, bool selected)
+{
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	SDL_Color ink = selected ? t->panel : t->ink;
+	gfx_fill(g, r, selected ? t->accent : t->panel);
+	gfx_frame(g, r, selected ? t->accent : t->ink_soft, (int)fmaxf(2, 2 * g->scale));
+	gfx_label_draw(g, lab, FONT_BODY, ink, -1000, -1000, 0, "%s", text);
+	gfx_label_draw(g, lab, FONT_BODY, ink, r.x + r.w / 2, r.y + (r.h - (float)lab->h) / 2, 1, "%s", text);
+	if (a->n_hits < APP_MAX_HITS)
+		a->hits[a->n_hits++] = (app_hit){r, id};
+}
+
+void app_footer(app *a, const char *text)
+{
+	int w, h;
+	SDL_GetRendererOutputSize(a->ren, &w, &h);
+	gfx *g = &a->g;
+	float s = g->scale;
+	gfx_fill(g, (SDL_FRect){0, (float)h - FOOTER_H * s, (float)w, FOOTER_H * s}, g->theme.bg);
+	gfx_label_draw(g, &a->lab_footer, FONT_SMALL, g->theme.ink_soft, 16 * s, (float)h - FOOTER_H * s + 8 * s, 0,
+	               "%s", text);
+}
+
+/* ---- settings --------------------------------------------------------- */
+
+static const struct {
+	const char *key;
+	size_t off;
+	char type; /* 'i' int, 'd' double, 'b' bool, 's' string */
+	size_t len;
+} setting_keys[] = {
+	{"text_size", offsetof(app_settings, text_size), 'i', 0},
+	{"high_contrast", offsetof(app_settings, high_contrast), 'b', 0},
+	{"rest_after_min", offsetof(app_settings, rest_after_min), 'd', 0},
+	{"rest_s", offsetof(app_settings, rest_s), 'i', 0},
+	{"effort_rating", offsetof(app_settings, effort_rating), 'b', 0},
+	{"export_dir", offsetof(app_settings, export_dir), 's', sizeof ((app_settings *)0)->export_dir},
+	{"clinic", offsetof(app_settings, clinic), 's', sizeof ((app_settings *)0)->clinic},
+	{"units_cm", offsetof(app_settings, units_cm), 'b', 0},
+};
+
+void app_settings_load(app *a)
+{
+	a->set = (app_settings){.rest_after_min = 5, .rest_s = 60, .effort_rating = true};
+	for (size_t i = 0; a->db && i < sizeof setting_keys / sizeof setting_keys[0]; i++) {
+		char v[512];
+		if (store_setting_get(a->db, setting_keys[i].key, v, sizeof v) != POISE_OK)
+			continue;
+		char *p = (char *)&a->set + setting_keys[i].off;
+		if (setting_keys[i].type == 'i')
+			*(int *)p = atoi(v);
+		else if (setting_keys[i].type == 'd')
+			*(double *)p = atof(v);
+		else if (setting_keys[i].type == 'b')
+			*(bool *)p = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+		else
+			snprintf(p, setting_keys[i].len, "%s", v);
 	}
+	if (a->set.text_size < 0 || a->set.text_size > 2)
+		a->set.text_size = 0;
+	if (!(a->set.rest_after_min >= 0 && a->set.rest_after_min <= 120))
+		a->set.rest_after_min = 5;
+	if (a->set.rest_s < 3 || a->set.rest_s > 900)
+		a->set.rest_s = 60;
 }
 
-/* Opens the plate (honestly: a patient's "auto" is a real plate or none,
- * see dev_open_choice()) and the session's road
- * with the live history on it. Without a plate the app shows why, with a
- * retry. */
-static void open_plate(app *a)
+int app_settings_save(app *a)
 {
+	if (!a->db)
+		return POISE_E_STATE;
+	for (size_t i = 0; i < sizeof setting_keys / sizeof setting_keys[0]; i++) {
+		char v[512];
+		const char *p = (const char *)&a->set + setting_keys[i].off;
+		if (setting_keys[i].type == 'i')
+			snprintf(v, sizeof v, "%d", *(const int *)p);
+		else if (setting_keys[i].type == 'd')
+			snprintf(v, sizeof v, "%g", *(const double *)p);
+		else if (setting_keys[i].type == 'b')
+			snprintf(v, sizeof v, "%d", *(const bool *)p ? 1 : 0);
+		else
+			snprintf(v, sizeof v, "%s", p);
+		int rc = store_setting_set(a->db, setting_keys[i].key, v);
+		if (rc)
+			return rc;
+	}
+	return POISE_OK;
+}
+
+void app_apply_look(app *a)
+{
+	static const float text_factor[3] = {1.0f, 1.35f, 1.7f};
+	int w, h;
+	SDL_GetRendererOutputSize(a->ren, &w, &h);
+	gfx_set_text_factor(&a->g, text_factor[a->set.text_size]);
+	gfx_set_theme(&a->g, a->set.high_contrast);
+	gfx_rescale(&a->g, h);
+}
+
+/* ---- the plate -------------------------------------------------------- */
+
+void app_close_plate(app *a)
+{
+	ses_destroy(a->eng); /* consumers are only forgotten */
+	ses_history_destroy(a->hist);
+	a->eng = NULL;
+	a->hist = NULL;
+	if (a->live_ready)
+		ui_live_free(&a->live);
+	a->live_ready = false;
+}
+
+bool app_open_plate(app *a)
+{
+	if (a->eng)
+		return true;
 	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
 	dev *d = NULL;
 	int rc = dev_open_choice(&d, a->cfg.device, a->have_patient ? DEV_AUTO_REAL_ONLY : 0, &oc, &a->fell_back,
 	                         a->plate_msg, sizeof a->plate_msg);
 	if (rc) {
-		a->screen = SCREEN_NO_PLATE;
 		fprintf(stderr, "poise: %s\n", a->plate_msg);
-		return;
+		return false;
 	}
 	ses_source *src = NULL;
 	ses_cfg sc;
@@ -188,37 +243,59 @@ static void open_plate(app *a)
 		rc = ses_start(a->eng);
 	if (rc) {
 		snprintf(a->plate_msg, sizeof a->plate_msg, "cannot start the plate: %s", poise_strerror(rc));
-		ses_destroy(a->eng);
-		ses_history_destroy(a->hist);
-		a->eng = NULL;
-		a->hist = NULL;
-		a->screen = SCREEN_NO_PLATE;
-		return;
+		app_close_plate(a);
+		return false;
 	}
 	ui_live_init(&a->live, &ses_device(a->eng)->plate, ses_sample_rate_hz(a->eng), a->hist);
 	a->live_ready = true;
 	a->steer = (dev_steer){.on_plate = true};
-	a->screen = SCREEN_LIVE;
+	a->last_state = SES_IDLE;
 	if (a->fell_back) {
 		app_toast(a, "No force plate found: this is the simulated plate, a demonstration.");
-		fprintf(stderr, "poise: %s\n", a->plate_msg);
+	}
+	return true;
+}
+
+bool app_plate_ok(const app *a)
+{
+	return a->eng && ses_state(a->eng, NULL) == SES_RUNNING;
+}
+
+const char *app_plate_problem(const app *a)
+{
+	if (!a->eng)
+		return ui_str(UI_S_PLAY_PLATE_WAIT);
+	switch (ses_state(a->eng, NULL)) {
+	case SES_NO_DATA:
+		return ui_str(UI_S_PLAY_NO_DATA);
+	case SES_LOST:
+		return ui_str(UI_S_PLAY_PLATE_WAIT);
+	default:
+		return NULL;
 	}
 }
 
-static void close_plate(app *a)
+int app_sitting(app *a, int64_t *session_id)
 {
-	ses_destroy(a->eng); /* the history is only forgotten */
-	ses_history_destroy(a->hist);
-	a->eng = NULL;
-	a->hist = NULL;
-	if (a->live_ready)
-		ui_live_free(&a->live);
-	a->live_ready = false;
+	if (!a->have_patient || !a->eng)
+		return POISE_E_STATE;
+	if (!a->session_id) {
+		int rc = train_sitting_begin(a->db, a->patient.id, ses_device(a->eng), a->cfg.operator_name, NULL,
+		                             &a->session_id);
+		if (rc)
+			return rc;
+	}
+	*session_id = a->session_id;
+	return POISE_OK;
 }
 
-/* One turn of the session's road per frame: every sample waiting goes to
- * the live history and the game; a lost plate is looked for once a second;
- * a tare's result is told. */
+double app_sitting_s(const app *a)
+{
+	return a->sitting_t0 ? ticks_to_s(now_ticks() - a->sitting_t0) : 0;
+}
+
+/* One turn of the session's road per frame; a lost plate is looked for
+ * once a second; changes are said on stderr too. */
 static void pump_session(app *a)
 {
 	if (!a->eng)
@@ -226,10 +303,10 @@ static void pump_session(app *a)
 	ses_pump(a->eng, 0, SIZE_MAX, NULL);
 	int err;
 	enum ses_state st = ses_state(a->eng, &err);
-	if (st != a->last_state) { /* for whoever watches the terminal too */
+	if (st != a->last_state) {
 		const char *name = ses_device(a->eng)->name;
 		if (st == SES_NO_DATA)
-			fprintf(stderr, "poise: no data from %s for %.0f s; it is still connected\n", name, 2.0);
+			fprintf(stderr, "poise: no data from %s for 2 s; it is still connected\n", name);
 		else if (st == SES_LOST)
 			fprintf(stderr, "poise: %s stopped: %s\n", name, poise_strerror(err));
 		else if (st == SES_RUNNING && a->last_state != SES_IDLE)
@@ -242,511 +319,78 @@ static void pump_session(app *a)
 		if (ses_reconnect(a->eng, &oc) == POISE_OK)
 			app_toast(a, "The plate is back: streaming again.");
 	}
-	pipeline *pl = ses_pipeline(a->eng);
-	if (a->tare_pending && pl_tare_result(pl) != POISE_E_STATE) {
-		a->tare_pending = false;
-		app_toast(a, pl_tare_result(pl) == POISE_OK
-		                 ? "Tare done: the empty plate now reads zero."
-		                 : "Tare failed: the plate was not still. Keep it empty and try again.");
-	}
 }
 
-/* ---- games ----------------------------------------------------------- */
+/* ---- reports ---------------------------------------------------------- */
 
-static int game_index(const app *a, const struct game_ops *ops)
+/* The export folder: the setting, else ~/Documents/Poise (made 0700). */
+static int export_dir(app *a, char *buf, size_t len)
 {
-	for (int i = 0; i < a->n_games; i++)
-		if (a->games[i] == ops)
-			return i;
-	return -1;
-}
-
-/* Sounds for the game's events (the hook the game consumer calls). */
-static int on_game_event(void *ctx, mono_us t_us, const game_event *e)
-{
-	(void)t_us;
-	ui_play_event(&((app *)ctx)->view, e);
-	return POISE_OK;
-}
-
-/* The plan for ops: the patient's or the demo's, then `poise play`'s
- * options or the level chosen on screen. */
-static int plan_for(app *a, const struct game_ops *ops, train_plan *plan)
-{
-	if (a->have_patient) {
-		if (train_plan_load(a->db, &a->patient, ops, ses_simulated(a->eng), plan) != POISE_OK) {
-			app_toast(a, store_errmsg(a->db));
-			return POISE_E_IO;
-		}
+	if (a->set.export_dir[0]) {
+		snprintf(buf, len, "%s", a->set.export_dir);
 	} else {
-		train_plan_default(ops, plan);
+		const char *home = getenv("HOME");
+		if (!home || !*home)
+			return POISE_E_NOT_FOUND;
+		snprintf(buf, len, "%s/Documents", home);
+		mkdir(buf, 0700);
+		size_t n = strlen(buf);
+		snprintf(buf + n, len - n, "/Poise");
 	}
-	if (a->cfg.play == ops) { /* the command line's word */
-		if (a->cfg.play_level > 0)
-			plan->game.level = a->cfg.play_level;
-		if (a->cfg.play_seconds > 0)
-			plan->game.duration_s = a->cfg.play_seconds;
-	} else if (a->start_level > 0) {
-		/* The level chosen on screen is the level played, inside the
-		 * prescription's range (and the screen says when it is not). */
-		int l = a->start_level;
-		int lo = plan->stair.min_level, hi = plan->stair.max_level;
-		plan->game.level = l < lo ? lo : l > hi ? hi : l;
-		if (plan->game.level != l) {
-			char m[160];
-			snprintf(m, sizeof m, "Level %d is outside the prescription (%d–%d): playing level %d.", l, lo,
-			         hi, plan->game.level);
-			app_toast(a, m);
-		}
-	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return POISE_E_IO;
 	return POISE_OK;
 }
 
-static void start_game(app *a, const struct game_ops *ops)
+int app_export_report(app *a, char *msg, size_t len)
 {
-	if (!a->eng || a->play)
-		return;
-	if (plan_for(a, ops, &a->plan))
-		return;
-	if (a->have_patient && !a->session_id &&
-	    train_sitting_begin(a->db, a->patient.id, ses_device(a->eng), a->cfg.operator_name, NULL,
-	                        &a->session_id) != POISE_OK) {
-		char m[600];
-		snprintf(m, sizeof m, "Cannot record for %s: %s", a->patient.code, store_errmsg(a->db));
-		app_toast(a, m);
-		return;
+	if (!a->have_patient) {
+		snprintf(msg, len, "A report needs a patient.");
+		return POISE_E_STATE;
 	}
-	ses_play_cfg pc = {.on_event = on_game_event, .ctx = a, .db = a->have_patient ? a->db : NULL,
-	                   .session_id = a->session_id, .prescribed = a->plan.prescribed};
-	train_game_cfg(&a->plan, ops, ses_sample_rate_hz(a->eng), &pc.game);
-	pc.game.game.seed = a->cfg.seed + (uint64_t)SDL_GetTicks();
-	int rc = ses_play_create(&a->play, &pc);
-	if (rc == POISE_OK && (rc = ses_attach(a->eng, ses_play_consumer(a->play))) != POISE_OK) {
-		ses_play_destroy(a->play);
-		a->play = NULL;
+	char dir[600], path[900], stamp[32];
+	if (export_dir(a, dir, sizeof dir) != POISE_OK) {
+		snprintf(msg, len, "Cannot make the export folder %s: choose another in Settings.", dir);
+		return POISE_E_IO;
 	}
-	if (rc) {
-		char m[600];
-		snprintf(m, sizeof m, "Cannot start the game: %s",
-		         a->have_patient && rc != POISE_E_NOMEM ? store_errmsg(a->db) : poise_strerror(rc));
-		app_toast(a, m);
-		return;
-	}
-	ui_play_init(&a->view, ops, a->snd);
-	a->screen = SCREEN_PLAY;
-	a->manual_steer = false;
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(path, sizeof path, "%s/poise-report-%s-%s.pdf", dir, a->patient.code, stamp);
+	return report_export_pdf_store(a->db, a->patient.code, path, NULL, msg, len);
 }
 
-/* The game ended (its time is up, Esc, or its consumer failed): close the
- * trial, show the results. */
-static void end_game(app *a, enum store_status status)
-{
-	ses_detach(a->eng, ses_play_consumer(a->play));
-	int cons_err = ses_play_consumer(a->play)->err;
-	if (cons_err && status == STORE_COMPLETE)
-		status = STORE_ABORTED;
-	a->result_aborted = ses_game_aborted(ses_play_game(a->play)) || cons_err;
-	if (ses_play_record_error(a->play)) {
-		char m[600];
-		snprintf(m, sizeof m, "Recording stopped early: %s", store_errmsg(a->db));
-		app_toast(a, m);
-	}
-	if (ses_play_finish(a->play, status, &a->result) != POISE_OK) {
-		char m[600];
-		snprintf(m, sizeof m, "The game's record may be incomplete: %s", store_errmsg(a->db));
-		app_toast(a, m);
-	} else if (cons_err) {
-		char m[300];
-		snprintf(m, sizeof m, "The game stopped: %s", poise_strerror(cons_err));
-		app_toast(a, m);
-	}
-	ses_play_destroy(a->play);
-	a->play = NULL;
-	ui_play_finished(&a->view);
-	if (a->cfg.outcome) {
-		a->cfg.outcome->played = true;
-		a->cfg.outcome->simulated = ses_simulated(a->eng);
-		a->cfg.outcome->r = a->result;
-	}
-	a->screen = SCREEN_RESULTS;
-	if (ses_can_steer(a->eng)) { /* the simulated person relaxes */
-		a->steer.active = false;
-		ses_steer(a->eng, &a->steer);
-	}
-}
-
-static void leave_results(app *a)
-{
-	int gi = game_index(a, a->view.ops);
-	if (gi >= 0 && !a->have_patient) {
-		game_result *h = &a->history[gi * HISTORY];
-		int n = a->n_history[gi] < HISTORY ? a->n_history[gi] : HISTORY - 1;
-		memmove(&h[1], &h[0], (size_t)n * sizeof h[0]);
-		h[0] = a->result.result;
-		a->n_history[gi] = n + 1;
-	}
-	if (!a->have_patient)
-		a->start_level = a->result.result.level_end; /* next time, where they left off */
-	ui_play_free(&a->view);
-	a->screen = SCREEN_LIVE;
-	if (a->cfg.play)
-		a->quit = true;
-}
-
-/* ---- input ----------------------------------------------------------- */
-
-static void push_steer(app *a)
-{
-	if (a->screen == SCREEN_PLAY)
-		a->manual_steer = true;
-	ses_steer(a->eng, &a->steer);
-	a->live.target_on = a->steer.active;
-	a->live.target_x = a->steer.x_mm;
-	a->live.target_y = a->steer.y_mm;
-}
-
-/* Mouse position → millimetres, if it is over the plate or zoom panel. */
-static bool mouse_to_mm(app *a, int mx, int my, double *x, double *y)
-{
-	SDL_FPoint p = {(float)mx, (float)my};
-	if (a->screen == SCREEN_PLAY) {
-		/* In a game the whole window is the plate: the centre of the
-		 * window is the patient's centre, its edges ±150 mm. */
-		int w, h;
-		SDL_GetRendererOutputSize(a->ren, &w, &h);
-		const los_model *los = &ses_game_runner(ses_play_game(a->play))->los;
-		*x = los->origin_x_mm + (p.x - w / 2.0) / (w / 2.0) * 150.0;
-		*y = los->origin_y_mm - (p.y - h / 2.0) / (h / 2.0) * 150.0 * h / w;
-		return true;
-	}
-	if (SDL_PointInFRect(&p, &a->layout.plate_panel)) {
-		live_map_to_mm(&a->layout.plate, p.x, p.y, x, y);
-		return true;
-	}
-	if (SDL_PointInFRect(&p, &a->layout.zoom_panel)) {
-		live_map_to_mm(&a->layout.zoom, p.x, p.y, x, y);
-		return true;
-	}
-	return false;
-}
-
-static void clamp_steer(app *a)
-{
-	const dev_info *info = ses_device(a->eng);
-	double hw = info->plate.width_mm / 2, hd = info->plate.depth_mm / 2;
-	a->steer.x_mm = fmax(-hw, fmin(hw, a->steer.x_mm));
-	a->steer.y_mm = fmax(-hd, fmin(hd, a->steer.y_mm));
-}
-
-static void change_level(app *a, int d)
-{
-	int l = a->start_level > 0 ? a->start_level : 1;
-	l += d;
-	a->start_level = l < 1 ? 1 : l > 10 ? 10 : l;
-}
-
-static void tare(app *a)
-{
-	if (ses_history_on_plate(a->hist)) {
-		app_toast(a, "Tare needs an empty plate: ask the patient to step off, then press T.");
-		return;
-	}
-	pl_tare_start(ses_pipeline(a->eng), (uint32_t)ses_device(a->eng)->rate_hz, 5.0);
-	a->tare_pending = true;
-	app_toast(a, "Taring: keep the plate empty and still for one second...");
-}
-
-/* Keys of one screen; true if the key was used. */
-static bool screen_key(app *a, SDL_Keycode key)
-{
-	switch (a->screen) {
-	case SCREEN_PLAY:
-		if (key != SDLK_ESCAPE)
-			return false;
-		ses_play_abort(a->play);
-		end_game(a, ses_state(a->eng, NULL) == SES_LOST ? STORE_DEVICE_LOST : STORE_ABORTED);
-		return true;
-	case SCREEN_RESULTS:
-		if (key != SDLK_RETURN && key != SDLK_KP_ENTER && key != SDLK_ESCAPE && key != SDLK_SPACE)
-			return false;
-		leave_results(a);
-		return true;
-	case SCREEN_NO_PLATE:
-		if (key != SDLK_r)
-			return false;
-		open_plate(a);
-		return true;
-	case SCREEN_LIVE:
-		if (key >= SDLK_1 && key <= SDLK_9 && key - SDLK_1 < a->n_games) {
-			start_game(a, a->games[key - SDLK_1]);
-			return true;
-		}
-		if (key == SDLK_PLUS || key == SDLK_EQUALS || key == SDLK_KP_PLUS)
-			change_level(a, +1);
-		else if (key == SDLK_MINUS || key == SDLK_KP_MINUS)
-			change_level(a, -1);
-		else if (key == SDLK_e)
-			export_report(a);
-		else if (key == SDLK_t)
-			tare(a);
-		else
-			return false;
-		return true;
-	}
-	return false;
-}
-
-static void handle_key(app *a, const SDL_KeyboardEvent *k)
-{
-	SDL_Keycode key = k->keysym.sym;
-	if (screen_key(a, key))
-		return;
-	switch (key) {
-	case SDLK_ESCAPE:
-		a->quit = true;
-		break;
-	case SDLK_F12:
-		take_screenshot(a, NULL);
-		break;
-	case SDLK_F11: {
-		Uint32 fs = SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP;
-		SDL_SetWindowFullscreen(a->win, fs ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
-		break;
-	}
-	case SDLK_s:
-		if (a->eng && ses_can_steer(a->eng)) {
-			a->steer.on_plate = !a->steer.on_plate;
-			push_steer(a);
-		}
-		break;
-	case SDLK_c:
-		if (a->eng && ses_can_steer(a->eng)) {
-			a->steer.active = false;
-			a->steer.x_mm = a->steer.y_mm = 0;
-			push_steer(a);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-static bool click_button(app *a, SDL_FPoint p)
-{
-	for (int i = 0; i < a->n_buttons; i++) {
-		if (!SDL_PointInFRect(&p, &a->buttons[i].r))
-			continue;
-		int act = a->buttons[i].action;
-		if (act >= 0)
-			start_game(a, a->games[act]);
-		else
-			change_level(a, act == ACT_LEVEL_UP ? +1 : -1);
-		return true;
-	}
-	return false;
-}
-
-static void handle_mouse(app *a, const SDL_Event *e)
-{
-	bool steerable = a->eng && ses_can_steer(a->eng) && (a->screen == SCREEN_LIVE || a->screen == SCREEN_PLAY);
-	double x, y;
-	if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
-		if (a->screen == SCREEN_RESULTS) {
-			leave_results(a);
-			return;
-		}
-		if (a->screen == SCREEN_LIVE && click_button(a, (SDL_FPoint){(float)e->button.x, (float)e->button.y}))
-			return;
-		if (steerable && mouse_to_mm(a, e->button.x, e->button.y, &x, &y)) {
-			a->mouse_steering = true;
-			a->steer = (dev_steer){x, y, a->steer.on_plate, true};
-			clamp_steer(a);
-			push_steer(a);
-		}
-	} else if (e->type == SDL_MOUSEMOTION && a->mouse_steering && steerable) {
-		if (mouse_to_mm(a, e->motion.x, e->motion.y, &x, &y)) {
-			a->steer.x_mm = x;
-			a->steer.y_mm = y;
-			clamp_steer(a);
-			push_steer(a);
-		}
-	} else if (e->type == SDL_MOUSEBUTTONUP && e->button.button == SDL_BUTTON_LEFT && a->mouse_steering) {
-		a->mouse_steering = false;
-		a->steer.active = false; /* let go: back to quiet stance */
-		if (steerable)
-			push_steer(a);
-	}
-}
-
-static void handle_event(app *a, const SDL_Event *e)
-{
-	switch (e->type) {
-	case SDL_QUIT:
-		a->quit = true;
-		break;
-	case SDL_KEYDOWN:
-		handle_key(a, &e->key);
-		break;
-	case SDL_MOUSEBUTTONDOWN:
-	case SDL_MOUSEBUTTONUP:
-	case SDL_MOUSEMOTION:
-		handle_mouse(a, e);
-		break;
-	case SDL_WINDOWEVENT:
-		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-			gfx_rescale(&a->g, e->window.data2);
-			if (a->live_ready)
-				ui_live_free(&a->live); /* labels re-render at the new size */
-			gfx_label_free(&a->lab_title);
-			gfx_label_free(&a->lab_device);
-			gfx_label_free(&a->lab_hint);
-			gfx_label_free(&a->lab_state);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-/* Arrow keys lean the simulated person while held. */
-static void steer_keys(app *a, double dt)
-{
-	if (!a->eng || !ses_can_steer(a->eng) || a->mouse_steering)
-		return;
-	const Uint8 *ks = SDL_GetKeyboardState(NULL);
-	double dx = (ks[SDL_SCANCODE_RIGHT] ? 1 : 0) - (ks[SDL_SCANCODE_LEFT] ? 1 : 0);
-	double dy = (ks[SDL_SCANCODE_UP] ? 1 : 0) - (ks[SDL_SCANCODE_DOWN] ? 1 : 0);
-	if (dx == 0 && dy == 0)
-		return;
-	a->steer.active = true;
-	a->steer.x_mm += dx * STEER_SPEED_MM_S * dt;
-	a->steer.y_mm += dy * STEER_SPEED_MM_S * dt;
-	clamp_steer(a);
-	push_steer(a);
-}
-
-/* The game's turn of the frame: the simulated person plays (until the
- * user steers), and a finished game shows its results. */
-static void update_game(app *a)
-{
-	if (a->screen != SCREEN_PLAY)
-		return;
-	if (ses_can_steer(a->eng) && !a->manual_steer) {
-		dev_steer st = {.on_plate = a->steer.on_plate, .active = true};
-		ses_game_intent_mm(ses_play_game(a->play), &st.x_mm, &st.y_mm);
-		ses_steer(a->eng, &st);
-	}
-	if (ses_play_done(a->play))
-		end_game(a, STORE_COMPLETE);
-}
-
-/* ---- drawing --------------------------------------------------------- */
-
-/* The row of game buttons and the level chooser along the bottom. */
-static void draw_game_buttons(app *a, float y, float h)
-{
-	gfx *g = &a->g;
-	const gfx_theme *t = &g->theme;
-	SDL_Color white = {255, 255, 255, 255};
-	float s = g->scale, x = 16 * s;
-	gfx_label_draw(g, &a->lab_level, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0, "Games");
-	x += 90 * s;
-	for (int n = 0; n < a->n_games; n++) {
-		button *b = &a->buttons[n];
-		b->action = n;
-		char text[48];
-		snprintf(text, sizeof text, "%d  %s", n + 1, a->games[n]->name);
-		gfx_label_draw(g, &b->lab, FONT_BODY, white, -1000, -1000, 0, "%s", text);
-		b->r = (SDL_FRect){x, y, (float)b->lab.w + 28 * s, h};
-		gfx_fill(g, b->r, t->accent);
-		gfx_label_draw(g, &b->lab, FONT_BODY, white, x + 14 * s, y + (h - (float)b->lab.h) / 2, 0, "%s", text);
-		x += b->r.w + 10 * s;
-	}
-	/* Level: − N + */
-	x += 20 * s;
-	button *minus = &a->buttons[a->n_games], *plus = &a->buttons[a->n_games + 1];
-	minus->action = ACT_LEVEL_DOWN;
-	plus->action = ACT_LEVEL_UP;
-	minus->r = (SDL_FRect){x, y, h, h};
-	gfx_fill(g, minus->r, t->ink_soft);
-	gfx_label_draw(g, &minus->lab, FONT_TITLE, white, x + h / 2, y + 4 * s, 1, "−");
-	x += h + 8 * s;
-	if (a->start_level > 0)
-		gfx_label_draw(g, &a->lab_levelv, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0, "level %d",
-		               a->start_level);
-	else
-		gfx_label_draw(g, &a->lab_levelv, FONT_BODY, t->ink, x, y + (h - 24 * s) / 2, 0,
-		               "level: where they left off");
-	x += (float)a->lab_levelv.w + 8 * s;
-	plus->r = (SDL_FRect){x, y, h, h};
-	gfx_fill(g, plus->r, t->ink_soft);
-	gfx_label_draw(g, &plus->lab, FONT_TITLE, white, x + h / 2, y + 4 * s, 1, "+");
-	a->n_buttons = a->n_games + 2;
-}
+/* ---- the shell's own drawing -------------------------------------------- */
 
 static void draw_header(app *a, int w)
 {
 	gfx *g = &a->g;
 	const gfx_theme *t = &g->theme;
-	float s = g->scale, bar_h = 56 * s;
+	float s = g->scale, bar_h = HEADER_H * s;
 	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
 	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
-	gfx_label_draw(g, &a->lab_title, FONT_TITLE, t->accent, 20 * s, 12 * s, 0, "Poise");
-	const dev_info *d = ses_device(a->eng);
-	bool sim = ses_simulated(a->eng);
-	char who[96];
-	if (a->have_patient)
-		snprintf(who, sizeof who, "patient %s%s", a->patient.code, sim ? " · SIMULATED, stored as simulated" : "");
-	else
-		snprintf(who, sizeof who, "%s", a->fell_back ? "demo: no plate found, nothing measured or recorded"
-		                                              : "demo, nothing recorded (--patient CODE)");
-	gfx_label_draw(g, &a->lab_device, FONT_BODY, sim ? t->warn : t->ink_soft, 120 * s, 18 * s, 0, "%s%s%s · %s",
-	               d->name, d->serial[0] ? " · " : "", d->serial, who);
-	if (ses_history_on_plate(a->hist))
-		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ok, (float)w - 20 * s, 18 * s, 2, "● On the plate");
-	else
-		gfx_label_draw(g, &a->lab_state, FONT_BODY, t->ink_soft, (float)w - 20 * s, 18 * s, 2, "○ Plate empty");
-}
-
-static void draw_live_screen(app *a, int w, int h)
-{
-	gfx *g = &a->g;
-	const gfx_theme *t = &g->theme;
-	float s = g->scale;
-	draw_header(a, w);
-	float bar_h = 56 * s, btn_h = 44 * s, foot_h = 34 * s, pad = 16 * s;
-	a->live_area = (SDL_FRect){pad, bar_h + pad, (float)w - 2 * pad, (float)h - bar_h - foot_h - btn_h - 3 * pad};
-	ui_live_sync(&a->live);
-	ui_live_layout(&a->live, a->live_area, &a->layout);
-	ui_live_draw(&a->live, g, a->live_area, ses_rate_hz(a->eng));
-	draw_game_buttons(a, (float)h - foot_h - btn_h - pad / 2, btn_h);
-	char keys[320];
-	snprintf(keys, sizeof keys, "%sT tare · 1–%d play · +/− level · E report · F11 full screen · F12 screenshot · Esc quit",
-	         ses_can_steer(a->eng) ? "Lean: drag on the plate or arrow keys · C centre · S step off/on · " : "",
-	         a->n_games);
-	gfx_label_draw(g, &a->lab_hint, FONT_SMALL, t->ink_soft, pad, (float)h - foot_h + 8 * s, 0, "%s", keys);
-}
-
-/* No plate: why (a line per plate), and what to do. */
-static void draw_no_plate(app *a, int w, int h)
-{
-	gfx *g = &a->g;
-	const gfx_theme *t = &g->theme;
-	float s = g->scale, cx = (float)w / 2, y = (float)h * 0.22f;
-	gfx_label_draw(g, &a->lab_np[0], FONT_TITLE, t->warn, cx, y, 1, "No force plate can be used");
-	y += 64 * s;
-	const char *line = strchr(a->plate_msg, '\n'); /* the first line repeats the title */
-	for (int i = 1; line && i < (int)(sizeof a->lab_np / sizeof a->lab_np[0]); i++) {
-		line++;
-		const char *end = strchr(line, '\n');
-		int len = end ? (int)(end - line) : (int)strlen(line);
-		while (len > 0 && *line == ' ')
-			line++, len--;
-		gfx_label_draw(g, &a->lab_np[i], FONT_BODY, t->ink, cx, y, 1, "%.*s", len, line);
-		y += 36 * s;
-		line = end;
+	gfx_label_draw(g, &a->lab_header[0], FONT_TITLE, t->accent, 20 * s, 12 * s, 0, "%s", ui_str(UI_S_APP_NAME));
+	float x = 20 * s + (float)a->lab_header[0].w + 24 * s;
+	char who[256] = "";
+	if (a->have_patient) {
+		int secs = (int)app_sitting_s(a);
+		snprintf(who, sizeof who, "%s%s%s · %d:%02d", a->patient.code, a->patient.display_name[0] ? ", " : "",
+		         a->patient.display_name, secs / 60, secs % 60);
+	} else if (a->eng) {
+		snprintf(who, sizeof who, "%s", ui_str(a->fell_back ? UI_S_DEMO_FALLBACK : UI_S_DEMO));
 	}
-	gfx_label_draw(g, &a->lab_hint, FONT_BODY, t->ink_soft, cx, y + 50 * s, 1, "R: look again · Esc: quit");
+	gfx_label_draw(g, &a->lab_header[1], FONT_BODY, t->ink, x, 18 * s, 0, "%s", who);
+	if (!a->eng)
+		return;
+	bool sim = ses_simulated(a->eng);
+	const dev_info *d = ses_device(a->eng);
+	bool on = ses_history_on_plate(a->hist);
+	gfx_label_draw(g, &a->lab_header[3], FONT_BODY, on ? t->ok : t->ink_soft, (float)w - 20 * s, 18 * s, 2, "%s",
+	               ui_str(on ? UI_S_ON_PLATE : UI_S_PLATE_EMPTY));
+	float rx = (float)w - 20 * s - (float)a->lab_header[3].w - 24 * s;
+	gfx_label_draw(g, &a->lab_header[2], FONT_SMALL, sim ? t->warn : t->ink_soft, rx, 22 * s, 2, "%s",
+	               sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name);
 }
 
 static void draw_banner(app *a, int w)
@@ -756,15 +400,12 @@ static void draw_banner(app *a, int w)
 	if (st != SES_LOST && st != SES_NO_DATA)
 		return;
 	gfx *g = &a->g;
-	float s = g->scale, bar_h = 56 * s;
+	float s = g->scale, bar_h = HEADER_H * s;
 	char msg[320];
-	const char *name = ses_device(a->eng)->name;
 	if (st == SES_LOST)
-		snprintf(msg, sizeof msg, "%s stopped: %s. Waiting for it: check the cable (everything so far is kept).",
-		         name, poise_strerror(err));
+		snprintf(msg, sizeof msg, ui_str(UI_S_CHECK_LOST), poise_strerror(err));
 	else
-		snprintf(msg, sizeof msg, "No data from %s: it is connected but sends nothing. Check its power "
-		         "(everything so far is kept).", name);
+		snprintf(msg, sizeof msg, "%s", ui_str(UI_S_CHECK_NO_DATA));
 	gfx_fill(g, (SDL_FRect){0, bar_h, (float)w, 48 * s}, g->theme.warn);
 	gfx_label_draw(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2, bar_h + 12 * s, 1,
 	               "%s", msg);
@@ -775,14 +416,90 @@ static void draw_toast(app *a, int w, int h)
 	if (!a->toast[0] || now_ticks() >= a->toast_until)
 		return;
 	gfx *g = &a->g;
-	/* Above the live screen's buttons and the game's bottom edge. */
-	float s = g->scale, bottom = (float)h - 120 * s;
+	/* Above the footer and the screens' buttons. */
+	float s = g->scale, bottom = (float)h - 110 * s;
 	SDL_Color white = {255, 255, 255, 255};
 	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, -1000, -1000, 0, "%s", a->toast);
-	float tw = (float)a->lab_toast.w + 40 * s, th = (float)a->lab_toast.h + 20 * s;
+	float tw = fminf((float)a->lab_toast.w + 40 * s, (float)w - 20 * s), th = (float)a->lab_toast.h + 20 * s;
 	SDL_FRect box = {((float)w - tw) / 2, bottom - th, tw, th};
-	gfx_fill(g, box, (SDL_Color){30, 34, 42, 235});
+	gfx_fill(g, box, (SDL_Color){30, 34, 42, 240});
 	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, (float)w / 2, box.y + 10 * s, 1, "%s", a->toast);
+}
+
+enum { HIT_CONFIRM_YES = -100, HIT_CONFIRM_NO = -101 };
+
+static void draw_confirm(app *a, int w, int h)
+{
+	if (!a->confirm.open)
+		return;
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	float s = g->scale, bw = fminf((float)w * 0.7f, 900 * s), bh = 280 * s;
+	SDL_FRect box = {((float)w - bw) / 2, ((float)h - bh) / 2, bw, bh};
+	gfx_fill(g, box, t->panel);
+	gfx_frame(g, box, t->accent, (int)fmaxf(3, 4 * s));
+	gfx_label_draw(g, &a->confirm.lab[0], FONT_TITLE, t->ink, box.x + bw / 2, box.y + 30 * s, 1, "%s",
+	               ui_str(a->confirm.title));
+	gfx_label_draw(g, &a->confirm.lab[1], FONT_BODY, t->ink_soft, box.x + bw / 2, box.y + 90 * s, 1, "%s",
+	               ui_str(a->confirm.more));
+	float bwid = 180 * s, bht = 64 * s, y = box.y + bh - bht - 30 * s;
+	a->n_hits = 0; /* only the dialog's buttons answer now */
+	app_button(a, (SDL_FRect){box.x + bw / 2 - bwid - 20 * s, y, bwid, bht}, &a->confirm.lab[2],
+	           ui_str(UI_S_CONFIRM_YES), HIT_CONFIRM_YES, false);
+	app_button(a, (SDL_FRect){box.x + bw / 2 + 20 * s, y, bwid, bht}, &a->confirm.lab[3], ui_str(UI_S_CONFIRM_NO),
+	           HIT_CONFIRM_NO, true);
+}
+
+/* The therapist's numbers over any screen (Tab): weight and its split,
+ * sample rate, live sway of the last 10 s, the game's figures. */
+static void draw_overlay(app *a, int w)
+{
+	if (!a->overlay || !a->eng)
+		return;
+	gfx *g = &a->g;
+	float s = g->scale, pw = 420 * s, x = (float)w - pw - 12 * s, y = HEADER_H * s + 12 * s;
+	int lines = 0;
+	char line[8][160];
+	double fz = ses_history_fz_n(a->hist);
+	snprintf(line[lines++], sizeof line[0], "Weight %.1f kg", fz / 9.80665);
+	/* The last samples' cell forces are not in the history: the split
+	 * left/right comes from the COP (x = a·(R − L)/Fz). */
+	const dev_info *d = ses_device(a->eng);
+	if (ses_history_count(a->hist) && ses_history_at(a->hist, 0)->valid) {
+		double xm = ses_history_at(a->hist, 0)->x_mm, half = d->plate.width_mm / 2;
+		double right = 50 + 50 * xm / half;
+		snprintf(line[lines++], sizeof line[0], "Left %.0f %% · right %.0f %%", 100 - right, right);
+	}
+	snprintf(line[lines++], sizeof line[0], "Sample rate %.0f Hz", ses_rate_hz(a->eng));
+	/* Sway of the last 10 s of the display COP: path per second. */
+	size_t n = ses_history_count(a->hist);
+	double path = 0, span = 0;
+	for (size_t i = 1; i < n; i++) {
+		const ses_point *p = ses_history_at(a->hist, i - 1), *q = ses_history_at(a->hist, i);
+		if (!p->valid || !q->valid)
+			continue;
+		path += hypot(p->x_mm - q->x_mm, p->y_mm - q->y_mm);
+		span += (double)(p->t_us - q->t_us) * 1e-6;
+	}
+	double unit = a->set.units_cm ? 10 : 1;
+	if (span > 1)
+		snprintf(line[lines++], sizeof line[0], "Sway velocity (display) %.1f %s/s", path / span / unit,
+		         a->set.units_cm ? "cm" : "mm");
+	if (a->play.play) {
+		game_result r;
+		ses_game_result(ses_play_game(a->play.play), &r, NULL, NULL);
+		snprintf(line[lines++], sizeof line[0], "%s: level %d, %d hits, %d misses", r.game, r.level_end, r.hits,
+		         r.misses);
+		snprintf(line[lines++], sizeof line[0], "time in target %.1f s of %.1f s", r.time_in_target_s,
+		         r.play_time_s);
+	}
+	float lh = (float)g->font_px[FONT_SMALL] * 1.5f;
+	gfx_fill(g, (SDL_FRect){x, y, pw, 40 * s + lh * (float)lines}, (SDL_Color){16, 20, 30, 230});
+	gfx_label_draw(g, &a->lab_overlay[0], FONT_SMALL, (SDL_Color){255, 210, 80, 255}, x + 12 * s, y + 8 * s, 0,
+	               "%s", ui_str(UI_S_OVERLAY_TITLE));
+	for (int i = 0; i < lines && i < 11; i++)
+		gfx_label_draw(g, &a->lab_overlay[i + 1], FONT_SMALL, (SDL_Color){235, 238, 245, 255}, x + 12 * s,
+		               y + 32 * s + lh * (float)i, 0, "%s", line[i]);
 }
 
 static void draw(app *a)
@@ -790,38 +507,180 @@ static void draw(app *a)
 	int w, h;
 	SDL_GetRendererOutputSize(a->ren, &w, &h);
 	gfx *g = &a->g;
-	SDL_FRect all = {0, 0, (float)w, (float)h};
-	int gi = game_index(a, a->view.ops);
-	switch (a->screen) {
-	case SCREEN_LIVE: /* the game screens paint every pixel themselves */
-		gfx_fill(g, all, g->theme.bg);
-		draw_live_screen(a, w, h);
-		break;
-	case SCREEN_NO_PLATE:
-		gfx_fill(g, all, g->theme.bg);
-		draw_no_plate(a, w, h);
-		break;
-	case SCREEN_PLAY:
-		ui_play_draw(&a->view, g, all, ses_play_game(a->play), plate_problem(a));
-		break;
-	case SCREEN_RESULTS:
-		if (a->have_patient)
-			ui_results_draw(&a->view, g, all, &a->result, a->result_aborted, a->plan.prev, a->plan.n_prev,
-			                ses_simulated(a->eng));
-		else
-			ui_results_draw(&a->view, g, all, &a->result, a->result_aborted,
-			                gi >= 0 ? &a->history[gi * HISTORY] : NULL, gi >= 0 ? a->n_history[gi] : 0,
-			                ses_simulated(a->eng));
-		break;
-	}
+	float s = g->scale;
+	a->n_hits = 0;
+	const app_screen *top = app_top(a);
+	bool full = top && top->for_patient; /* the patient's screens use every pixel */
+	SDL_FRect area = full ? (SDL_FRect){0, 0, (float)w, (float)h}
+	                      : (SDL_FRect){0, HEADER_H * s, (float)w, (float)h - HEADER_H * s - FOOTER_H * s};
+	if (!full)
+		gfx_fill(g, (SDL_FRect){0, 0, (float)w, (float)h}, g->theme.bg);
+	if (top)
+		top->draw(a, area);
+	if (!full)
+		draw_header(a, w);
 	draw_banner(a, w);
+	draw_overlay(a, w);
+	draw_confirm(a, w, h);
 	draw_toast(a, w, h);
 }
 
-/* ---- start, the frame loop, the end ---------------------------------- */
+/* ---- input -------------------------------------------------------------- */
 
-/* Opens the database and finds the patient whose games are recorded. */
-static int open_patient(app *a, char *msg, size_t msg_len)
+static void take_screenshot(app *a, const char *path)
+{
+	char name[64], msg[320];
+	if (!path) {
+		time_t t = time(NULL);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(name, sizeof name, "poise-%Y%m%d-%H%M%S.png", &tm);
+		path = name;
+	}
+	gfx_screenshot(&a->g, path, msg, sizeof msg);
+	app_toast(a, "%s", msg);
+}
+
+static void clamp_steer(app *a)
+{
+	const dev_info *info = ses_device(a->eng);
+	double hw = info->plate.width_mm / 2, hd = info->plate.depth_mm / 2;
+	a->steer.x_mm = fmax(-hw, fmin(hw, a->steer.x_mm));
+	a->steer.y_mm = fmax(-hd, fmin(hd, a->steer.y_mm));
+}
+
+static void push_steer(app *a)
+{
+	if (app_top(a) == &scr_play)
+		a->play.manual_steer = true;
+	ses_steer(a->eng, &a->steer);
+	a->live.target_on = a->steer.active;
+	a->live.target_x = a->steer.x_mm;
+	a->live.target_y = a->steer.y_mm;
+}
+
+/* The arrow keys lean the simulated person while held (demos): on the
+ * game and the live view as they are, elsewhere with Ctrl (the arrows
+ * there move through lists). */
+static void steer_keys(app *a, double dt)
+{
+	if (!a->eng || !ses_can_steer(a->eng) || a->mouse_steering || a->confirm.open)
+		return;
+	const Uint8 *ks = SDL_GetKeyboardState(NULL);
+	double dx = (ks[SDL_SCANCODE_RIGHT] ? 1 : 0) - (ks[SDL_SCANCODE_LEFT] ? 1 : 0);
+	double dy = (ks[SDL_SCANCODE_UP] ? 1 : 0) - (ks[SDL_SCANCODE_DOWN] ? 1 : 0);
+	bool free_arrows = app_top(a) == &scr_play || app_top(a) == &scr_live;
+	if (!(free_arrows || ks[SDL_SCANCODE_LCTRL] || ks[SDL_SCANCODE_RCTRL]) || (dx == 0 && dy == 0))
+		return;
+	a->steer.active = true;
+	a->steer.x_mm += dx * STEER_SPEED_MM_S * dt;
+	a->steer.y_mm += dy * STEER_SPEED_MM_S * dt;
+	clamp_steer(a);
+	push_steer(a);
+}
+
+static void quit_yes(app *a)
+{
+	a->quit = true;
+}
+
+static void handle_key(app *a, const SDL_KeyboardEvent *k)
+{
+	SDL_Keycode key = k->keysym.sym;
+	if (a->confirm.open) {
+		if (key == SDLK_RETURN || key == SDLK_KP_ENTER || key == SDLK_y) {
+			a->confirm.open = false;
+			if (a->confirm.yes)
+				a->confirm.yes(a);
+		} else if (key == SDLK_ESCAPE || key == SDLK_n) {
+			a->confirm.open = false;
+		}
+		return;
+	}
+	const app_screen *top = app_top(a);
+	if (key == SDLK_ESCAPE) {
+		if (top && top->back && top->back(a))
+			return;
+		if (a->depth <= 1) {
+			app_ask(a, UI_S_QUIT_ASK, UI_S_QUIT_ASK_MORE, quit_yes);
+			return;
+		}
+		app_pop(a);
+		return;
+	}
+	if (top && top->key && top->key(a, key, k->keysym.mod))
+		return;
+	switch (key) {
+	case SDLK_F12:
+		take_screenshot(a, NULL);
+		break;
+	case SDLK_F11: {
+		Uint32 fs = SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP;
+		SDL_SetWindowFullscreen(a->win, fs ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+		break;
+	}
+	case SDLK_TAB:
+		a->overlay = !a->overlay;
+		break;
+	default:
+		break;
+	}
+}
+
+static void handle_click(app *a, float x, float y)
+{
+	SDL_FPoint p = {x, y};
+	for (int i = a->n_hits; i-- > 0;) {
+		if (!SDL_PointInFRect(&p, &a->hits[i].r))
+			continue;
+		int id = a->hits[i].id;
+		if (id == HIT_CONFIRM_YES || id == HIT_CONFIRM_NO) {
+			a->confirm.open = false;
+			if (id == HIT_CONFIRM_YES && a->confirm.yes)
+				a->confirm.yes(a);
+			return;
+		}
+		const app_screen *top = app_top(a);
+		if (top && top->action)
+			top->action(a, id);
+		return;
+	}
+}
+
+static void handle_event(app *a, const SDL_Event *e)
+{
+	switch (e->type) {
+	case SDL_QUIT:
+		app_ask(a, UI_S_QUIT_ASK, UI_S_QUIT_ASK_MORE, quit_yes);
+		break;
+	case SDL_KEYDOWN:
+		handle_key(a, &e->key);
+		break;
+	case SDL_TEXTINPUT: {
+		const app_screen *top = app_top(a);
+		if (!a->confirm.open && top && top->text)
+			top->text(a, e->text.text);
+		break;
+	}
+	case SDL_MOUSEBUTTONDOWN:
+		if (e->button.button == SDL_BUTTON_LEFT)
+			handle_click(a, (float)e->button.x, (float)e->button.y);
+		break;
+	case SDL_WINDOWEVENT:
+		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+			gfx_rescale(&a->g, e->window.data2);
+			if (a->live_ready)
+				ui_live_free(&a->live);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- start, the frame loop, the end -------------------------------------- */
+
+static int open_db(app *a, char *msg, size_t msg_len)
 {
 	char path[4096];
 	const char *p = a->cfg.db;
@@ -831,9 +690,13 @@ static int open_patient(app *a, char *msg, size_t msg_len)
 			return rc;
 		p = path;
 	}
-	if ((rc = store_open(&a->db, p, 0, msg, msg_len)) != POISE_OK)
-		return rc;
-	rc = store_patient_get(a->db, a->cfg.patient, &a->patient);
+	return store_open(&a->db, p, 0, msg, msg_len);
+}
+
+/* Opens the patient named on the command line. */
+static int open_patient(app *a, char *msg, size_t msg_len)
+{
+	int rc = store_patient_get(a->db, a->cfg.patient, &a->patient);
 	if (rc) {
 		snprintf(msg, msg_len, "%s", rc == POISE_E_NOT_FOUND
 		         ? "no such patient in the database (poise patient list; poise patient add CODE)"
@@ -841,19 +704,8 @@ static int open_patient(app *a, char *msg, size_t msg_len)
 		return rc;
 	}
 	a->have_patient = true;
+	a->sitting_t0 = now_ticks();
 	return POISE_OK;
-}
-
-/* The game menu, sized by the build's list of games. */
-static int make_menu(app *a)
-{
-	a->games = game_list();
-	while (a->games[a->n_games])
-		a->n_games++;
-	a->buttons = calloc((size_t)a->n_games + 2, sizeof *a->buttons);
-	a->history = calloc((size_t)a->n_games * HISTORY, sizeof *a->history);
-	a->n_history = calloc((size_t)a->n_games, sizeof *a->n_history);
-	return a->buttons && a->history && a->n_history ? POISE_OK : POISE_E_NOMEM;
 }
 
 static int cmp_float(const void *x, const void *y)
@@ -864,7 +716,7 @@ static int cmp_float(const void *x, const void *y)
 
 static void print_frame_stats(app *a)
 {
-	size_t n = a->n_frames < FRAME_STATS ? a->n_frames : FRAME_STATS;
+	size_t n = a->n_frames < APP_FRAME_STATS ? a->n_frames : APP_FRAME_STATS;
 	if (n < 10)
 		return;
 	qsort(a->frame_ms, n, sizeof a->frame_ms[0], cmp_float);
@@ -879,28 +731,25 @@ static void print_frame_stats(app *a)
 
 static void app_cleanup(app *a)
 {
-	if (a->play) { /* quitting in the middle of a game: it is kept, aborted */
-		ses_play_result r;
-		ses_detach(a->eng, ses_play_consumer(a->play));
-		ses_play_finish(a->play, STORE_ABORTED, &r);
-		ses_play_destroy(a->play);
-		ui_play_free(&a->view);
+	while (a->depth > 0) { /* each screen closes what it holds (a game: aborted) */
+		const app_screen *s = a->stack[--a->depth];
+		if (s->leave)
+			s->leave(a);
 	}
-	close_plate(a);
+	app_close_plate(a);
 	if (a->session_id)
 		store_session_end(a->db, a->session_id);
-	gfx_label *labs[] = {&a->lab_title, &a->lab_device, &a->lab_hint, &a->lab_toast, &a->lab_banner,
-	                     &a->lab_state, &a->lab_level, &a->lab_levelv};
+	gfx_label *labs[] = {&a->lab_footer, &a->lab_toast, &a->lab_banner};
 	for (size_t i = 0; i < sizeof labs / sizeof labs[0]; i++)
 		gfx_label_free(labs[i]);
-	for (size_t i = 0; i < sizeof a->lab_np / sizeof a->lab_np[0]; i++)
-		gfx_label_free(&a->lab_np[i]);
-	for (int i = 0; a->buttons && i < a->n_games + 2; i++)
-		gfx_label_free(&a->buttons[i].lab);
-	free(a->buttons);
-	free(a->history);
-	free(a->n_history);
-	ui_play_free(&a->view);
+	for (size_t i = 0; i < sizeof a->lab_header / sizeof a->lab_header[0]; i++)
+		gfx_label_free(&a->lab_header[i]);
+	for (size_t i = 0; i < sizeof a->lab_overlay / sizeof a->lab_overlay[0]; i++)
+		gfx_label_free(&a->lab_overlay[i]);
+	for (size_t i = 0; i < sizeof a->confirm.lab / sizeof a->confirm.lab[0]; i++)
+		gfx_label_free(&a->confirm.lab[i]);
+	free(a->demo_results);
+	free(a->n_demo_results);
 	store_close(a->db);
 	audio_close(a->snd);
 	if (a->gfx_ready)
@@ -972,10 +821,30 @@ static int open_window(app *a, char *msg, size_t msg_len)
 	if (gfx_init(&a->g, a->ren, h, msg, msg_len) != POISE_OK)
 		return POISE_E_NOT_FOUND;
 	a->gfx_ready = true;
+	app_apply_look(a);
+	SDL_StartTextInput();
 	return POISE_OK;
 }
 
-/* Draws, presents and paces one frame; keeps its work time. */
+/* The script's turn (tests, demos): it sees the top screen's name and
+ * may push events or steer the simulated person. */
+static void run_script(app *a, double t_s)
+{
+	if (!a->cfg.script)
+		return;
+	const app_screen *top = app_top(a);
+	app_script_io io = {.screen = top ? top->name : "", .state = top && top->state ? top->state(a) : "",
+	                    .t_s = t_s, .confirm_open = a->confirm.open};
+	if (a->cfg.script(a->cfg.script_ctx, &io))
+		a->quit = true;
+	if (io.steer_set && a->eng) {
+		a->steer = io.steer;
+		push_steer(a);
+	}
+	a->script_shot = io.screenshot;
+}
+
+/* Presents and paces one frame; keeps its work time. */
 static void frame_end(app *a, Uint64 start, Uint64 work0, Uint64 *next, Uint64 period)
 {
 	Uint64 freq = SDL_GetPerformanceFrequency();
@@ -985,10 +854,9 @@ static void frame_end(app *a, Uint64 start, Uint64 work0, Uint64 *next, Uint64 p
 	/* Frame statistics leave out the first two seconds: fonts, labels and
 	 * circle textures are made then, once. */
 	if (ticks_to_s(p0 - start) >= 2.0) {
-		a->present_ms[a->n_frames % FRAME_STATS] = (float)(ticks_to_s(t - p0) * 1e3);
-		a->frame_ms[a->n_frames++ % FRAME_STATS] = (float)(ticks_to_s(t - work0) * 1e3);
+		a->present_ms[a->n_frames % APP_FRAME_STATS] = (float)(ticks_to_s(t - p0) * 1e3);
+		a->frame_ms[a->n_frames++ % APP_FRAME_STATS] = (float)(ticks_to_s(t - work0) * 1e3);
 	}
-	/* Pace to the display's refresh rate. */
 	if (t < *next)
 		SDL_Delay((Uint32)((*next - t) * 1000 / freq));
 	*next += period;
@@ -1002,10 +870,9 @@ static void run_frames(app *a)
 	int hz = SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
 	Uint64 period = SDL_GetPerformanceFrequency() / (Uint64)hz;
 	Uint64 start = now_ticks(), last = start, next = start + period;
-	if (a->cfg.play)
-		start_game(a, a->cfg.play);
 	while (!a->quit) {
 		Uint64 work0 = now_ticks();
+		run_script(a, ticks_to_s(work0 - start));
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
 			handle_event(a, &e);
@@ -1013,8 +880,18 @@ static void run_frames(app *a)
 		steer_keys(a, ticks_to_s(t - last));
 		last = t;
 		pump_session(a);
-		update_game(a);
+		const app_screen *top = app_top(a);
+		if (top && top->update)
+			top->update(a);
+		if (!app_top(a))
+			break;
 		draw(a);
+		if (a->script_shot) { /* the script's pictures: said on stderr only */
+			char m[320];
+			gfx_screenshot(&a->g, a->script_shot, m, sizeof m);
+			fprintf(stderr, "poise: %s\n", m);
+			a->script_shot = NULL;
+		}
 		if (a->cfg.quit_after_s > 0 && ticks_to_s(t - start) >= a->cfg.quit_after_s) {
 			if (a->cfg.screenshot)
 				take_screenshot(a, a->cfg.screenshot);
@@ -1022,6 +899,25 @@ static void run_frames(app *a)
 		}
 		frame_end(a, start, work0, &next, period);
 	}
+}
+
+/* Where the app starts: straight into a game (poise play), the patient's
+ * home (--patient), or the patient list. */
+static void first_screen(app *a)
+{
+	if (a->cfg.play) {
+		if (app_open_plate(a))
+			app_push(a, &scr_play);
+		else
+			app_push(a, &scr_check); /* says why there is no plate */
+		return;
+	}
+	if (a->have_patient) {
+		app_open_plate(a);
+		app_push(a, &scr_home);
+		return;
+	}
+	app_push(a, &scr_patients);
 }
 
 int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
@@ -1032,20 +928,28 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 		return 1;
 	}
 	a->cfg = *cfg;
-	a->screen = SCREEN_LIVE;
+	a->play.rating = -1;
 	int code = 1;
-	if (start_sdl(a, msg, msg_len) != POISE_OK)
-		goto out;
-	if (make_menu(a) != POISE_OK) {
+	while (game_list()[a->n_games])
+		a->n_games++;
+	a->demo_results = calloc((size_t)a->n_games * 10, sizeof *a->demo_results);
+	a->n_demo_results = calloc((size_t)a->n_games, sizeof *a->n_demo_results);
+	if (!a->demo_results || !a->n_demo_results) {
 		snprintf(msg, msg_len, "out of memory");
 		goto out;
 	}
+	if (start_sdl(a, msg, msg_len) != POISE_OK)
+		goto out;
+	/* A game straight from `poise play` without a patient needs no
+	 * database; everything else does (the patient list). */
+	if ((cfg->patient || !cfg->play) && open_db(a, msg, msg_len) != POISE_OK)
+		goto out;
 	if (cfg->patient && open_patient(a, msg, msg_len) != POISE_OK)
 		goto out;
-	a->start_level = a->have_patient ? 0 : 1; /* a patient: their plan's level */
+	app_settings_load(a);
 	if (open_window(a, msg, msg_len) != POISE_OK)
 		goto out;
-	open_plate(a);
+	first_screen(a);
 	run_frames(a);
 	code = 0;
 	if (cfg->frame_stats)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "device/device.h"
 #include "games/game.h"
 #include "session/play.h"
 
@@ -25,6 +26,24 @@ typedef struct app_play_outcome {
 	bool simulated;      /* on the simulated plate */
 	ses_play_result r;   /* its result, sway while playing, trial id, status */
 } app_play_outcome;
+
+/* What a script sees of the app once per frame, and may answer: tests and
+ * demos drive the app with it (they push SDL events themselves with
+ * SDL_PushEvent). */
+typedef struct app_script_io {
+	const char *screen;   /* the top screen's name: "patients", "check", "home"... */
+	const char *state;    /* the screen's own state, if it says one ("step-off",
+	                       * "ready", "settle", "play", "paused"...), else "" */
+	double t_s;           /* since the app started */
+	bool confirm_open;    /* a yes/no question is open */
+	bool steer_set;       /* out: lean the simulated person to steer */
+	dev_steer steer;
+	const char *screenshot; /* out: save this frame as a PNG here (NULL: no) */
+} app_script_io;
+
+/* Called once per frame before the events are handled; returns true to
+ * quit. */
+typedef bool (*app_script_fn)(void *ctx, app_script_io *io);
 
 typedef struct app_cfg {
 	const char *device;     /* device spec ("auto", "sim", "usb", ...); NULL = auto */
@@ -42,11 +61,14 @@ typedef struct app_cfg {
 	                              * exports their report; NULL = a demo, nothing recorded */
 	const char *operator_name;
 	app_play_outcome *outcome;   /* filled when play is set (caller's) */
+	app_script_fn script;        /* tests and demos: see app_script_io; NULL */
+	void *script_ctx;
 } app_cfg;
 
-/* Runs the GUI until the user quits. Returns a process exit code: 0, or 1
- * with a sentence for people in msg (no display, no font, no such
- * patient...). */
+/* Runs the GUI until the user quits. Opens on the patient list, or the
+ * patient's home with cfg->patient, or straight into cfg->play. Returns a
+ * process exit code: 0, or 1 with a sentence for people in msg (no
+ * display, no font, no such patient, no database...). */
 int app_run(const app_cfg *cfg, char *msg, size_t msg_len);
 
 #endif

@@ -155,6 +155,10 @@ void audio_play(audio *a, enum sound_cue cue, enum sound_palette p)
 		for (int i = 0; i < 4; i++)
 			add(a, w, f * (i == 0 ? 1 : i == 1 ? 1.26 : i == 2 ? 1.5 : 2), f * 2 * sl, 0.6, 0.13 * i, 0.18, d * 0.4);
 		break;
+	case SOUND_START: /* two rising notes: "here we go" */
+		add(a, w, f * 0.75, f * 0.75 * sl, 0.3, 0, 0.18, d * 0.6);
+		add(a, w, f, f * sl, 0.45, 0.16, 0.2, d * 0.6);
+		break;
 	}
 	SDL_UnlockAudioDevice(a->dev);
 }

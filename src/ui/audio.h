@@ -14,6 +14,7 @@ enum sound_cue {
 	SOUND_LEVEL_DOWN,
 	SOUND_PAUSE,
 	SOUND_FINISH,
+	SOUND_START,
 };
 
 enum sound_palette {

@@ -93,14 +93,14 @@ int gfx_rescale(gfx *g, int win_h)
 		char path[PATH_MAX];
 		if (!gfx_asset_path(font_file[i], path, sizeof path))
 			goto fail;
-		f[i] = TTF_OpenFont(path, (int)lroundf(font_base_px[i] * scale));
+		f[i] = TTF_OpenFont(path, (int)lroundf(font_base_px[i] * scale * g->text_factor));
 		if (!f[i])
 			goto fail;
 	}
 	close_fonts(g);
 	for (int i = 0; i < FONT_COUNT; i++) {
 		g->font[i] = f[i];
-		g->font_px[i] = (int)lroundf(font_base_px[i] * scale);
+		g->font_px[i] = (int)lroundf(font_base_px[i] * scale * g->text_factor);
 	}
 	g->scale = scale;
 	return POISE_OK;
@@ -111,23 +111,49 @@ fail:
 	return POISE_E_NOT_FOUND;
 }
 
+void gfx_set_text_factor(gfx *g, float factor)
+{
+	g->text_factor = factor >= 0.5f && factor <= 3.0f ? factor : 1.0f;
+}
+
+void gfx_set_theme(gfx *g, bool high_contrast)
+{
+	if (high_contrast)
+		g->theme = (gfx_theme){
+			.bg = {0, 0, 0, 255},
+			.panel = {18, 18, 18, 255},
+			.ink = {255, 255, 255, 255},
+			.ink_soft = {225, 225, 225, 255},
+			.grid = {120, 120, 120, 255},
+			.accent = {255, 214, 0, 255},
+			.cop = {255, 128, 0, 255},
+			.trail = {255, 128, 0, 170},
+			.target = {0, 230, 140, 255},
+			.warn = {255, 96, 96, 255},
+			.ok = {90, 255, 140, 255},
+		};
+	else
+		g->theme = (gfx_theme){
+			.bg = {245, 244, 240, 255},
+			.panel = {255, 255, 255, 255},
+			.ink = {20, 24, 32, 255},
+			.ink_soft = {96, 102, 112, 255},
+			.grid = {214, 216, 220, 255},
+			.accent = {0, 92, 175, 255},
+			.cop = {214, 70, 0, 255},
+			.trail = {214, 70, 0, 150},
+			.target = {0, 122, 80, 255},
+			.warn = {180, 20, 30, 255},
+			.ok = {0, 122, 80, 255},
+		};
+}
+
 int gfx_init(gfx *g, SDL_Renderer *r, int win_h, char *msg, size_t msg_len)
 {
 	memset(g, 0, sizeof *g);
 	g->r = r;
-	g->theme = (gfx_theme){
-		.bg = {245, 244, 240, 255},
-		.panel = {255, 255, 255, 255},
-		.ink = {20, 24, 32, 255},
-		.ink_soft = {96, 102, 112, 255},
-		.grid = {214, 216, 220, 255},
-		.accent = {0, 92, 175, 255},
-		.cop = {214, 70, 0, 255},
-		.trail = {214, 70, 0, 150},
-		.target = {0, 122, 80, 255},
-		.warn = {180, 20, 30, 255},
-		.ok = {0, 122, 80, 255},
-	};
+	g->text_factor = 1.0f;
+	gfx_set_theme(g, false);
 	if (gfx_rescale(g, win_h) != POISE_OK) {
 		char path[PATH_MAX];
 		gfx_asset_path(font_file[0], path, sizeof path);

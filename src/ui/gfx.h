@@ -45,6 +45,7 @@ typedef struct gfx {
 	SDL_Texture *ring;     /* white anti-aliased ring, same size */
 	gfx_theme theme;
 	float scale;           /* UI scale: 1.0 at 720 px window height */
+	float text_factor;     /* text size setting: 1 normal, 1.35 large, 1.7 extra large */
 	gfx_disc_entry cache[GFX_DISC_CACHE];
 	unsigned long uses;
 } gfx;
@@ -60,6 +61,14 @@ typedef struct gfx_label {
 	SDL_Texture *tex;
 	int w, h;
 } gfx_label;
+
+/* The text size setting (1 normal, 1.35 large: body text ≥ 32 px at
+ * 1080p, 1.7 extra large); takes effect at the next gfx_rescale(). */
+void gfx_set_text_factor(gfx *g, float factor);
+
+/* The standard light theme, or a high-contrast dark one (white and yellow
+ * on black) for low vision. */
+void gfx_set_theme(gfx *g, bool high_contrast);
 
 /* Sets up fonts (from the asset directory) at sizes for a window of height
  * win_h, the theme and the circle textures. On failure writes a sentence

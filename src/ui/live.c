@@ -137,14 +137,11 @@ static void draw_trail(ui_live *v, gfx *g, const live_map *m, float width)
 	}
 }
 
-static void draw_plate_panel(ui_live *v, gfx *g, const live_layout *L)
+/* The plate outline, its cells, the target and the COP with its trail. */
+static void draw_plate_body(ui_live *v, gfx *g, const live_layout *L)
 {
 	const gfx_theme *t = &g->theme;
 	const live_map *m = &L->plate;
-	gfx_fill(g, L->plate_panel, t->panel);
-	gfx_label_draw(g, &v->lab[LAB_PLATE], FONT_SMALL, t->ink_soft, L->plate_panel.x + 12 * g->scale,
-	               L->plate_panel.y + 8 * g->scale, 0, "Plate  %.0f × %.0f mm (front is up)",
-	               v->plate.width_mm, v->plate.depth_mm);
 	/* Plate outline a little beyond the cells, centre cross, cells. */
 	double hw = v->plate.width_mm / 2, hd = v->plate.depth_mm / 2;
 	float x0, y0, x1, y1;
@@ -182,6 +179,16 @@ static void draw_plate_panel(ui_live *v, gfx *g, const live_layout *L)
 		gfx_disc(g, px, py, 13 * g->scale, t->cop);
 		gfx_ring(g, px, py, 14 * g->scale, t->panel);
 	}
+}
+
+static void draw_plate_panel(ui_live *v, gfx *g, const live_layout *L)
+{
+	const gfx_theme *t = &g->theme;
+	gfx_fill(g, L->plate_panel, t->panel);
+	gfx_label_draw(g, &v->lab[LAB_PLATE], FONT_SMALL, t->ink_soft, L->plate_panel.x + 12 * g->scale,
+	               L->plate_panel.y + 8 * g->scale, 0, "Plate  %.0f × %.0f mm (front is up)",
+	               v->plate.width_mm, v->plate.depth_mm);
+	draw_plate_body(v, g, L);
 }
 
 static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
@@ -290,4 +297,25 @@ void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
 	gfx_label_draw(g, &v->lab[LAB_RATE_CAP], FONT_SMALL, t->ink_soft, x, y, 0, "Sample rate");
 	gfx_label_draw(g, &v->lab[LAB_RATE], FONT_TITLE, t->ink, x, y + 20 * s, 0, "%.0f Hz",
 	               frame_rate_hz);
+}
+
+void ui_live_draw_plate(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
+{
+	ui_live_sync(v);
+	const gfx_theme *t = &g->theme;
+	float s = g->scale;
+	/* The numbers in a line along the top, the plate under them. */
+	gfx_fill(g, area, t->panel);
+	if (on_plate(v))
+		gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_BODY, t->ink, area.x + 12 * s, area.y + 10 * s, 0,
+		               "%.1f kg · %.0f Hz", ses_history_fz_n(v->h) / 9.80665, frame_rate_hz);
+	else
+		gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_BODY, t->ink_soft, area.x + 12 * s, area.y + 10 * s, 0,
+		               "– kg · %.0f Hz", frame_rate_hz);
+	float top = (float)g->font_px[FONT_BODY] * 1.5f + 16 * s;
+	live_layout L = {0};
+	L.plate_panel = (SDL_FRect){area.x, area.y + top, area.w, area.h - top};
+	float sx = area.w * 0.84f / (float)v->plate.width_mm, sy = (area.h - top) * 0.80f / (float)v->plate.depth_mm;
+	L.plate = (live_map){area.x + area.w / 2, area.y + top + (area.h - top) / 2, fminf(sx, sy), 0, 0};
+	draw_plate_body(v, g, &L);
 }

@@ -63,6 +63,10 @@ void ui_live_layout(const ui_live *v, SDL_FRect area, live_layout *out);
 void live_map_to_px(const live_map *m, double x_mm, double y_mm, float *px, float *py);
 void live_map_to_mm(const live_map *m, float px, float py, double *x_mm, double *y_mm);
 
+/* A small view for a corner of another screen: the plate with the COP
+ * and its trail, weight and rate in a line above. */
+void ui_live_draw_plate(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz);
+
 /* Draws the view into area. frame_rate_hz is the measured device rate. */
 void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz);
 

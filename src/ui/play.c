@@ -7,9 +7,10 @@
 
 #include "core/error.h"
 #include "ui/draw_game.h"
+#include "ui/strings.h"
 
 enum { L_NAME, L_LEVEL, L_HITS, L_TIME, L_SETTLE, L_SETTLE2, L_PAUSE, L_PAUSE2,
-       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_R_TILE0, L_SCENE = 32 };
+       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_INSTRUCTION, L_R_TILE0, L_SCENE = 32 };
 
 void ui_play_init(ui_play *p, const struct game_ops *ops, audio *snd)
 {
@@ -54,6 +55,11 @@ void ui_play_finished(ui_play *p)
 	audio_play(p->snd, SOUND_FINISH, p->pal);
 }
 
+void ui_play_started(ui_play *p)
+{
+	audio_play(p->snd, SOUND_START, p->pal);
+}
+
 static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 {
 	float s = g->scale;
@@ -80,16 +86,23 @@ static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 	               secs / 60, secs % 60);
 }
 
-static void veil(ui_play *p, gfx *g, SDL_FRect area, int l1, int l2, const char *big, const char *small)
+/* A calm panel in the middle (not a veil over everything: blending the
+ * whole screen would cost a software renderer several ms a frame): a big
+ * word, a line under it, and (may be NULL) the game's instruction. */
+static void veil(ui_play *p, gfx *g, SDL_FRect area, int l1, int l2, const char *big, const char *small,
+                 const char *instruction)
 {
 	float s = g->scale;
 	float cx = area.x + area.w / 2, cy = area.y + area.h / 2;
-	/* A panel in the middle rather than a veil over everything: blending
-	 * the whole screen would cost a software renderer several ms a frame. */
-	float pw = fminf(area.w * 0.6f, 760 * s), ph = 330 * s;
-	gfx_fill(g, (SDL_FRect){cx - pw / 2, cy - 190 * s, pw, ph}, (SDL_Color){10, 12, 20, 215});
-	gfx_label_draw(g, &p->lab[l1], FONT_HUGE, (SDL_Color){255, 255, 255, 255}, cx, cy + 40 * s, 1, "%s", big);
-	gfx_label_draw(g, &p->lab[l2], FONT_BODY, (SDL_Color){210, 215, 230, 255}, cx, cy + 120 * s, 1, "%s", small);
+	float pw = fminf(area.w * 0.8f, 980 * s), ph = (instruction ? 420 : 330) * s;
+	gfx_fill(g, (SDL_FRect){cx - pw / 2, cy - 190 * s, pw, ph}, (SDL_Color){10, 12, 20, 225});
+	gfx_label_draw(g, &p->lab[l1], FONT_HUGE, (SDL_Color){255, 255, 255, 255}, cx, cy + 30 * s, 1, "%s", big);
+	gfx_label_draw(g, &p->lab[l2], FONT_BODY, (SDL_Color){210, 215, 230, 255}, cx,
+	               cy + 40 * s + (float)g->font_px[FONT_HUGE] * 1.3f, 1, "%s", small);
+	if (instruction)
+		gfx_label_draw(g, &p->lab[L_INSTRUCTION], FONT_TITLE, (SDL_Color){255, 214, 90, 255}, cx,
+		               cy + 60 * s + (float)g->font_px[FONT_HUGE] * 1.3f + (float)g->font_px[FONT_BODY] * 1.6f, 1,
+		               "%s", instruction);
 }
 
 void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_game *sg, const char *plate_lost)
@@ -102,17 +115,24 @@ void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_game *sg, const 
 	draw_hud(p, g, bar, run->g);
 	float cx = scene.x + scene.w / 2, cy = scene.y + scene.h / 2;
 	if (plate_lost) {
-		veil(p, g, scene, L_PAUSE, L_PAUSE2, "Paused", plate_lost);
+		veil(p, g, scene, L_PAUSE, L_PAUSE2, ui_str(UI_S_PLAY_PAUSED), plate_lost, NULL);
 		gfx_fill(g, (SDL_FRect){cx - 34 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 		gfx_fill(g, (SDL_FRect){cx + 10 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 	} else if (run->phase == GRUN_SETTLE) {
-		veil(p, g, scene, L_SETTLE, L_SETTLE2, "Stand still",
-		     run->in.present ? "finding your centre…" : "step onto the plate");
+		veil(p, g, scene, L_SETTLE, L_SETTLE2, ui_str(UI_S_PLAY_STAND_STILL),
+		     ui_str(run->in.present ? UI_S_PLAY_FINDING : UI_S_PLAY_STEP_ON),
+		     p->ops->instruction ? p->ops->instruction : p->ops->goal);
 		double f = grun_settle_progress(run);
 		gfx_arc(g, cx, cy - 70 * s, 46 * s, M_PI / 2, M_PI / 2 - 2 * M_PI * f,
 		        (SDL_Color){120, 230, 160, 255}, 10 * s);
 	} else if (run->paused) {
-		veil(p, g, scene, L_PAUSE, L_PAUSE2, "Paused", "step back onto the plate to go on");
+		char more[64];
+		double left = grun_resume_left_s(run);
+		if (left > 0)
+			snprintf(more, sizeof more, ui_str(UI_S_PLAY_RESUME_IN), (int)ceil(left));
+		else
+			snprintf(more, sizeof more, "%s", ui_str(UI_S_PLAY_STEP_BACK));
+		veil(p, g, scene, L_PAUSE, L_PAUSE2, ui_str(UI_S_PLAY_PAUSED), more, NULL);
 		gfx_fill(g, (SDL_FRect){cx - 34 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 		gfx_fill(g, (SDL_FRect){cx + 10 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 	}
@@ -138,7 +158,8 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	gfx_fill(g, area, g->theme.bg);
 	float cx = area.x + area.w / 2;
 	gfx_label_draw(g, &p->lab[L_R_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, "%s — %s",
-	               p->ops->name, aborted ? "ended early" : r->score >= 70 ? "well done!" : "time's up, good effort");
+	               p->ops->name, ui_str(aborted ? UI_S_RESULTS_ENDED_EARLY : r->score >= 70 ? UI_S_RESULTS_WELL_DONE
+	                                                                                       : UI_S_RESULTS_GOOD_EFFORT));
 	gfx_label_draw(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, cx, area.y + 70 * s, 1, "%.0f", r->score);
 	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, area.y + 140 * s, 1,
 	               "score out of 100");
@@ -149,28 +170,15 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	snprintf(v[n++], sizeof v[0], "%d", r->hits);
 	caps[n] = "Misses";
 	snprintf(v[n++], sizeof v[0], "%d", r->misses);
-	caps[n] = "Time in target";
-	snprintf(v[n++], sizeof v[0], "%.0f s of %.0f s", r->time_in_target_s, r->play_time_s);
+	caps[n] = "In the target";
+	snprintf(v[n++], sizeof v[0], "%.0f of %.0f seconds", r->time_in_target_s, r->play_time_s);
 	caps[n] = "Level";
 	snprintf(v[n++], sizeof v[0], "%d → %d", r->level_start, r->level_end);
-	if (isfinite(r->tracking_rms)) {
-		caps[n] = "Tracking error";
-		snprintf(v[n++], sizeof v[0], "%.0f %% LOS", r->tracking_rms * 100);
-	}
-	if (isfinite(r->reaction_time_s)) {
-		caps[n] = "Reaction time";
-		snprintf(v[n++], sizeof v[0], "%.2f s", r->reaction_time_s);
-	}
-	if (isfinite(r->path_efficiency)) {
-		caps[n] = "Path efficiency";
-		snprintf(v[n++], sizeof v[0], "%.0f %%", r->path_efficiency * 100);
-	}
-	if (res->have_sway) {
-		caps[n] = "Sway velocity";
-		snprintf(v[n++], sizeof v[0], "%.1f mm/s", res->sway.mean_velocity_mm_s);
-	}
+	/* The therapist's numbers (reaction time, tracking error, sway) are in
+	 * the therapist view (Tab), the history and the report, not here. */
+	(void)res;
 	int cols = 4;
-	float tw = fminf(240 * s, (area.w - 80 * s) / cols - 16 * s), th = 82 * s;
+	float tw = fminf(300 * s, (area.w - 80 * s) / cols - 16 * s), th = 82 * s;
 	float x0 = cx - (cols * tw + (cols - 1) * 16 * s) / 2, y0 = area.y + 180 * s;
 	for (int i = 0; i < n; i++)
 		tile(p, g, i, x0 + (float)(i % cols) * (tw + 16 * s), y0 + (float)(i / cols) * (th + 16 * s), tw, th,
@@ -206,5 +214,5 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 		gfx_label_draw(g, &p->lab[L_R_SIM], FONT_BODY, g->theme.warn, cx, area.y + area.h - 76 * s, 1,
 		               "Simulated plate: these numbers are a demonstration, not a measurement");
 	gfx_label_draw(g, &p->lab[L_R_HINT], FONT_BODY, g->theme.ink_soft, cx, area.y + area.h - 40 * s, 1,
-	               "Enter: continue · F12: screenshot");
+	               "%s", ui_str(UI_S_RESULTS_KEYS));
 }

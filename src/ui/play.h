@@ -34,6 +34,9 @@ void ui_play_free(ui_play *p);
 /* One game event: its sound (from the game's event hook). */
 void ui_play_event(ui_play *p, const game_event *e);
 
+/* The game began (the centre is found): its opening sound. */
+void ui_play_started(ui_play *p);
+
 /* The game ended: its closing sound. */
 void ui_play_finished(ui_play *p);
 

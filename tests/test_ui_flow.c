@@ -1,0 +1,314 @@
+/* The clinic's day in the app, driven as a therapist and a patient would
+ * (keys and text typed, the simulated person stepping off and on and
+ * leaning), under SDL's dummy video driver: create a patient → plate
+ * check with tare → play a game → rest break → effort rating by leaning →
+ * results → history → quit; then the database is checked. A screenshot of
+ * every screen goes under the build folder (tests/ui-flow/). */
+#include <SDL.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include "test_assert.h"
+
+#include "core/error.h"
+#include "store/store.h"
+#include "test_util.h"
+#include "ui/app.h"
+
+#ifndef POISE_TEST_OUT
+#define POISE_TEST_OUT "."
+#endif
+
+/* ---- pushing input ------------------------------------------------------ */
+
+static void key(SDL_Keycode k)
+{
+	SDL_Event e = {.type = SDL_KEYDOWN};
+	e.key.keysym.sym = k;
+	e.key.state = SDL_PRESSED;
+	SDL_PushEvent(&e);
+}
+
+static void type(const char *text)
+{
+	SDL_Event e = {.type = SDL_TEXTINPUT};
+	snprintf(e.text.text, sizeof e.text.text, "%s", text);
+	SDL_PushEvent(&e);
+}
+
+/* ---- the script ----------------------------------------------------------- */
+
+typedef struct flow {
+	int step;
+	double step_t;        /* when the step began */
+	char seen[16][48];    /* screens already photographed */
+	int n_seen;
+	char shot[600];
+	char trail[2048];     /* screens and states seen, for a failure message */
+	bool failed;
+	const char *stuck_at;
+} flow;
+
+static bool seen(flow *f, const char *screen)
+{
+	for (int i = 0; i < f->n_seen; i++)
+		if (strcmp(f->seen[i], screen) == 0)
+			return true;
+	return false;
+}
+
+/* A screenshot of each screen the first time it has been up for a moment. */
+static void photograph(flow *f, app_script_io *io, const char *screen, const char *state)
+{
+	char name[48];
+	snprintf(name, sizeof name, "%s%s%s", screen, state[0] ? "-" : "", state);
+	if (seen(f, name) || f->n_seen == 16 || io->t_s - f->step_t < 0.6)
+		return;
+	snprintf(f->seen[f->n_seen++], sizeof f->seen[0], "%s", name);
+	snprintf(f->shot, sizeof f->shot, "%s/%s.png", POISE_TEST_OUT, name);
+	io->screenshot = f->shot;
+}
+
+static void next(flow *f, const app_script_io *io)
+{
+	f->step++;
+	f->step_t = io->t_s;
+}
+
+static bool on(const app_script_io *io, const char *screen, const char *state)
+{
+	return strcmp(io->screen, screen) == 0 && (!state || strcmp(io->state, state) == 0);
+}
+
+static bool the_day(void *ctx, app_script_io *io)
+{
+	flow *f = ctx;
+	if (f->step_t == 0)
+		f->step_t = io->t_s;
+	size_t n = strlen(f->trail);
+	if (n + 40 < sizeof f->trail && (n < 20 || !strstr(f->trail + n - 20, io->screen)))
+		snprintf(f->trail + n, sizeof f->trail - n, " %s/%s", io->screen, io->state);
+	if (io->t_s - f->step_t > 30) { /* a step that never comes: fail, quit */
+		f->failed = true;
+		return true;
+	}
+	if (!io->confirm_open) {
+		photograph(f, io, io->screen, strcmp(io->screen, "check") == 0 ? io->state : "");
+		if (io->screenshot)
+			return false; /* this frame is the screen's picture: no keys */
+	}
+	switch (f->step) {
+	case 0: /* the patient list: create UI-FLOW, 180 cm, open it */
+		if (!on(io, "patients", NULL) || io->t_s - f->step_t < 0.8)
+			return false;
+		key(SDLK_F3);
+		type("UI-FLOW");
+		for (int i = 0; i < 4; i++)
+			key(SDLK_TAB);
+		type("180");
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 1:
+		if (io->t_s - f->step_t < 0.3)
+			return false;
+		key(SDLK_RETURN); /* open the new patient */
+		next(f, io);
+		return false;
+	case 2: /* the plate check: step off for zero... */
+		if (!on(io, "check", "step-off"))
+			return false;
+		io->steer_set = true;
+		io->steer = (dev_steer){.on_plate = false};
+		next(f, io);
+		return false;
+	case 3: /* ...then on for the weight */
+		if (!on(io, "check", "step-on"))
+			return false;
+		io->steer_set = true;
+		io->steer = (dev_steer){.on_plate = true};
+		next(f, io);
+		return false;
+	case 4:
+		if (!on(io, "check", "ready") || io->t_s - f->step_t < 0.8)
+			return false;
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 5: /* home → train: Still water, 10 s */
+		if (!on(io, "home", NULL) || io->t_s - f->step_t < 0.8)
+			return false;
+		key(SDLK_t);
+		next(f, io);
+		return false;
+	case 6:
+		if (!on(io, "train", NULL) || io->t_s - f->step_t < 0.8)
+			return false;
+		key(SDLK_3);
+		for (int i = 0; i < 9; i++)
+			key(SDLK_LEFTBRACKET); /* the shortest playing time */
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 7: /* the game plays (the simulated person plays it); then a rest */
+		if (!on(io, "rest", NULL))
+			return false;
+		next(f, io);
+		return false;
+	case 8: /* the effort: the patient leans to the right end and holds */
+		if (!on(io, "rating", NULL) || io->t_s - f->step_t < 0.5)
+			return false;
+		io->steer_set = true;
+		io->steer = (dev_steer){.x_mm = 65, .on_plate = true, .active = true};
+		next(f, io);
+		return false;
+	case 9:
+		if (!on(io, "results", NULL) || io->t_s - f->step_t < 1.0)
+			return false;
+		io->steer_set = true;
+		io->steer = (dev_steer){.on_plate = true};
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 10: /* back home, the history */
+		if (!on(io, "train", NULL))
+			return false;
+		key(SDLK_ESCAPE);
+		key(SDLK_h);
+		next(f, io);
+		return false;
+	case 11:
+		if (!on(io, "history", NULL) || io->t_s - f->step_t < 1.0)
+			return false;
+		key(SDLK_ESCAPE);
+		key(SDLK_ESCAPE);
+		next(f, io);
+		return false;
+	case 12: /* the patient list: Esc asks, Enter says yes */
+		if (!on(io, "patients", NULL))
+			return false;
+		key(SDLK_ESCAPE);
+		next(f, io);
+		return false;
+	case 13: /* (the first Esc cleared the search box) */
+		if (!io->confirm_open) {
+			if (io->t_s - f->step_t > 0.5) {
+				key(SDLK_ESCAPE);
+				f->step_t = io->t_s;
+			}
+			return false;
+		}
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	default:
+		return io->t_s - f->step_t > 5; /* it should have quit by now */
+	}
+}
+
+static void a_clinic_day_in_the_app(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp();
+	char db[600];
+	snprintf(db, sizeof db, "%s/flow.db", dir);
+	mkdir(POISE_TEST_OUT, 0700);
+	/* The station: a rest after 3 s of standing (the game lasts 10 s),
+	 * rests of 3 s. */
+	store *s;
+	char msg[512];
+	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
+	assert_int_equal(store_setting_set(s, "rest_after_min", "0.05"), POISE_OK);
+	assert_int_equal(store_setting_set(s, "rest_s", "3"), POISE_OK);
+	store_close(s);
+
+	flow f = {0};
+	app_cfg cfg = {.db = db, .device = "sim", .seed = 5, .script = the_day, .script_ctx = &f};
+	int code = app_run(&cfg, msg, sizeof msg);
+	if (code)
+		fail_msg("app_run: %s", msg);
+	if (f.failed || f.step < 14)
+		fail_msg("the day stopped at step %d; screens seen:%s", f.step, f.trail);
+
+	/* What the day left in the database. */
+	assert_int_equal(store_open(&s, db, STORE_READ_ONLY, msg, sizeof msg), POISE_OK);
+	store_patient p;
+	assert_int_equal(store_patient_get(s, "UI-FLOW", &p), POISE_OK);
+	assert_double_equal(p.height_cm, 180, 0);
+	store_session *se;
+	size_t ns;
+	assert_int_equal(store_sessions(s, p.id, &se, &ns), POISE_OK);
+	assert_int_equal(ns, 1);
+	assert_true(store_session_is_simulated(&se[0]));
+	assert_true(se[0].ended_at[0]); /* quitting ended the sitting */
+	store_trial *t;
+	size_t nt;
+	assert_int_equal(store_trials(s, se[0].id, &t, &nt), POISE_OK);
+	assert_int_equal(nt, 1);
+	assert_string_equal(t[0].kind, "game:stillwater");
+	assert_int_equal(t[0].status, STORE_COMPLETE);
+	store_metric *m;
+	size_t nm;
+	assert_int_equal(store_metrics(s, t[0].id, &m, &nm), POISE_OK);
+	double play = store_metric_find(m, nm, "play_time_s"), effort = store_metric_find(m, nm, "effort_borg");
+	assert_double_equal(play, 10, 0.01);
+	/* Leaning to the right end chose a hard effort (the right of the
+	 * scale), by leaning alone. */
+	if (!(effort >= 7 && effort <= 10))
+		fail_msg("effort %g", effort);
+	free(m), free(t), free(se);
+	store_close(s);
+	/* A screenshot of every screen. */
+	const char *screens[] = {"patients", "check-step-off", "check-ready", "home", "train", "play", "rest",
+	                         "rating", "results", "history"};
+	for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+		char path[700];
+		snprintf(path, sizeof path, "%s/%s.png", POISE_TEST_OUT, screens[i]);
+		struct stat st;
+		if (stat(path, &st) != 0)
+			fail_msg("no screenshot of %s (%s); seen:%s", screens[i], path, f.trail);
+	}
+	tu_rmdir(dir);
+}
+
+/* `poise --db DB --patient CODE` opens that patient's home. */
+static bool first_screen(void *ctx, app_script_io *io)
+{
+	snprintf(ctx, 32, "%s", io->screen);
+	return true;
+}
+
+static void a_patient_on_the_command_line_opens_their_home(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp();
+	char db[600], msg[512], screen[32] = "";
+	snprintf(db, sizeof db, "%s/home.db", dir);
+	store *s;
+	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
+	store_patient p = {0};
+	snprintf(p.code, sizeof p.code, "H-1");
+	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
+	store_close(s);
+	app_cfg cfg = {.db = db, .device = "sim", .patient = "H-1", .script = first_screen, .script_ctx = screen};
+	assert_int_equal(app_run(&cfg, msg, sizeof msg), 0);
+	assert_string_equal(screen, "home");
+	cfg.patient = NULL; /* without one: the patient list */
+	assert_int_equal(app_run(&cfg, msg, sizeof msg), 0);
+	assert_string_equal(screen, "patients");
+	tu_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_patient_on_the_command_line_opens_their_home),
+		cmocka_unit_test(a_clinic_day_in_the_app),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
