@@ -7,6 +7,14 @@ set(CPACK_PACKAGE_NAME poise)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
+# Stripped as dh_strip does: the compiler's .comment section goes too. (Runs
+# after src/'s install rules, which install and strip the program.)
+install(CODE "
+  if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND \"${CMAKE_OBJCOPY}\" --remove-section=.comment
+      \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/poise\")
+  endif()")
+
 set(CPACK_PACKAGE_CONTACT "${POISE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${POISE_MAINTAINER}")
 # A native package (no Debian revision): its version is the project's, and
