@@ -121,7 +121,7 @@ static void installed_report(void **state)
 	fx *f = *state;
 	char *err = NULL;
 	int rc = tu_run(NULL, &err,
-	                ENV "%s --db %s/r.db patient add P1 && %s --db %s/r.db --seed 1 record --patient P1 "
+	                ENV "%s --db %s/r.db patient add P1 && %s --db %s/r.db --seed 1 record --device sim --patient P1 "
 	                    "--trial quiet-eo --seconds 2 --fast && %s --db %s/r.db report --patient P1 -o %s/r.pdf",
 	                f->tmp, f->tmp, f->bin, f->tmp, f->bin, f->tmp, f->bin, f->tmp, f->tmp);
 	if (rc != 0)
