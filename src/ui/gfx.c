@@ -155,7 +155,17 @@ int gfx_init(gfx *g, SDL_Renderer *r, int win_h, char *msg, size_t msg_len)
 	g->text_factor = 1.0f;
 	gfx_set_theme(g, false);
 	if (gfx_rescale(g, win_h) != POISE_OK) {
+		/* Name the font that is missing, else the one that would not load. */
 		char path[PATH_MAX];
+		for (int i = 0; i < FONT_COUNT; i++) {
+			if (!gfx_asset_path(font_file[i], path, sizeof path)) {
+				snprintf(msg, msg_len,
+				         "the font %s is missing: reinstall Poise, or set POISE_ASSET_DIR "
+				         "to a folder holding %s",
+				         path, font_file[i]);
+				return POISE_E_NOT_FOUND;
+			}
+		}
 		gfx_asset_path(font_file[0], path, sizeof path);
 		snprintf(msg, msg_len,
 		         "cannot load the font %s (%s); set POISE_ASSET_DIR to the assets folder",

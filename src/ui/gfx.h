@@ -115,9 +115,8 @@ void gfx_text(gfx *g, int font, SDL_Color c, float x, float y, int align, const 
  * Returns POISE_OK or an error with msg filled. */
 int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len);
 
-/* Resolves a file under the asset directory into buf: $POISE_ASSET_DIR,
- * then ../share/poise/assets next to the executable, then the source
- * tree's assets/. Returns false if not found anywhere. */
+/* Resolves a file under the asset directory into buf, as sys_asset_path()
+ * (src/sys/asset.h) does. Returns false if not found anywhere. */
 bool gfx_asset_path(const char *rel, char *buf, size_t len);
 
 #endif
