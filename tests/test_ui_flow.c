@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
@@ -225,10 +226,20 @@ static void a_clinic_day_in_the_app(void **state)
 	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
 	assert_int_equal(store_setting_set(s, "rest_after_min", "0.05"), POISE_OK);
 	assert_int_equal(store_setting_set(s, "rest_s", "3"), POISE_OK);
+	/* To look at the screens another way (not part of the test's checks):
+	 * POISE_FLOW_SIZE=1920x1080, POISE_FLOW_TEXT=0|1|2, POISE_FLOW_CONTRAST=1. */
+	const char *text = getenv("POISE_FLOW_TEXT"), *contrast = getenv("POISE_FLOW_CONTRAST");
+	if (text)
+		assert_int_equal(store_setting_set(s, "text_size", text), POISE_OK);
+	if (contrast)
+		assert_int_equal(store_setting_set(s, "high_contrast", contrast), POISE_OK);
 	store_close(s);
 
 	flow f = {0};
 	app_cfg cfg = {.db = db, .device = "sim", .seed = 5, .script = the_day, .script_ctx = &f};
+	const char *size = getenv("POISE_FLOW_SIZE");
+	if (size && sscanf(size, "%dx%d", &cfg.width, &cfg.height) != 2)
+		cfg.width = cfg.height = 0;
 	int code = app_run(&cfg, msg, sizeof msg);
 	if (code)
 		fail_msg("app_run: %s", msg);

@@ -112,10 +112,17 @@ void app_button(app *a, SDL_FRect r, gfx_label *lab, const char *text, int id, b
 	SDL_Color ink = selected ? t->panel : t->ink;
 	gfx_fill(g, r, selected ? t->accent : t->panel);
 	gfx_frame(g, r, selected ? t->accent : t->ink_soft, (int)fmaxf(2, 2 * g->scale));
-	gfx_label_draw(g, lab, FONT_BODY, ink, -1000, -1000, 0, "%s", text);
-	gfx_label_draw(g, lab, FONT_BODY, ink, r.x + r.w / 2, r.y + (r.h - (float)lab->h) / 2, 1, "%s", text);
+	gfx_label_draw_fit(g, lab, FONT_BODY, ink, -1000, -1000, 0, r.w - 16 * g->scale, "%s", text);
+	gfx_label_draw_fit(g, lab, FONT_BODY, ink, r.x + r.w / 2, r.y + (r.h - (float)lab->h) / 2, 1,
+	                   r.w - 16 * g->scale, "%s", text);
 	if (a->n_hits < APP_MAX_HITS)
 		a->hits[a->n_hits++] = (app_hit){r, id};
+}
+
+float app_button_width(app *a, const char *text, float min_w)
+{
+	float w = gfx_text_width(&a->g, FONT_BODY, text) + 40 * a->g.scale;
+	return w > min_w ? w : min_w;
 }
 
 void app_footer(app *a, const char *text)
@@ -125,8 +132,8 @@ void app_footer(app *a, const char *text)
 	gfx *g = &a->g;
 	float s = g->scale;
 	gfx_fill(g, (SDL_FRect){0, (float)h - FOOTER_H * s, (float)w, FOOTER_H * s}, g->theme.bg);
-	gfx_label_draw(g, &a->lab_footer, FONT_SMALL, g->theme.ink_soft, 16 * s, (float)h - FOOTER_H * s + 8 * s, 0,
-	               "%s", text);
+	gfx_label_draw_fit(g, &a->lab_footer, FONT_SMALL, g->theme.ink_soft, 16 * s, (float)h - FOOTER_H * s + 8 * s, 0,
+	                   (float)w - 32 * s, "%s", text);
 }
 
 /* ---- settings --------------------------------------------------------- */

@@ -224,6 +224,10 @@ void app_ask(app *a, enum ui_string title, enum ui_string more, void (*yes)(app 
  * top screen's action(id). selected: drawn highlighted (keyboard focus). */
 void app_button(app *a, SDL_FRect r, gfx_label *lab, const char *text, int id, bool selected);
 
+/* The width a button needs for text (at least min_w): for rows of
+ * buttons that grow with the text size. */
+float app_button_width(app *a, const char *text, float min_w);
+
 /* The key hints along the bottom of the screen. */
 void app_footer(app *a, const char *text);
 

@@ -103,6 +103,7 @@ int gfx_rescale(gfx *g, int win_h)
 		g->font_px[i] = (int)lroundf(font_base_px[i] * scale * g->text_factor);
 	}
 	g->scale = scale;
+	g->generation++; /* every cached label renders anew at the new size */
 	return POISE_OK;
 fail:
 	for (int i = 0; i < FONT_COUNT; i++)
@@ -352,7 +353,8 @@ void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (!l->tex || l->font != font || !color_eq(l->color, c) || strcmp(buf, l->text) != 0) {
+	if (!l->tex || l->font != font || l->generation != g->generation || !color_eq(l->color, c) ||
+	    strcmp(buf, l->text) != 0) {
 		gfx_label_free(l);
 		if (!buf[0])
 			return;
@@ -368,8 +370,40 @@ void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float 
 		memcpy(l->text, buf, sizeof buf);
 		l->font = font;
 		l->color = c;
+		l->generation = g->generation;
 	}
 	blit_aligned(g, l->tex, l->w, l->h, x, y, align);
+}
+
+void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align, float max_w,
+                        const char *fmt, ...)
+{
+	char buf[sizeof l->text];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	int f = font, w = 0, h = 0;
+	for (; f > FONT_SMALL; f--)
+		if (TTF_SizeUTF8(g->font[f], buf, &w, &h) == 0 && (float)w <= max_w)
+			break;
+	/* Even the smallest is too wide: cut whole characters and say so. */
+	size_t n = strlen(buf);
+	while (n > 0 && TTF_SizeUTF8(g->font[f], buf, &w, &h) == 0 && (float)w > max_w) {
+		do
+			n--;
+		while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
+		if (n + 4 > sizeof buf)
+			break;
+		memcpy(buf + n, "…", 4); /* three bytes and the end */
+	}
+	gfx_label_draw(g, l, f, c, x, y, align, "%s", buf);
+}
+
+float gfx_text_width(gfx *g, int font, const char *text)
+{
+	int w = 0, h = 0;
+	return TTF_SizeUTF8(g->font[font], text, &w, &h) == 0 ? (float)w : 0;
 }
 
 void gfx_label_free(gfx_label *l)

@@ -48,6 +48,7 @@ typedef struct gfx {
 	float text_factor;     /* text size setting: 1 normal, 1.35 large, 1.7 extra large */
 	gfx_disc_entry cache[GFX_DISC_CACHE];
 	unsigned long uses;
+	unsigned generation;   /* bumped when the fonts change size */
 } gfx;
 
 #define GFX_DISC_PX 128
@@ -60,6 +61,7 @@ typedef struct gfx_label {
 	SDL_Color color;
 	SDL_Texture *tex;
 	int w, h;
+	unsigned generation; /* the fonts it was rendered with (gfx.generation) */
 } gfx_label;
 
 /* The text size setting (1 normal, 1.35 large: body text ≥ 32 px at
@@ -105,7 +107,16 @@ void gfx_polygon(gfx *g, const SDL_FPoint *pts, int n, SDL_Color c);
 void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align,
                     const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
-/* Width/height the label would have (after a draw). */
+/* As gfx_label_draw, in font or the first smaller font whose text fits
+ * max_w pixels (the smallest if none does): long words at a large text
+ * size never run into their neighbours. */
+void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align, float max_w,
+                        const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+/* The width in pixels of text in font. */
+float gfx_text_width(gfx *g, int font, const char *text);
+
+/* Frees the label's texture (it renders again at its next draw). */
 void gfx_label_free(gfx_label *l);
 
 /* One-off text for rarely drawn strings (renders every call). */

@@ -142,12 +142,12 @@ static void tile(ui_play *p, gfx *g, int k, float x, float y, float w, float h, 
                  const char *val)
 {
 	float s = g->scale;
-	gfx_fill(g, (SDL_FRect){x, y, w, h}, (SDL_Color){255, 255, 255, 255});
-	gfx_frame(g, (SDL_FRect){x, y, w, h}, (SDL_Color){214, 216, 220, 255}, 1);
-	gfx_label_draw(g, &p->lab[L_R_TILE0 + 2 * k], FONT_SMALL, g->theme.ink_soft, x + 14 * s, y + 10 * s, 0,
-	               "%s", cap);
-	gfx_label_draw(g, &p->lab[L_R_TILE0 + 2 * k + 1], FONT_TITLE, g->theme.ink, x + 14 * s, y + 34 * s, 0,
-	               "%s", val);
+	gfx_fill(g, (SDL_FRect){x, y, w, h}, g->theme.panel);
+	gfx_frame(g, (SDL_FRect){x, y, w, h}, g->theme.grid, 1);
+	gfx_label_draw_fit(g, &p->lab[L_R_TILE0 + 2 * k], FONT_SMALL, g->theme.ink_soft, x + 14 * s, y + 10 * s, 0,
+	                   w - 28 * s, "%s", cap);
+	gfx_label_draw_fit(g, &p->lab[L_R_TILE0 + 2 * k + 1], FONT_TITLE, g->theme.ink, x + 14 * s,
+	                   y + 16 * s + (float)g->font_px[FONT_SMALL] * 1.2f, 0, w - 28 * s, "%s", val);
 }
 
 void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *res, bool aborted,
@@ -160,9 +160,11 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	gfx_label_draw(g, &p->lab[L_R_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, "%s — %s",
 	               p->ops->name, ui_str(aborted ? UI_S_RESULTS_ENDED_EARLY : r->score >= 70 ? UI_S_RESULTS_WELL_DONE
 	                                                                                       : UI_S_RESULTS_GOOD_EFFORT));
-	gfx_label_draw(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, cx, area.y + 70 * s, 1, "%.0f", r->score);
-	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, area.y + 140 * s, 1,
-	               "score out of 100");
+	float y = area.y + 30 * s + (float)g->font_px[FONT_TITLE] * 1.3f;
+	gfx_label_draw(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, cx, y, 1, "%.0f", r->score);
+	y += (float)g->font_px[FONT_HUGE] * 1.2f;
+	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, y, 1, "score out of 100");
+	y += (float)g->font_px[FONT_SMALL] * 1.6f + 10 * s;
 	char v[8][48];
 	const char *caps[8];
 	int n = 0;
@@ -178,8 +180,9 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	 * the therapist view (Tab), the history and the report, not here. */
 	(void)res;
 	int cols = 4;
-	float tw = fminf(300 * s, (area.w - 80 * s) / cols - 16 * s), th = 82 * s;
-	float x0 = cx - (cols * tw + (cols - 1) * 16 * s) / 2, y0 = area.y + 180 * s;
+	float tw = fminf(300 * s, (area.w - 80 * s) / cols - 16 * s);
+	float th = (float)g->font_px[FONT_SMALL] * 1.2f + (float)g->font_px[FONT_TITLE] * 1.3f + 30 * s;
+	float x0 = cx - (cols * tw + (cols - 1) * 16 * s) / 2, y0 = y;
 	for (int i = 0; i < n; i++)
 		tile(p, g, i, x0 + (float)(i % cols) * (tw + 16 * s), y0 + (float)(i / cols) * (th + 16 * s), tw, th,
 		     caps[i], v[i]);

@@ -291,21 +291,22 @@ static void draw_steps(app *a, SDL_FRect area)
 	const gfx_theme *t = &g->theme;
 	float s = g->scale, x = area.x + 40 * s, y = area.y + 24 * s;
 	const dev_info *d = ses_device(a->eng);
-	gfx_label_draw(g, &c->lab[0], FONT_TITLE, t->ink, x, y, 0, "%s — %s%s%s", ui_str(UI_S_CHECK_TITLE), d->name,
-	               d->serial[0] ? " " : "", d->serial);
-	y += 60 * s;
-	gfx_label_draw(g, &c->lab[1], FONT_BODY, t->ink_soft, x, y, 0, "%s %.0f Hz (nominal %.0f Hz)%s",
-	               ui_str(UI_S_CHECK_RATE), ses_rate_hz(a->eng), d->rate_hz,
-	               ses_history_flags(a->hist) & FRAME_BATTERY_LOW ? " · " : "");
+	float col_w = area.w * 0.58f - 60 * s; /* the live plate takes the right */
+	gfx_label_draw_fit(g, &c->lab[0], FONT_TITLE, t->ink, x, y, 0, col_w, "%s — %s%s%s", ui_str(UI_S_CHECK_TITLE),
+	                   d->name, d->serial[0] ? " " : "", d->serial);
+	y += (float)g->font_px[FONT_TITLE] * 1.6f;
+	gfx_label_draw_fit(g, &c->lab[1], FONT_BODY, t->ink_soft, x, y, 0, col_w, "%s %.0f Hz (nominal %.0f Hz)%s",
+	                   ui_str(UI_S_CHECK_RATE), ses_rate_hz(a->eng), d->rate_hz,
+	                   ses_history_flags(a->hist) & FRAME_BATTERY_LOW ? " · " : "");
 	if (ses_history_flags(a->hist) & FRAME_BATTERY_LOW)
 		gfx_label_draw(g, &c->lab[2], FONT_BODY, t->warn, x + (float)c->lab[1].w + 8 * s, y, 0, "%s",
 		               ui_str(UI_S_CHECK_BATTERY_LOW));
-	y += 60 * s;
+	y += (float)g->font_px[FONT_BODY] * 2.2f;
 	/* The three steps, each with a mark: ✓ done, ▶ now, ○ to come. */
 	enum phase p = (enum phase)c->phase;
 	const char *step[3] = {
 		p == P_TARING ? ui_str(UI_S_CHECK_TARING) : p > P_TARING ? ui_str(UI_S_CHECK_TARED) : ui_str(UI_S_CHECK_STEP_OFF),
-		ui_str(UI_S_CHECK_STEP_ON), NULL};
+		p > P_STEP_ON ? ui_str(UI_S_CHECK_ON_PLATE) : ui_str(UI_S_CHECK_STEP_ON), NULL};
 	int now = p <= P_TARING ? 0 : p == P_STEP_ON ? 1 : 2;
 	char weight[200] = "";
 	if (p == P_READY) {
@@ -319,18 +320,22 @@ static void draw_steps(app *a, SDL_FRect area)
 		const char *text = step[i] ? step[i] : ui_str(UI_S_CHECK_WEIGHT);
 		bool warn = i == 0 && p > P_TARING && !c->tare_ok;
 		SDL_Color col = i == now ? t->ink : i < now ? (warn ? t->warn : t->ok) : t->ink_soft;
-		gfx_label_draw(g, &c->lab[3 + i], FONT_TITLE, col, x, y, 0, "%s %s",
-		               i < now ? (warn ? "✗" : "✓") : i == now ? "▶" : "○",
-		               i == 0 && warn ? ui_str(UI_S_CHECK_TARE_FAILED) : text);
+		gfx_label_draw_fit(g, &c->lab[3 + i], FONT_TITLE, col, x, y, 0, col_w, "%s %s",
+		                   i < now ? (warn ? "✗" : "✓") : i == now ? "▶" : "○",
+		                   i == 0 && warn ? ui_str(UI_S_CHECK_TARE_FAILED) : text);
 		y += (float)g->font_px[FONT_TITLE] * 1.8f;
 	}
 	/* The live plate, small, so the therapist sees who stands where. */
-	SDL_FRect live = {area.x + area.w * 0.58f, area.y + 24 * s, area.w * 0.4f - 20 * s, area.h * 0.62f};
+	SDL_FRect live = {area.x + area.w * 0.60f, area.y + 24 * s, area.w * 0.38f - 20 * s, area.h * 0.55f};
 	ui_live_draw_plate(&a->live, g, live, ses_rate_hz(a->eng));
-	float by = area.y + area.h - 80 * s, bw = 240 * s, bh = 60 * s;
-	app_button(a, (SDL_FRect){x, by, bw, bh}, &c->lab[12], "Continue", ACT_CONTINUE, p == P_READY);
-	app_button(a, (SDL_FRect){x + bw + 16 * s, by, bw, bh}, &c->lab[13], "Set zero (T)", ACT_TARE, false);
-	app_button(a, (SDL_FRect){x + 2 * (bw + 16 * s), by, bw, bh}, &c->lab[14], "Known mass (K)", ACT_MASS, false);
+	float bh = (float)g->font_px[FONT_BODY] * 1.4f + 26 * s, by = area.y + area.h - bh - 14 * s, bx = x;
+	static const int acts[] = {ACT_CONTINUE, ACT_TARE, ACT_MASS};
+	static const enum ui_string names[] = {UI_S_CHECK_CONTINUE, UI_S_CHECK_SET_ZERO, UI_S_CHECK_MASS};
+	for (int i = 0; i < 3; i++) {
+		float bw = app_button_width(a, ui_str(names[i]), 200 * s);
+		app_button(a, (SDL_FRect){bx, by, bw, bh}, &c->lab[12 + i], ui_str(names[i]), acts[i], i == 0 && p == P_READY);
+		bx += bw + 16 * s;
+	}
 	app_footer(a, ui_str(UI_S_CHECK_KEYS));
 }
 

@@ -137,8 +137,8 @@ static float draw_card(app *a, float x, float y, float w)
 	gfx_label_draw(g, &h->lab[1], FONT_BODY, t->ink_soft, x, y, 0, "%s", facts[0] ? facts : "no details yet (F2)");
 	y += (float)g->font_px[FONT_BODY] * 1.5f;
 	if (p->diagnosis[0] || p->notes[0]) {
-		gfx_label_draw(g, &h->lab[2], FONT_BODY, t->ink, x, y, 0, "%s%s%s", p->diagnosis,
-		               p->diagnosis[0] && p->notes[0] ? " — " : "", p->notes);
+		gfx_label_draw_fit(g, &h->lab[2], FONT_BODY, t->ink, x, y, 0, w, "%s%s%s", p->diagnosis,
+		                   p->diagnosis[0] && p->notes[0] ? " — " : "", p->notes);
 		y += (float)g->font_px[FONT_BODY] * 1.5f;
 	}
 	int secs = (int)app_sitting_s(a), max_min = home_max_session_min(a);
@@ -180,29 +180,33 @@ static void draw_plans(app *a, float x, float y, float w, float bottom)
 			         p->game.level);
 		else
 			snprintf(last, sizeof last, "    %s", ui_str(UI_S_HOME_NO_RESULTS));
-		gfx_label_draw(g, &h->lab[5 + 2 * i], FONT_SMALL, t->ink, x, y, 0, "%s", rx);
-		gfx_label_draw(g, &h->lab[6 + 2 * i], FONT_SMALL, t->ink_soft, x, y + lh, 0, "%s", last);
+		gfx_label_draw_fit(g, &h->lab[5 + 2 * i], FONT_SMALL, t->ink, x, y, 0, w, "%s", rx);
+		gfx_label_draw_fit(g, &h->lab[6 + 2 * i], FONT_SMALL, t->ink_soft, x, y + lh, 0, w, "%s", last);
 		y += 2 * lh + 6 * s;
 	}
-	(void)w;
 }
 
 static void home_draw(app *a, SDL_FRect area)
 {
 	struct scr_home_state *h = &a->home;
 	gfx *g = &a->g;
-	float s = g->scale, x = area.x + 40 * s, w = area.w * 0.56f;
+	float s = g->scale, x = area.x + 40 * s, w = area.w * 0.58f - 40 * s;
 	float y = draw_card(a, x, area.y + 24 * s, w);
-	/* The big choices. */
-	float bw = fminf(260 * s, (w - 3 * 16 * s) / 4), bh = 80 * s;
+	/* The big choices, as wide as their words need. */
+	float bh = (float)g->font_px[FONT_BODY] * 1.4f + 50 * s, bx = x;
 	static const int acts[] = {ACT_ASSESS, ACT_TRAIN, ACT_HISTORY, ACT_LIVE};
 	const char *names[] = {ui_str(UI_S_HOME_ASSESS), ui_str(UI_S_HOME_TRAIN), ui_str(UI_S_HOME_HISTORY),
 	                       ui_str(UI_S_HOME_LIVE)};
 	for (int i = 0; i < 4; i++) {
 		if (!a->have_patient && (acts[i] == ACT_ASSESS || acts[i] == ACT_HISTORY))
 			continue;
-		app_button(a, (SDL_FRect){x + (float)i * (bw + 16 * s), y, bw, bh}, &h->lab[30 + i], names[i], acts[i],
-		           acts[i] == ACT_TRAIN);
+		float bw = app_button_width(a, names[i], fminf(200 * s, (w - 48 * s) / 4));
+		if (bx > x && bx + bw > x + w) { /* a second row when the words are large */
+			bx = x;
+			y += bh + 12 * s;
+		}
+		app_button(a, (SDL_FRect){bx, y, bw, bh}, &h->lab[30 + i], names[i], acts[i], acts[i] == ACT_TRAIN);
+		bx += bw + 16 * s;
 	}
 	y += bh + 30 * s;
 	draw_plans(a, x, y, w, area.y + area.h - 20 * s);

@@ -375,7 +375,7 @@ static void draw_list(app *a, SDL_FRect area)
 	               ui_str(UI_S_PATIENTS_SEARCH), st->search);
 	y += sbox.h + 20 * s;
 	float row_h = (float)g->font_px[FONT_BODY] * 1.3f + 20 * s;
-	float buttons_h = 70 * s;
+	float buttons_h = (float)g->font_px[FONT_BODY] * 1.4f + 40 * s;
 	int rows = (int)((area.y + area.h - y - buttons_h - 20 * s) / row_h);
 	rows = rows > ROWS_MAX ? ROWS_MAX : rows < 1 ? 1 : rows;
 	int first = st->sel >= rows ? st->sel - rows + 1 : 0;
@@ -389,17 +389,20 @@ static void draw_list(app *a, SDL_FRect area)
 		gfx_fill(g, r, sel ? t->accent : t->panel);
 		char line[512];
 		describe(p, line, sizeof line);
-		gfx_label_draw(g, &st->lab[4 + i], FONT_BODY, sel ? t->panel : t->ink, r.x + 14 * s, r.y + 10 * s, 0, "%s%s",
-		               sel ? "▶ " : "", line);
+		gfx_label_draw_fit(g, &st->lab[4 + i], FONT_BODY, sel ? t->panel : t->ink, r.x + 14 * s, r.y + 10 * s, 0,
+		                   r.w - 28 * s, "%s%s", sel ? "▶ " : "", line);
 		if (a->n_hits < APP_MAX_HITS)
 			a->hits[a->n_hits++] = (app_hit){r, ACT_ROW0 + i + first};
 	}
-	float by = area.y + area.h - buttons_h, bw = 210 * s, bh = 56 * s;
+	float by = area.y + area.h - buttons_h, bh = (float)g->font_px[FONT_BODY] * 1.4f + 26 * s, bx = x;
 	static const int acts[] = {ACT_OPEN, ACT_NEW, ACT_EDIT, ACT_SETTINGS, ACT_DEMO};
-	static const char *const names[] = {"Open", "New patient", "Edit", "Settings", "Demo (simulated)"};
-	for (int i = 0; i < 5; i++)
-		app_button(a, (SDL_FRect){x + (float)i * (bw + 16 * s), by, bw, bh}, &st->lab[16 + i], names[i], acts[i],
-		           i == 0 && st->n > 0);
+	static const enum ui_string names[] = {UI_S_PATIENTS_OPEN, UI_S_PATIENT_NEW, UI_S_PATIENTS_EDIT,
+	                                       UI_S_SETTINGS_TITLE, UI_S_PATIENTS_DEMO};
+	for (int i = 0; i < 5; i++) {
+		float bw = app_button_width(a, ui_str(names[i]), 180 * s);
+		app_button(a, (SDL_FRect){bx, by, bw, bh}, &st->lab[16 + i], ui_str(names[i]), acts[i], i == 0 && st->n > 0);
+		bx += bw + 16 * s;
+	}
 }
 
 static void patients_draw(app *a, SDL_FRect area)
@@ -412,13 +415,14 @@ static void patients_draw(app *a, SDL_FRect area)
 		               ui_str(st->creating ? UI_S_PATIENT_NEW : UI_S_PATIENT_EDIT));
 		ui_form_draw(&st->form, g, (SDL_FRect){area.x + 40 * s, area.y + 90 * s, area.w - 80 * s, area.h - 180 * s},
 		             a->patients.lab + 4);
-		app_button(a, (SDL_FRect){area.x + 40 * s, area.y + area.h - 70 * s, 210 * s, 56 * s}, &st->lab[22],
-		           "Save", ACT_OPEN, true);
+		float bh = (float)g->font_px[FONT_BODY] * 1.4f + 26 * s;
+		app_button(a, (SDL_FRect){area.x + 40 * s, area.y + area.h - bh - 14 * s, 210 * s, bh}, &st->lab[22],
+		           ui_str(UI_S_PATIENTS_SAVE), ACT_OPEN, true);
 		app_footer(a, ui_str(UI_S_PATIENT_FORM_KEYS));
 		return;
 	}
 	draw_list(a, area);
-	app_footer(a, "Type to search · ↑↓ choose · Enter open · F3 new · F2 edit · F4 settings · F5 demo · Esc quit");
+	app_footer(a, ui_str(UI_S_PATIENTS_KEYS));
 }
 
 const app_screen scr_patients = {

@@ -328,9 +328,11 @@ static bool rating_key(app *a, SDL_Keycode k, Uint16 mod)
 
 static const char *borg_words(int v)
 {
-	static const enum ui_string w[BORG_N] = {UI_S_RATING_0, UI_S_RATING_1, UI_S_RATING_2, UI_S_RATING_3,
-	                                         UI_S_RATING_4, UI_S_RATING_5, UI_S_COUNT,    UI_S_RATING_7,
-	                                         UI_S_COUNT,    UI_S_COUNT,    UI_S_RATING_10};
+	/* The CR10 scale's verbal anchors, every other one so the words never
+	 * meet at a large text size. */
+	static const enum ui_string w[BORG_N] = {UI_S_RATING_0, UI_S_COUNT, UI_S_RATING_2, UI_S_COUNT,
+	                                         UI_S_RATING_4, UI_S_COUNT, UI_S_COUNT,    UI_S_RATING_7,
+	                                         UI_S_COUNT,    UI_S_COUNT, UI_S_RATING_10};
 	return w[v] == UI_S_COUNT ? "" : ui_str(w[v]);
 }
 
@@ -348,6 +350,10 @@ static void rating_draw(app *a, SDL_FRect area)
 	float margin = 30 * s, gap = 10 * s;
 	float bw = (area.w - 2 * margin - 10 * gap) / BORG_N, bh = fminf(bw * 1.4f, area.h * 0.34f);
 	float y = area.y + area.h * 0.36f;
+	/* One size for all the numbers: the largest in which "10" fits. */
+	int num_font = FONT_HUGE;
+	while (num_font > FONT_SMALL && gfx_text_width(g, num_font, "10") > bw - 8 * s)
+		num_font--;
 	for (int i = 0; i < BORG_N; i++) {
 		SDL_FRect r = {area.x + margin + (float)i * (bw + gap), y, bw, bh};
 		bool hover = p->lean.hover == i;
@@ -359,11 +365,12 @@ static void rating_draw(app *a, SDL_FRect area)
 		gfx_frame(g, r, hover ? t->accent : t->ink_soft, (int)fmaxf(2, (hover ? 5 : 2) * s));
 		char num[8];
 		snprintf(num, sizeof num, "%d", i);
-		gfx_label_draw(g, &p->lab[2 + i], FONT_HUGE, t->ink, r.x + r.w / 2, r.y + r.h / 2 - (float)g->font_px[FONT_HUGE] * 0.6f,
-		               1, "%s", num);
+		gfx_label_draw(g, &p->lab[2 + i], num_font, t->ink, r.x + r.w / 2,
+		               r.y + r.h / 2 - (float)g->font_px[num_font] * 0.6f, 1, "%s", num);
 		const char *words = borg_words(i);
-		if (words[0])
-			gfx_text(g, FONT_SMALL, t->ink, r.x + r.w / 2, r.y + r.h + 10 * s, 1, words);
+		if (words[0]) /* the end words kept inside the screen */
+			gfx_text(g, FONT_SMALL, t->ink, i == 0 ? r.x : i == BORG_N - 1 ? r.x + r.w : r.x + r.w / 2,
+			         r.y + r.h + 10 * s, i == 0 ? 0 : i == BORG_N - 1 ? 2 : 1, words);
 		if (a->n_hits < APP_MAX_HITS)
 			a->hits[a->n_hits++] = (app_hit){r, ACT_RATE0 + i};
 	}

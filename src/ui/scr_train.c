@@ -191,8 +191,8 @@ static void train_draw(app *a, SDL_FRect area)
 		gfx_fill(g, r, sel ? th->accent : th->panel);
 		gfx_label_draw(g, &t->lab[2 + 2 * i], FONT_BODY, sel ? th->panel : th->ink, r.x + 14 * s, r.y + 8 * s, 0,
 		               "%d  %s%s", i + 1, ops->name, sel ? "  ◀" : "");
-		gfx_label_draw(g, &t->lab[3 + 2 * i], FONT_SMALL, sel ? th->panel : th->ink_soft, r.x + 14 * s,
-		               r.y + 8 * s + (float)g->font_px[FONT_BODY] * 1.35f, 0, "%s", ops->goal);
+		gfx_label_draw_fit(g, &t->lab[3 + 2 * i], FONT_SMALL, sel ? th->panel : th->ink_soft, r.x + 14 * s,
+		                   r.y + 8 * s + (float)g->font_px[FONT_BODY] * 1.35f, 0, r.w - 28 * s, "%s", ops->goal);
 		if (a->n_hits < APP_MAX_HITS)
 			a->hits[a->n_hits++] = (app_hit){r, ACT_GAME0 + i};
 		y += row;
@@ -207,9 +207,10 @@ static void train_draw(app *a, SDL_FRect area)
 	app_button(a, (SDL_FRect){rx + bh + 32 * s + (float)t->lab[27].w, ry, bh, bh}, &t->lab[28], "+", ACT_LEVEL_UP,
 	           false);
 	ry += bh + 14 * s;
-	gfx_label_draw(g, &t->lab[29], FONT_SMALL, th->ink, rx, ry, 0, "%s", why);
+	float rw = area.x + area.w - 20 * s - rx;
+	gfx_label_draw_fit(g, &t->lab[29], FONT_SMALL, th->ink, rx, ry, 0, rw, "%s", why);
 	ry += (float)g->font_px[FONT_SMALL] * 1.5f;
-	gfx_label_draw(g, &t->lab[30], FONT_SMALL, th->ink_soft, rx, ry, 0, "%s", desc);
+	gfx_label_draw_fit(g, &t->lab[30], FONT_SMALL, th->ink_soft, rx, ry, 0, rw, "%s", desc);
 	ry += (float)g->font_px[FONT_SMALL] * 2.5f;
 	app_button(a, (SDL_FRect){rx, ry, bh, bh}, &t->lab[24], "−", ACT_SHORTER, false);
 	gfx_label_draw(g, &t->lab[25], FONT_BODY, th->ink, rx + bh + 16 * s, ry + 12 * s, 0, "%.0f s%s",
@@ -220,7 +221,7 @@ static void train_draw(app *a, SDL_FRect area)
 	app_button(a, (SDL_FRect){rx, ry, w * 0.34f, bh}, &t->lab[31],
 	           ui_str(t->plate_centre ? UI_S_TRAIN_CENTRE_PLATE : UI_S_TRAIN_CENTRE_PATIENT), ACT_CENTRE, false);
 	ry += bh + 30 * s;
-	app_button(a, (SDL_FRect){rx, ry, w * 0.34f, 80 * s}, &t->lab[1], "Play", ACT_PLAY, true);
+	app_button(a, (SDL_FRect){rx, ry, w * 0.34f, 80 * s}, &t->lab[1], ui_str(UI_S_TRAIN_PLAY), ACT_PLAY, true);
 	app_footer(a, ui_str(UI_S_TRAIN_KEYS));
 }
 

@@ -27,9 +27,13 @@
 	/* patients */                                                                                    \
 	X(PATIENTS_TITLE, "Patients")                                                                     \
 	X(PATIENTS_SEARCH, "Search by code: ")                                                            \
-	X(PATIENTS_NONE, "No patient yet: press N to add the first one.")                                 \
+	X(PATIENTS_NONE, "No patient yet: F3 (New patient) adds the first one.")                          \
 	X(PATIENTS_NO_MATCH, "No patient matches.")                                                       \
-	X(PATIENTS_KEYS, "Type to search · ↑↓ choose · Enter open · N new patient · F2 edit · S settings · Esc quit") \
+	X(PATIENTS_KEYS, "Type to search · ↑↓ choose · Enter open · F3 new · F2 edit · F4 settings · F5 demo · Esc quit") \
+	X(PATIENTS_OPEN, "Open")                                                                          \
+	X(PATIENTS_EDIT, "Edit")                                                                          \
+	X(PATIENTS_SAVE, "Save")                                                                          \
+	X(PATIENTS_DEMO, "Demo (simulated)")                                                              \
 	X(PATIENT_NEW, "New patient")                                                                     \
 	X(PATIENT_EDIT, "Edit patient")                                                                   \
 	X(PATIENT_CODE, "Code (pseudonymous)")                                                            \
@@ -53,9 +57,13 @@
 	X(CHECK_TARED, "Zero set")                                                                        \
 	X(CHECK_TARE_FAILED, "The plate was not still: keep it empty and press T to try again")           \
 	X(CHECK_STEP_ON, "Now step on the plate")                                                         \
+	X(CHECK_ON_PLATE, "On the plate")                                                                 \
 	X(CHECK_WEIGHT, "Weight")                                                                         \
 	X(CHECK_WEIGHT_DIFF, "%.1f kg, the record says %.1f kg: check the plate, or update the record (F2)") \
 	X(CHECK_KEYS, "T set zero · K known-mass check · Enter continue · Esc patients")                  \
+	X(CHECK_CONTINUE, "Continue")                                                                     \
+	X(CHECK_SET_ZERO, "Set zero (T)")                                                                 \
+	X(CHECK_MASS, "Known mass (K)")                                                                   \
 	X(CHECK_NO_PLATE, "No force plate can be used")                                                   \
 	X(CHECK_NO_PLATE_KEYS, "R look again · Esc patients")                                             \
 	X(CHECK_NO_DATA, "No data from the plate: it is connected but sends nothing. Check its power.")   \
@@ -74,6 +82,7 @@
 	X(HOME_TRAIN, "Train")                                                                            \
 	X(HOME_HISTORY, "History")                                                                        \
 	X(HOME_LIVE, "Live view")                                                                         \
+	X(TRAIN_PLAY, "Play")                                                                             \
 	X(HOME_PRESCRIPTION, "Prescription")                                                              \
 	X(HOME_NO_PRESCRIPTION, "no prescription: levels 1–10, adaptive, the whole range")                \
 	X(HOME_LAST, "Last results")                                                                      \
