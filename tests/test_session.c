@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "games/game.h"
+#include "games/reach.h"
 #include "session/engine.h"
 #include "session/game.h"
 #include "session/history.h"
@@ -696,6 +697,48 @@ static void a_recording_waits_for_the_plate_and_ends_when_the_plate_goes(void **
 	ses_record_destroy(r);
 }
 
+/* The game space is the patient's: at the same level, a 180 cm patient's
+ * Reach targets lie farther out on the plate than a 150 cm patient's. */
+static double first_target_mm(db_fixture *f, double height_cm)
+{
+	store_patient p = {.height_cm = height_cm};
+	snprintf(p.code, sizeof p.code, "H%.0f", height_cm);
+	assert_int_equal(store_patient_add(f->s, &p, &p.id), POISE_OK);
+	const struct game_ops *ops = game_find("reach");
+	train_plan plan;
+	assert_int_equal(train_plan_load(f->s, &p, ops, false, &plan), POISE_OK);
+	ses_game_cfg gc;
+	train_game_cfg(&plan, ops, 100, &gc);
+	gc.game.level = 5;
+	gc.game.seed = 3;
+	gc.run.settle_s = 0; /* the centre at the plate's centre */
+	ses_game *g;
+	assert_int_equal(ses_game_create(&g, &gc), POISE_OK);
+	ses_consumer *c = ses_game_consumer(g);
+	const reach_game *rg = (const reach_game *)ses_game_runner(g)->g;
+	double best = 0;
+	for (int i = 0; i < 400 && best == 0; i++) { /* the first outward target */
+		cop_sample s = {.t_us = (mono_us)i * 10000, .flags = SAMPLE_ON_PLATE, .fz_n = 600};
+		assert_int_equal(c->ops->sample(c, &s), POISE_OK);
+		if (rg->index > 0 && hypot(rg->tx, rg->ty) > 0.2) {
+			double x, y;
+			los_to_mm(&ses_game_runner(g)->los, rg->tx, rg->ty, &x, &y);
+			best = hypot(x, y);
+		}
+	}
+	ses_game_destroy(g);
+	return best;
+}
+
+static void a_taller_patient_reaches_farther(void **state)
+{
+	db_fixture *f = *state;
+	double tall = first_target_mm(f, 180), small = first_target_mm(f, 150);
+	assert_true(small > 0);
+	/* Same seed, same level, same direction: the distance scales with height. */
+	assert_double_equal(tall / small, 180.0 / 150.0, 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,6 +751,7 @@ int main(void)
 		cmocka_unit_test(a_game_advances_by_sample_time_and_replays_from_its_samples),
 		cmocka_unit_test_setup_teardown(a_played_game_is_stored_and_replays_the_same, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(a_failing_recorder_never_stops_the_game, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(a_taller_patient_reaches_farther, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(a_recording_waits_for_the_plate_and_ends_when_the_plate_goes, db_setup,
 		                                db_teardown),
 	};
