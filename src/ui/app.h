@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/cond.h"
 #include "games/game.h"
 #include "session/play.h"
 
@@ -42,6 +43,10 @@ typedef struct app_cfg {
 	                              * exports their report; NULL = a demo, nothing recorded */
 	const char *operator_name;
 	app_play_outcome *outcome;   /* filled when play is set (caller's) */
+	/* `poise play`'s training conditions (NULL: the plan's): applied with
+	 * train_plan_set_cond() + train_plan_reference() to the plan of `play`. */
+	const cond_set *play_cond;
+	double sim_error_rate;       /* dev_open_cfg.answer_error_rate of the sim */
 } app_cfg;
 
 /* Runs the GUI until the user quits. Returns a process exit code: 0, or 1
