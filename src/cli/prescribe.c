@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/cond.h"
 #include "core/error.h"
 #include "games/game.h"
+#include "session/training.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -15,13 +17,26 @@ static void usage(FILE *f)
 	fputs("usage: poise [--db PATH] prescribe CODE                 the patient's prescriptions\n"
 	      "       poise [--db PATH] prescribe CODE GAME [--levels MIN-MAX] [--fixed]\n"
 	      "                                  [--los MIN-MAX] [--seconds S]\n"
+	      "                                  [--stance STANCE] [--surface firm|foam]\n"
+	      "                                  [--visual static|flow|tilt] [--visual-speed DEG_S]\n"
+	      "                                  [--head-turns S] [--eyes-closed] [--audio-feedback]\n"
+	      "                                  [--dual-task none|arithmetic|category|count-back]\n"
+	      "                                  [--ladder STEP,STEP,...]\n"
 	      "\n"
 	      "Sets which levels a game may use for a patient: the adaptive staircase\n"
 	      "moves the level within MIN-MAX (default 1-10; --fixed keeps it at where\n"
 	      "the patient starts), distances stay within the LOS working range (percent\n"
 	      "of the patient's limits of stability, default 0-100), and a game lasts S\n"
 	      "seconds (default: the game's own). The patient's next game starts at the\n"
-	      "level they reached last time, inside the range.\n",
+	      "level they reached last time, inside the range.\n"
+	      "\n"
+	      "Conditions (as poise play's): STANCE is standing, feet-together, tandem,\n"
+	      "single-left, single-right or seated. A ladder moves the patient on once\n"
+	      "the level range is mastered (3 successes in a row at the top level): each\n"
+	      "STEP changes one thing — a stance, foam, eyes-closed (with sound),\n"
+	      "head-turns, flow, tilt, arithmetic, category, count-back or single — and the\n"
+	      "next game starts the new rung at the lowest level; e.g.\n"
+	      "  --ladder feet-together,tandem,eyes-closed,count-back\n",
 	      f);
 }
 
@@ -36,11 +51,21 @@ static bool parse_range(const char *s, double lo, double hi, double *a, double *
 	return end != t && !*end && *a >= lo && *b <= hi && *a <= *b;
 }
 
-static void print_rx(const store_prescription *p)
+static void print_rx(store *s, const store_prescription *p)
 {
 	printf("%-11s levels %d-%d%s, LOS %.0f-%.0f %%, %.0f s%s%s\n", p->game, p->level_min,
 	       p->level_max, p->adaptive ? " (adaptive)" : " (fixed)", p->los_min_pct, p->los_max_pct,
 	       p->duration_s, p->updated_at[0] ? ", set " : "", p->updated_at);
+	cond_set c;
+	char ladder[TRAIN_LADDER_LEN], msg[256], d[256];
+	if (train_options_read(s, p->options_json, &c, ladder, sizeof ladder, msg, sizeof msg) != POISE_OK) {
+		printf("            %s\n", msg);
+		return;
+	}
+	if (!cond_is_plain(&c) || ladder[0]) {
+		cond_describe(&c, d, sizeof d);
+		printf("            %s%s%s\n", d, ladder[0] ? "; ladder: " : "", ladder);
+	}
 }
 
 const cli_opts cli_prescribe_opts = {
@@ -50,15 +75,82 @@ const cli_opts cli_prescribe_opts = {
 		{"fixed", no_argument, NULL, 'f'},
 		{"los", required_argument, NULL, 'o'},
 		{"seconds", required_argument, NULL, 's'},
+		{"stance", required_argument, NULL, 'S'},
+		{"surface", required_argument, NULL, 'U'},
+		{"visual", required_argument, NULL, 'V'},
+		{"visual-speed", required_argument, NULL, 'v'},
+		{"head-turns", required_argument, NULL, 'T'},
+		{"eyes-closed", no_argument, NULL, 'E'},
+		{"audio-feedback", no_argument, NULL, 'A'},
+		{"dual-task", required_argument, NULL, 'D'},
+		{"ladder", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	},
 };
 
+/* One condition option into *c; false (with a message) if its value is
+ * wrong. */
+static bool parse_cond(int opt, const char *arg, cond_set *c)
+{
+	char *end;
+	double v;
+	switch (opt) {
+	case 'S':
+		if (cond_stance_parse(arg, &c->stance))
+			return true;
+		fprintf(stderr, "poise prescribe: --stance wants %s, not '%s'\n", cond_stance_names(), arg);
+		return false;
+	case 'U':
+		if (cond_surface_parse(arg, &c->surface))
+			return true;
+		fprintf(stderr, "poise prescribe: --surface wants firm or foam, not '%s'\n", arg);
+		return false;
+	case 'V':
+		if (cond_visual_parse(arg, &c->visual)) {
+			if (c->visual != COND_VISUAL_STATIC && c->visual_speed_deg_s == 0)
+				c->visual_speed_deg_s = COND_VISUAL_SPEED_DEFAULT;
+			return true;
+		}
+		fprintf(stderr, "poise prescribe: --visual wants static, flow or tilt, not '%s'\n", arg);
+		return false;
+	case 'v':
+		v = strtod(arg, &end);
+		if (end != arg && !*end && v >= 1 && v <= COND_VISUAL_SPEED_MAX) {
+			c->visual_speed_deg_s = v;
+			return true;
+		}
+		fprintf(stderr, "poise prescribe: --visual-speed wants 1 to %.0f, not '%s'\n", COND_VISUAL_SPEED_MAX, arg);
+		return false;
+	case 'T':
+		v = strtod(arg, &end);
+		if (end != arg && !*end && v >= COND_HEAD_TURN_MIN_S && v <= COND_HEAD_TURN_MAX_S) {
+			c->head_turn_s = v;
+			return true;
+		}
+		fprintf(stderr, "poise prescribe: --head-turns wants %.1f to %.0f seconds, not '%s'\n",
+		        COND_HEAD_TURN_MIN_S, COND_HEAD_TURN_MAX_S, arg);
+		return false;
+	case 'E':
+		c->eyes_closed = c->audio_feedback = true;
+		return true;
+	case 'A':
+		c->audio_feedback = true;
+		return true;
+	default: /* 'D' */
+		if (cond_dual_parse(arg, &c->dual_task))
+			return true;
+		fprintf(stderr, "poise prescribe: --dual-task wants %s, not '%s'\n", cond_dual_names(), arg);
+		return false;
+	}
+}
+
 int cli_prescribe(const cli_global *g, int argc, char **argv)
 {
 	double lmin = 1, lmax = 10, omin = 0, omax = 100, secs = 0;
 	bool fixed = false;
+	cond_set cond = {0};
+	const char *ladder = "";
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -87,6 +179,28 @@ int cli_prescribe(const cli_global *g, int argc, char **argv)
 				return CLI_USAGE;
 			}
 			break;
+		case 'S':
+		case 'U':
+		case 'V':
+		case 'v':
+		case 'T':
+		case 'E':
+		case 'A':
+		case 'D':
+			if (!parse_cond(c, optarg, &cond))
+				return CLI_USAGE;
+			break;
+		case 'L': {
+			const char *bad = NULL;
+			if (strlen(optarg) >= TRAIN_LADDER_LEN || cond_ladder_count(optarg, &bad) <= 0) {
+				fprintf(stderr, "poise prescribe: --ladder wants up to %d steps separated by commas (a stance, "
+				        "foam, eyes-closed, head-turns, flow, tilt, arithmetic, category, count-back, single); "
+				        "'%s' is not one\n", COND_LADDER_MAX, bad ? bad : optarg);
+				return CLI_USAGE;
+			}
+			ladder = optarg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return CLI_OK;
@@ -124,12 +238,19 @@ int cli_prescribe(const cli_global *g, int argc, char **argv)
 		                         .los_min_pct = omin, .los_max_pct = omax,
 		                         .duration_s = secs > 0 ? secs : ops->default_duration_s};
 		snprintf(rx.game, sizeof rx.game, "%s", ops->id);
+		if (train_options_json(&cond, ladder, rx.options_json, sizeof rx.options_json) != POISE_OK) {
+			fprintf(stderr, "poise prescribe: the options are too long\n");
+			store_close(s);
+			return CLI_USAGE;
+		}
+		if (cond.visual != COND_VISUAL_STATIC)
+			fprintf(stderr, "poise prescribe: WARNING: %s\n", cond_visual_warning());
 		if ((rc = store_prescription_set(s, p.id, &rx)) != POISE_OK) {
 			fprintf(stderr, "poise prescribe: %s\n", store_errmsg(s));
 			code_out = CLI_FAIL;
 		} else {
 			printf("%s: ", p.code);
-			print_rx(&rx);
+			print_rx(s, &rx);
 		}
 	} else {
 		store_prescription *list = NULL;
@@ -141,7 +262,7 @@ int cli_prescribe(const cli_global *g, int argc, char **argv)
 			printf("%s has no prescription yet: every game uses levels 1-10, adaptive.\n", p.code);
 		}
 		for (size_t i = 0; i < n; i++)
-			print_rx(&list[i]);
+			print_rx(s, &list[i]);
 		free(list);
 	}
 	store_close(s);
