@@ -165,7 +165,7 @@ static const char *plate_problem(const app *a)
  * retry. */
 static void open_plate(app *a)
 {
-	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true, .answer_error_rate = a->cfg.sim_error_rate};
+	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
 	dev *d = NULL;
 	int rc = dev_open_choice(&d, a->cfg.device, a->have_patient ? DEV_AUTO_REAL_ONLY : 0, &oc, &a->fell_back,
 	                         a->plate_msg, sizeof a->plate_msg);
@@ -238,7 +238,7 @@ static void pump_session(app *a)
 	}
 	if (st == SES_LOST && now_ticks() >= a->reconnect_at) {
 		a->reconnect_at = now_ticks() + SDL_GetPerformanceFrequency();
-		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true, .answer_error_rate = a->cfg.sim_error_rate};
+		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
 		if (ses_reconnect(a->eng, &oc) == POISE_OK)
 			app_toast(a, "The plate is back: streaming again.");
 	}
@@ -286,11 +286,6 @@ static int plan_for(app *a, const struct game_ops *ops, train_plan *plan)
 			plan->game.level = a->cfg.play_level;
 		if (a->cfg.play_seconds > 0)
 			plan->game.duration_s = a->cfg.play_seconds;
-		if (a->cfg.play_cond) {
-			train_plan_set_cond(plan, a->cfg.play_cond);
-			if (a->have_patient)
-				train_plan_reference(a->db, &a->patient, ops, ses_simulated(a->eng), plan);
-		}
 	} else if (a->start_level > 0) {
 		/* The level chosen on screen is the level played, inside the
 		 * prescription's range (and the screen says when it is not). */
@@ -326,7 +321,7 @@ static void start_game(app *a, const struct game_ops *ops)
 	train_game_cfg(&a->plan, ops, ses_sample_rate_hz(a->eng), &pc.game);
 	pc.game.game.seed = a->cfg.seed + (uint64_t)SDL_GetTicks();
 	int rc = ses_play_create(&a->play, &pc);
-	if (rc == POISE_OK && (rc = ses_play_attach(a->play, a->eng)) != POISE_OK) {
+	if (rc == POISE_OK && (rc = ses_attach(a->eng, ses_play_consumer(a->play))) != POISE_OK) {
 		ses_play_destroy(a->play);
 		a->play = NULL;
 	}
@@ -338,9 +333,6 @@ static void start_game(app *a, const struct game_ops *ops)
 		return;
 	}
 	ui_play_init(&a->view, ops, a->snd);
-	ui_play_bind(&a->view, a->play);
-	if (a->plan.cond.visual != COND_VISUAL_STATIC)
-		app_toast(a, cond_visual_warning());
 	a->screen = SCREEN_PLAY;
 	a->manual_steer = false;
 }
@@ -349,7 +341,7 @@ static void start_game(app *a, const struct game_ops *ops)
  * trial, show the results. */
 static void end_game(app *a, enum store_status status)
 {
-	ses_play_detach(a->play, a->eng);
+	ses_detach(a->eng, ses_play_consumer(a->play));
 	int cons_err = ses_play_consumer(a->play)->err;
 	if (cons_err && status == STORE_COMPLETE)
 		status = STORE_ABORTED;
@@ -469,10 +461,6 @@ static bool screen_key(app *a, SDL_Keycode key)
 {
 	switch (a->screen) {
 	case SCREEN_PLAY:
-		if (key == SDLK_w || key == SDLK_y) { /* the therapist: wrong / yes, right */
-			ses_play_cog_mark(a->play, key == SDLK_y);
-			return true;
-		}
 		if (key != SDLK_ESCAPE)
 			return false;
 		ses_play_abort(a->play);
@@ -643,8 +631,11 @@ static void update_game(app *a)
 {
 	if (a->screen != SCREEN_PLAY)
 		return;
-	if (ses_can_steer(a->eng) && !a->manual_steer)
-		ses_play_sim_turn(a->play, a->eng, a->steer.on_plate);
+	if (ses_can_steer(a->eng) && !a->manual_steer) {
+		dev_steer st = {.on_plate = a->steer.on_plate, .active = true};
+		ses_game_intent_mm(ses_play_game(a->play), &st.x_mm, &st.y_mm);
+		ses_steer(a->eng, &st);
+	}
 	if (ses_play_done(a->play))
 		end_game(a, STORE_COMPLETE);
 }
