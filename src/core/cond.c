@@ -258,3 +258,42 @@ void cond_describe(const cond_set *c, char *buf, size_t len)
 	if (c->dual_task != COND_DUAL_NONE)
 		text_add(&t, ", dual task: %s", cond_dual_name(c->dual_task));
 }
+
+int cond_from_json(cond_json_get_fn get, void *ctx, cond_set *c, const char **bad)
+{
+	static const struct {
+		const char *path;
+		bool (*parse)(const char *, int *);
+		size_t off;
+	} names[] = {
+		{"$.stance", cond_stance_parse, offsetof(cond_set, stance)},
+		{"$.surface", cond_surface_parse, offsetof(cond_set, surface)},
+		{"$.visual", cond_visual_parse, offsetof(cond_set, visual)},
+		{"$.dual_task", cond_dual_parse, offsetof(cond_set, dual_task)},
+	};
+	*c = (cond_set){0};
+	char text[32];
+	double v;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		int rc = get(ctx, names[i].path, NULL, text, sizeof text);
+		if (rc == POISE_E_NOT_FOUND)
+			continue;
+		if (rc || !names[i].parse(text, (int *)((char *)c + names[i].off))) {
+			*bad = names[i].path + 2;
+			return rc && rc != POISE_E_PARSE ? rc : POISE_E_PARSE;
+		}
+	}
+	if (get(ctx, "$.visual_speed_deg_s", &v, NULL, 0) == POISE_OK)
+		c->visual_speed_deg_s = v;
+	if (get(ctx, "$.head_turn_s", &v, NULL, 0) == POISE_OK)
+		c->head_turn_s = v;
+	if (get(ctx, "$.eyes_closed", &v, NULL, 0) == POISE_OK)
+		c->eyes_closed = v == 1;
+	if (get(ctx, "$.audio_feedback", &v, NULL, 0) == POISE_OK)
+		c->audio_feedback = v == 1;
+	if (!cond_valid(c)) {
+		*bad = "conditions (a speed or rhythm out of range)";
+		return POISE_E_PARSE;
+	}
+	return POISE_OK;
+}

@@ -148,6 +148,18 @@ int cond_ladder_count(const char *text, const char **bad);
  * ladder's length). */
 void cond_ladder_rung(const cond_set *base, const char *text, int k, cond_set *out);
 
+/* Reads one value of a JSON object at a path ("$.stance"): a number
+ * (true/false as 1/0) into *num, its text into text (either may be NULL);
+ * POISE_E_NOT_FOUND if the key is missing. The store provides these
+ * (store_trial_param, store_json_get): core reads no JSON itself. */
+typedef int (*cond_json_get_fn)(void *ctx, const char *path, double *num, char *text, size_t len);
+
+/* The conditions from a JSON object written by cond_json_members (keys
+ * missing: the plain condition). POISE_E_PARSE (with the bad key's name in
+ * *bad) for an unknown name or a value out of range; another error of get
+ * is passed on. */
+int cond_from_json(cond_json_get_fn get, void *ctx, cond_set *c, const char **bad);
+
 /* One line for people: "tandem stance, foam, eyes closed with sound,
  * count back by 3". "standing, firm" for the plain condition. */
 void cond_describe(const cond_set *c, char *buf, size_t len);

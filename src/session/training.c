@@ -103,8 +103,7 @@ void train_result_from_metrics(const store_metric *m, size_t n, game_result *r)
 				game_result_set(r, &f[i], m[k].value);
 }
 
-/* Reads one JSON value at a path (store_trial_param or store_json_get). */
-typedef int (*json_get_fn)(void *ctx, const char *path, double *num, char *text, size_t len);
+typedef cond_json_get_fn json_get_fn;
 
 typedef struct trial_src {
 	store *s;
@@ -128,50 +127,17 @@ static int get_json_text(void *ctx, const char *path, double *num, char *text, s
 	return store_json_get(t->s, t->json, path, num, text, len);
 }
 
-/* The conditions (and the ladder, if ladder) from a JSON object; keys
- * missing: the plain condition. POISE_E_PARSE with the bad key in bad. */
+/* The conditions (and the ladder, if ladder) from a JSON object (keys
+ * missing: the plain condition). POISE_E_PARSE with the bad key in bad. */
 static int cond_read(json_get_fn get, void *ctx, cond_set *c, char *ladder, size_t ladder_len, const char **bad)
 {
-	static const struct {
-		const char *path;
-		bool (*parse)(const char *, int *);
-		size_t off;
-	} names[] = {
-		{"$.stance", cond_stance_parse, offsetof(cond_set, stance)},
-		{"$.surface", cond_surface_parse, offsetof(cond_set, surface)},
-		{"$.visual", cond_visual_parse, offsetof(cond_set, visual)},
-		{"$.dual_task", cond_dual_parse, offsetof(cond_set, dual_task)},
-	};
-	*c = (cond_set){0};
-	char text[TRAIN_LADDER_LEN];
-	double v;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		int rc = get(ctx, names[i].path, NULL, text, sizeof text);
-		if (rc == POISE_E_NOT_FOUND)
-			continue;
-		if (rc || !names[i].parse(text, (int *)((char *)c + names[i].off))) {
-			*bad = names[i].path + 2;
-			return rc && rc != POISE_E_PARSE ? rc : POISE_E_PARSE;
-		}
-	}
-	if (get(ctx, "$.visual_speed_deg_s", &v, NULL, 0) == POISE_OK)
-		c->visual_speed_deg_s = v;
-	if (get(ctx, "$.head_turn_s", &v, NULL, 0) == POISE_OK)
-		c->head_turn_s = v;
-	if (get(ctx, "$.eyes_closed", &v, NULL, 0) == POISE_OK)
-		c->eyes_closed = v == 1;
-	if (get(ctx, "$.audio_feedback", &v, NULL, 0) == POISE_OK)
-		c->audio_feedback = v == 1;
-	if (!cond_valid(c)) {
-		*bad = "conditions (a speed or rhythm out of range)";
+	int rc = cond_from_json(get, ctx, c, bad);
+	if (rc || !ladder)
+		return rc;
+	ladder[0] = 0;
+	if (get(ctx, "$.ladder", NULL, ladder, ladder_len) == POISE_OK && cond_ladder_count(ladder, NULL) < 0) {
+		*bad = "ladder";
 		return POISE_E_PARSE;
-	}
-	if (ladder) {
-		ladder[0] = 0;
-		if (get(ctx, "$.ladder", NULL, ladder, ladder_len) == POISE_OK && cond_ladder_count(ladder, NULL) < 0) {
-			*bad = "ladder";
-			return POISE_E_PARSE;
-		}
 	}
 	return POISE_OK;
 }
