@@ -279,86 +279,12 @@ const cli_opts cli_play_opts = {
 		{"headless", no_argument, NULL, 'H'},
 		{"json", no_argument, NULL, 'j'},
 		{"list", no_argument, NULL, 'L'},
-		{"stance", required_argument, NULL, 'S'},
-		{"surface", required_argument, NULL, 'U'},
-		{"visual", required_argument, NULL, 'V'},
-		{"visual-speed", required_argument, NULL, 'v'},
-		{"head-turns", required_argument, NULL, 'T'},
-		{"eyes-closed", no_argument, NULL, 'E'},
-		{"audio-feedback", no_argument, NULL, 'A'},
-		{"dual-task", required_argument, NULL, 'D'},
+		CLI_COND_LONGOPTS,
 		{"sim-error-rate", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	},
 };
-
-/* One training-condition option; non-zero (with a message) if its value
- * is wrong. */
-static int parse_cond(play_opts *o, int c, const char *arg)
-{
-	cond_set *k = &o->cond;
-	char *end;
-	double v;
-	o->cond_set_ = c != 'R';
-	switch (c) {
-	case 'S':
-		if (cond_stance_parse(arg, &k->stance))
-			return 0;
-		fprintf(stderr, "poise play: --stance wants %s, not '%s'\n", cond_stance_names(), arg);
-		return 1;
-	case 'U':
-		if (cond_surface_parse(arg, &k->surface))
-			return 0;
-		fprintf(stderr, "poise play: --surface wants firm or foam, not '%s'\n", arg);
-		return 1;
-	case 'V':
-		if (cond_visual_parse(arg, &k->visual)) {
-			if (k->visual != COND_VISUAL_STATIC && k->visual_speed_deg_s == 0)
-				k->visual_speed_deg_s = COND_VISUAL_SPEED_DEFAULT;
-			return 0;
-		}
-		fprintf(stderr, "poise play: --visual wants static, flow or tilt, not '%s'\n", arg);
-		return 1;
-	case 'v':
-		v = strtod(arg, &end);
-		if (end != arg && !*end && v >= 1 && v <= COND_VISUAL_SPEED_MAX) {
-			k->visual_speed_deg_s = v;
-			return 0;
-		}
-		fprintf(stderr, "poise play: --visual-speed wants 1 to %.0f degrees a second, not '%s'\n",
-		        COND_VISUAL_SPEED_MAX, arg);
-		return 1;
-	case 'T':
-		v = strtod(arg, &end);
-		if (end != arg && !*end && v >= COND_HEAD_TURN_MIN_S && v <= COND_HEAD_TURN_MAX_S) {
-			k->head_turn_s = v;
-			return 0;
-		}
-		fprintf(stderr, "poise play: --head-turns wants %.1f to %.0f seconds between cues, not '%s'\n",
-		        COND_HEAD_TURN_MIN_S, COND_HEAD_TURN_MAX_S, arg);
-		return 1;
-	case 'E':
-		k->eyes_closed = k->audio_feedback = true;
-		return 0;
-	case 'A':
-		k->audio_feedback = true;
-		return 0;
-	case 'D':
-		if (cond_dual_parse(arg, &k->dual_task))
-			return 0;
-		fprintf(stderr, "poise play: --dual-task wants %s, not '%s'\n", cond_dual_names(), arg);
-		return 1;
-	default: /* 'R' */
-		v = strtod(arg, &end);
-		if (end != arg && !*end && v >= 0 && v <= 1) {
-			o->sim_error_rate = v > 0 ? v : -1; /* -1: never wrong */
-			return 0;
-		}
-		fprintf(stderr, "poise play: --sim-error-rate wants 0 to 1, not '%s'\n", arg);
-		return 1;
-	}
-}
 
 static int parse_args(play_opts *o, int argc, char **argv)
 {
@@ -398,18 +324,20 @@ static int parse_args(play_opts *o, int argc, char **argv)
 		case 'L':
 			list_games();
 			return -1;
-		case 'S':
-		case 'U':
-		case 'V':
-		case 'v':
-		case 'T':
-		case 'E':
-		case 'A':
-		case 'D':
-		case 'R':
-			if (parse_cond(o, c, optarg))
+		CLI_COND_CASES:
+			if (!cli_cond_option("play", c, optarg, &o->cond))
 				return CLI_USAGE;
+			o->cond_set_ = true;
 			break;
+		case 'R': {
+			double v = strtod(optarg, &end);
+			if (end == optarg || *end || !(v >= 0) || v > 1) {
+				fprintf(stderr, "poise play: --sim-error-rate wants 0 to 1, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			o->sim_error_rate = v > 0 ? v : -1; /* -1: never wrong */
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return -1;

@@ -75,75 +75,12 @@ const cli_opts cli_prescribe_opts = {
 		{"fixed", no_argument, NULL, 'f'},
 		{"los", required_argument, NULL, 'o'},
 		{"seconds", required_argument, NULL, 's'},
-		{"stance", required_argument, NULL, 'S'},
-		{"surface", required_argument, NULL, 'U'},
-		{"visual", required_argument, NULL, 'V'},
-		{"visual-speed", required_argument, NULL, 'v'},
-		{"head-turns", required_argument, NULL, 'T'},
-		{"eyes-closed", no_argument, NULL, 'E'},
-		{"audio-feedback", no_argument, NULL, 'A'},
-		{"dual-task", required_argument, NULL, 'D'},
+		CLI_COND_LONGOPTS,
 		{"ladder", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	},
 };
-
-/* One condition option into *c; false (with a message) if its value is
- * wrong. */
-static bool parse_cond(int opt, const char *arg, cond_set *c)
-{
-	char *end;
-	double v;
-	switch (opt) {
-	case 'S':
-		if (cond_stance_parse(arg, &c->stance))
-			return true;
-		fprintf(stderr, "poise prescribe: --stance wants %s, not '%s'\n", cond_stance_names(), arg);
-		return false;
-	case 'U':
-		if (cond_surface_parse(arg, &c->surface))
-			return true;
-		fprintf(stderr, "poise prescribe: --surface wants firm or foam, not '%s'\n", arg);
-		return false;
-	case 'V':
-		if (cond_visual_parse(arg, &c->visual)) {
-			if (c->visual != COND_VISUAL_STATIC && c->visual_speed_deg_s == 0)
-				c->visual_speed_deg_s = COND_VISUAL_SPEED_DEFAULT;
-			return true;
-		}
-		fprintf(stderr, "poise prescribe: --visual wants static, flow or tilt, not '%s'\n", arg);
-		return false;
-	case 'v':
-		v = strtod(arg, &end);
-		if (end != arg && !*end && v >= 1 && v <= COND_VISUAL_SPEED_MAX) {
-			c->visual_speed_deg_s = v;
-			return true;
-		}
-		fprintf(stderr, "poise prescribe: --visual-speed wants 1 to %.0f, not '%s'\n", COND_VISUAL_SPEED_MAX, arg);
-		return false;
-	case 'T':
-		v = strtod(arg, &end);
-		if (end != arg && !*end && v >= COND_HEAD_TURN_MIN_S && v <= COND_HEAD_TURN_MAX_S) {
-			c->head_turn_s = v;
-			return true;
-		}
-		fprintf(stderr, "poise prescribe: --head-turns wants %.1f to %.0f seconds, not '%s'\n",
-		        COND_HEAD_TURN_MIN_S, COND_HEAD_TURN_MAX_S, arg);
-		return false;
-	case 'E':
-		c->eyes_closed = c->audio_feedback = true;
-		return true;
-	case 'A':
-		c->audio_feedback = true;
-		return true;
-	default: /* 'D' */
-		if (cond_dual_parse(arg, &c->dual_task))
-			return true;
-		fprintf(stderr, "poise prescribe: --dual-task wants %s, not '%s'\n", cond_dual_names(), arg);
-		return false;
-	}
-}
 
 int cli_prescribe(const cli_global *g, int argc, char **argv)
 {
@@ -179,15 +116,8 @@ int cli_prescribe(const cli_global *g, int argc, char **argv)
 				return CLI_USAGE;
 			}
 			break;
-		case 'S':
-		case 'U':
-		case 'V':
-		case 'v':
-		case 'T':
-		case 'E':
-		case 'A':
-		case 'D':
-			if (!parse_cond(c, optarg, &cond))
+		CLI_COND_CASES:
+			if (!cli_cond_option("prescribe", c, optarg, &cond))
 				return CLI_USAGE;
 			break;
 		case 'L': {

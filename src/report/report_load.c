@@ -132,26 +132,15 @@ static void fill_game(report_game *g, const store_metric *m, size_t nm)
 	g->dual_task_cost_sway_pct = store_metric_find(m, nm, "dual_task_cost_sway_pct");
 }
 
-typedef struct trial_ref {
-	store *s;
-	int64_t id;
-} trial_ref;
-
-static int get_param(void *ctx, const char *path, double *num, char *text, size_t len)
-{
-	trial_ref *t = ctx;
-	return store_trial_param(t->s, t->id, path, num, text, len);
-}
-
 /* The game's conditions, for people ("" if plain or unreadable: a trial
  * from before the conditions existed was plain). */
 static void fill_conditions(store *s, report_game *g)
 {
-	trial_ref t = {s, g->trial_id};
+	store_trial_ref t = {s, g->trial_id};
 	cond_set c;
 	const char *bad;
 	g->conditions[0] = 0;
-	if (cond_from_json(get_param, &t, &c, &bad) == POISE_OK && !cond_is_plain(&c))
+	if (cond_from_json(store_trial_param_at, &t, &c, &bad) == POISE_OK && !cond_is_plain(&c))
 		cond_describe(&c, g->conditions, sizeof g->conditions);
 }
 

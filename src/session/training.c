@@ -105,17 +105,6 @@ void train_result_from_metrics(const store_metric *m, size_t n, game_result *r)
 
 typedef cond_json_get_fn json_get_fn;
 
-typedef struct trial_src {
-	store *s;
-	int64_t id;
-} trial_src;
-
-static int get_trial_param(void *ctx, const char *path, double *num, char *text, size_t len)
-{
-	trial_src *t = ctx;
-	return store_trial_param(t->s, t->id, path, num, text, len);
-}
-
 typedef struct text_src {
 	store *s;
 	const char *json;
@@ -166,14 +155,14 @@ int train_options_json(const cond_set *c, const char *ladder, char *buf, size_t 
 
 int train_trial_cond(store *s, int64_t trial_id, cond_set *out)
 {
-	trial_src src = {s, trial_id};
+	store_trial_ref src = {s, trial_id};
 	const char *bad;
 	double version = 0;
 	if (store_trial_param(s, trial_id, "$.replay", &version, NULL, 0) != POISE_OK || version < 2) {
 		*out = (cond_set){0};
 		return POISE_OK;
 	}
-	return cond_read(get_trial_param, &src, out, NULL, 0, &bad);
+	return cond_read(store_trial_param_at, &src, out, NULL, 0, &bad);
 }
 
 void train_plan_set_cond(train_plan *plan, const cond_set *c)
@@ -461,11 +450,11 @@ typedef struct param_ref {
  * single-task reference. */
 static int read_v2(store *s, int64_t trial_id, ses_game_cfg *c, char *msg, size_t msg_len)
 {
-	trial_src src = {s, trial_id};
+	store_trial_ref src = {s, trial_id};
 	const char *bad = "";
 	double rung = 0;
 	char ladder[sizeof c->ladder] = "";
-	int rc = cond_read(get_trial_param, &src, &c->game.cond, ladder, sizeof ladder, &bad);
+	int rc = cond_read(store_trial_param_at, &src, &c->game.cond, ladder, sizeof ladder, &bad);
 	if (rc == POISE_OK && (store_trial_param(s, trial_id, "$.rung", &rung, NULL, 0) != POISE_OK || !(rung >= 0) ||
 	                       rung > COND_LADDER_MAX)) {
 		bad = "rung";

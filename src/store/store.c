@@ -1003,6 +1003,12 @@ int store_trial_param(store *s, int64_t trial_id, const char *path, double *num,
 	return POISE_OK;
 }
 
+int store_trial_param_at(void *ctx, const char *path, double *num, char *text, size_t text_len)
+{
+	store_trial_ref *t = ctx;
+	return store_trial_param(t->s, t->trial_id, path, num, text, text_len);
+}
+
 int store_json_get(store *s, const char *json, const char *path, double *num, char *text, size_t text_len)
 {
 	const char *what = "cannot read a JSON value";

@@ -232,6 +232,14 @@ int store_trials(store *s, int64_t session_id, store_trial **out, size_t *n);
 int store_trial_param(store *s, int64_t trial_id, const char *path, double *num, char *text,
                       size_t text_len);
 
+/* store_trial_param for readers that take (ctx, path, ...) callbacks
+ * (cond_from_json): ctx is a store_trial_ref. */
+typedef struct store_trial_ref {
+	store *s;
+	int64_t trial_id;
+} store_trial_ref;
+int store_trial_param_at(void *ctx, const char *path, double *num, char *text, size_t text_len);
+
 /* One value of a JSON text (e.g. a prescription's options_json) at a path,
  * read as store_trial_param reads a trial's parameters: a number (true/
  * false as 1/0, else NAN) into *num and its text into text (either may be
