@@ -339,19 +339,20 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 		cond_describe(&r->cond, d, sizeof d);
 		gfx_label_draw(g, &p->lab[L_R_COND], FONT_SMALL, g->theme.ink_soft, cx, area.y + 158 * s, 1, "%s", d);
 	}
-	int cols = 4;
-	float tw = fminf(240 * s, (area.w - 80 * s) / cols - 16 * s), th = 82 * s;
+	int cols = 4, rows = (n + cols - 1) / cols;
+	float tw = fminf(240 * s, (area.w - 80 * s) / cols - 16 * s), th = (rows > 2 ? 70 : 82) * s;
 	float x0 = cx - (cols * tw + (cols - 1) * 16 * s) / 2, y0 = area.y + 180 * s;
 	for (int i = 0; i < n; i++)
 		tile(p, g, i, x0 + (float)(i % cols) * (tw + 16 * s), y0 + (float)(i / cols) * (th + 16 * s), tw, th,
 		     caps[i], v[i]);
 	/* Earlier plays: their scores as bars (score above, level below), this
 	 * one last and in colour. */
-	int rows = (n + cols - 1) / cols;
 	float by = y0 + (float)(rows > 2 ? rows : 2) * (th + 16 * s) + 40 * s;
+	/* The bars take what is left above the caption and the bottom lines. */
+	float bh = fminf(110 * s, area.y + area.h - 140 * s - by);
 	if (n_prev > 0) {
 		int k = n_prev > 9 ? 9 : n_prev;
-		float bw = 44 * s, gap = 14 * s, bh = 110 * s, bx = cx - (float)(k + 1) * (bw + gap) / 2;
+		float bw = 44 * s, gap = 14 * s, bx = cx - (float)(k + 1) * (bw + gap) / 2;
 		for (int i = 0; i <= k; i++) {
 			const game_result *q = i < k ? &prev[k - 1 - i] : r;
 			float h = bh * (float)fmax(0.02, q->score / 100);
