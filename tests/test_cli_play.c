@@ -170,6 +170,81 @@ static void a_headless_game_replays_exactly(void **state)
 	tu_rmdir(dir);
 }
 
+/* The training conditions on the command line: in the JSON (with the
+ * thinking task's numbers and, against a single-task play of the same
+ * game and level, the dual-task cost), replayed as played; bad values are
+ * refused. */
+static void conditions_are_played_printed_and_replayed(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *out = NULL, *err = NULL;
+	char db[600];
+	snprintf(db, sizeof db, "%s/c.db", dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add C-1", POISE_BIN, db), 0);
+	int rc = tu_run(&out, &err, "%s --db %s --device sim --seed 3 play reach --patient C-1 --level 2 --seconds 30 "
+	                "--headless --json", POISE_BIN, db);
+	if (rc)
+		fail_msg("play: %s", err);
+	assert_non_null(strstr(out, "\"stance\": \"standing\""));
+	assert_non_null(strstr(out, "\"dual_task\": \"none\""));
+	assert_non_null(strstr(out, "\"cognitive_correct\": null"));
+	assert_non_null(strstr(out, "\"dual_task_cost_pct\": null"));
+	double single = tu_json_num(out, "score");
+	free(out), free(err);
+	rc = tu_run(&out, &err, "%s --db %s --device sim --seed 4 play reach --patient C-1 --level 2 --seconds 30 "
+	            "--stance seated --surface foam --dual-task arithmetic --head-turns 5 --audio-feedback "
+	            "--headless --json", POISE_BIN, db);
+	if (rc)
+		fail_msg("play: %s", err);
+	assert_non_null(strstr(out, "\"stance\": \"seated\""));
+	assert_non_null(strstr(out, "\"surface\": \"foam\""));
+	assert_non_null(strstr(out, "\"audio_feedback\": true"));
+	assert_non_null(strstr(out, "\"dual_task\": \"arithmetic\""));
+	assert_true(tu_json_num(out, "cognitive_correct") >= 1);
+	assert_true(tu_json_num(out, "cognitive_errors") >= 0);
+	/* Seated is another motor condition: no single-task reference yet. */
+	assert_non_null(strstr(out, "\"dual_task_cost_pct\": null"));
+	assert_replays_as_played(db, out);
+	free(out), free(err);
+	rc = tu_run(&out, &err, "%s --db %s --device sim --seed 5 play reach --patient C-1 --level 2 --seconds 30 "
+	            "--dual-task category --headless --json", POISE_BIN, db);
+	if (rc)
+		fail_msg("play: %s", err);
+	double cost = tu_json_num(out, "dual_task_cost_pct");
+	assert_double_equal(cost, (tu_json_num(out, "score") - single) / single * 100, 1e-3 * fabs(cost) + 1e-3);
+	assert_true(isfinite(tu_json_num(out, "dual_task_cost_sway_pct")));
+	assert_replays_as_played(db, out);
+	free(out), free(err);
+	/* A moving scene warns first; bad values are refused. */
+	rc = tu_run(&out, &err, "%s --device sim play tracking --visual tilt --seconds 5 --headless --json", POISE_BIN);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(err, "motion sickness"));
+	assert_non_null(strstr(out, "\"visual\": \"tilt\""));
+	free(out), free(err);
+	const char *bad[] = {"--stance sitting", "--surface sand", "--visual spin", "--dual-task chess",
+	                     "--head-turns 0.1", "--visual-speed 500", "--sim-error-rate 2"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(tu_run(NULL, &err, "%s play reach --headless %s", POISE_BIN, bad[i]), 2);
+		assert_non_null(strstr(err, "wants"));
+		free(err);
+	}
+	/* The prescription: conditions and a ladder, stored and shown. */
+	assert_int_equal(tu_run(&out, &err, "%s --db %s prescribe C-1 stillwater --stance tandem --dual-task count-back "
+	                        "--ladder single-left,eyes-closed", POISE_BIN, db), 0);
+	assert_non_null(strstr(out, "tandem, firm, dual task: count-back; ladder: single-left,eyes-closed"));
+	free(out), free(err);
+	assert_int_equal(tu_run(NULL, &err, "%s --db %s prescribe C-1 reach --ladder tandem,moonwalk", POISE_BIN, db), 2);
+	assert_non_null(strstr(err, "moonwalk"));
+	free(err);
+	rc = tu_run(&out, &err, "%s --db %s --device sim play stillwater --patient C-1 --seconds 10 --headless --json",
+	            POISE_BIN, db);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\"stance\": \"tandem\""));
+	assert_non_null(strstr(out, "\"dual_task\": \"count-back\""));
+	free(out), free(err);
+	tu_rmdir(dir);
+}
+
 static void a_patient_is_never_played_on_an_invented_plate(void **state)
 {
 	(void)state;
@@ -205,6 +280,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_game_plays_a_minute_and_scores_sensibly),
+		cmocka_unit_test(conditions_are_played_printed_and_replayed),
 		cmocka_unit_test(the_same_seed_replays_the_same_game),
 		cmocka_unit_test(list_and_bad_input),
 		cmocka_unit_test(a_patients_games_follow_the_prescription_and_are_recorded),

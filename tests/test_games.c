@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "test_assert.h"
@@ -450,9 +451,116 @@ static void runner_is_independent_of_the_frame_rate(void **state)
 	}
 }
 
+/* Reach with a dual task: two targets carry the choices; a player who
+ * knows the answers leans to the right one, one who never does to the
+ * other. Both reach (motor hits); only one answers right. */
+static void reach_dual_task_is_answered_by_leaning(void **state)
+{
+	(void)state;
+	for (int wrong = 0; wrong < 2; wrong++) {
+		game_cfg c = cfg_of(3, 7, 60);
+		c.cond.dual_task = COND_DUAL_ARITHMETIC;
+		game *g;
+		assert_int_equal(reach_ops.create(&g, &c), POISE_OK);
+		int prompts = 0, answers = 0;
+		while (!game_finished(g)) {
+			game_input in = {.present = true};
+			reach_ops.intent(g, &in.x, &in.y);
+			const cog_item *it = &g->cog.cur;
+			if (wrong && ((reach_game *)g)->state == REACH_OUT && it->n_choices == 2) {
+				in.x = it->x[1 - it->right];
+				in.y = it->y[1 - it->right];
+				/* the other choice lies opposite the first */
+				assert_double_equal(it->x[0], -it->x[1], 1e-12);
+				assert_double_equal(it->y[0], -it->y[1], 1e-12);
+			}
+			game_step(g, &in);
+			game_event e;
+			while (game_pop_event(g, &e)) {
+				prompts += e.kind == GAME_EV_PROMPT;
+				answers += e.kind == GAME_EV_ANSWER;
+				if (e.kind == GAME_EV_ANSWER)
+					assert_string_equal(e.detail, "lean");
+			}
+		}
+		game_result r;
+		game_get_result(g, &r);
+		assert_true(r.hits >= 10);
+		assert_int_equal(r.misses, 0);
+		assert_int_equal(answers, r.hits);
+		assert_true(prompts == answers || prompts == answers + 1); /* the last may be open */
+		assert_double_equal(r.cognitive_correct, wrong ? 0 : r.hits, 0);
+		assert_double_equal(r.cognitive_errors, wrong ? r.hits : 0, 0);
+		if (wrong)
+			assert_true(isnan(r.cognitive_rt_s));
+		else
+			assert_true(r.cognitive_rt_s > 0 && r.cognitive_rt_s < 5);
+		/* marks are for aloud tasks only */
+		assert_false(game_cog_mark(g, false));
+		game_destroy(g);
+	}
+}
+
+/* Aloud: a prompt every 5 s of play; the therapist's marks; unmarked
+ * prompts count as right when the next comes. Head turns: left, centre,
+ * right, centre at the rhythm. */
+static void aloud_prompts_marks_and_head_turn_cues(void **state)
+{
+	(void)state;
+	game_cfg c = cfg_of(1, 3, 31);
+	c.cond.dual_task = COND_DUAL_COUNT_BACK;
+	c.cond.head_turn_s = 3;
+	game *g;
+	assert_int_equal(stillwater_ops.create(&g, &c), POISE_OK);
+	assert_false(game_cog_mark(g, false)); /* nothing asked yet */
+	int prompts = 0, cues = 0, k = 0;
+	static const int dirs[4] = {-1, 0, 1, 0};
+	int first_value = 0;
+	while (!game_finished(g)) {
+		game_input in = {.present = true};
+		game_step(g, &in);
+		game_event e;
+		while (game_pop_event(g, &e)) {
+			if (e.kind == GAME_EV_PROMPT) {
+				prompts++;
+				assert_double_equal(e.t_s, 5.0 * prompts, 1e-6);
+				if (prompts == 1)
+					assert_int_equal(sscanf(e.detail, "Count back by 3 from %d", &first_value), 1);
+				else
+					assert_int_equal(atoi(g->cog.cur.expected), first_value - 3 * prompts);
+				/* the 2nd and 4th answered wrong, the 3rd right */
+				if (prompts >= 2 && prompts <= 4) {
+					assert_true(game_cog_mark(g, prompts == 3));
+					assert_false(game_cog_mark(g, true)); /* once per prompt */
+				}
+			} else if (e.kind == GAME_EV_CUE) {
+				assert_double_equal(e.t_s, 3.0 * (cues + 1), 1e-6);
+				assert_int_equal((int)e.value, dirs[k++ % 4]);
+				assert_string_equal(e.detail, game_cue_word(dirs[(k - 1) % 4]));
+				cues++;
+			}
+		}
+	}
+	game_result r;
+	game_get_result(g, &r);
+	assert_int_equal(prompts, 6);   /* 5, 10, ... 30 s */
+	assert_int_equal(cues, 10);     /* 3, 6, ... 30 s */
+	/* prompts 1 and 5 unmarked (right, counted when the next came), 2 and 4
+	 * wrong, 3 right; 6 still open at the end, not counted */
+	assert_double_equal(r.cognitive_errors, 2, 0);
+	assert_double_equal(r.cognitive_correct, 3, 0);
+	assert_double_equal(r.cognitive_rt_s, GAME_TICK_S, 1e-9); /* marked one tick after it came */
+	game_destroy(g);
+	/* Without a dual task: no numbers, no prompts. */
+	game_result plain = play(&stillwater_ops, cfg_of(1, 3, 20), STILL);
+	assert_true(isnan(plain.cognitive_correct) && isnan(plain.cognitive_errors) && isnan(plain.dual_task_cost_pct));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reach_dual_task_is_answered_by_leaning),
+		cmocka_unit_test(aloud_prompts_marks_and_head_turn_cues),
 		cmocka_unit_test(reach_perfect_hits_everything),
 		cmocka_unit_test(reach_still_cursor_scores_nothing),
 		cmocka_unit_test(reach_covers_all_eight_directions_in_turn),

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include "test_assert.h"
 
+#include "core/cond.h"
 #include "core/presence.h"
 
 #define MS 1000u /* µs */
@@ -101,6 +102,42 @@ static void an_empty_plate_forgets_the_last_person(void **state)
 	assert_true(feed(&p, &t, 1000, 343.0, PRES_STEP_ON) > 0);
 }
 
+/* Seated on the plate (70 kg, 70 % on the seat = 481 N): leaning the trunk
+ * far forward puts weight on the feet, which a standing detector would
+ * call stepping off; the seated one calls only standing up "off". */
+static void seated_presence_is_lifting_off_the_seat(void **state)
+{
+	(void)state;
+	pres_cfg cfg, standing;
+	cond_presence(COND_SEATED, &cfg);
+	cond_presence(COND_STANDING, &standing);
+	pres_cfg def;
+	pres_cfg_default(&def);
+	assert_memory_equal(&standing, &def, sizeof def);
+	pres_state p, q;
+	pres_init(&p, &cfg);
+	pres_init(&q, &standing);
+	long t = 0, u = 0;
+	double seat_n = 0.7 * 70 * 9.81;
+	assert_int_equal(feed(&p, &t, 2000, seat_n, PRES_STEP_ON), 500); /* 500 ms to sit down */
+	assert_int_equal(feed(&q, &u, 2000, seat_n, PRES_STEP_ON), 300);
+	/* A deep forward lean for 2 s: half the seated load on the seat. */
+	assert_int_equal(feed(&p, &t, 2000, 0.5 * seat_n, PRES_NONE), -1);
+	assert_true(p.on);
+	assert_int_equal(feed(&q, &u, 2000, 0.5 * seat_n, PRES_STEP_OFF), 2150); /* standing: "off" */
+	feed(&p, &t, 3000, seat_n, PRES_NONE);
+	/* Standing up: the seat keeps 10 % for the thighs' last touch: off after
+	 * the 400 ms debounce. */
+	long t_up = t;
+	assert_int_equal(feed(&p, &t, 1000, 0.1 * seat_n, PRES_STEP_OFF), t_up + 400);
+	/* Sitting down again. */
+	long t_sit = t;
+	assert_int_equal(feed(&p, &t, 1000, seat_n, PRES_STEP_ON), t_sit + 500);
+	/* Thresholds may change while somebody is on: the state is kept. */
+	pres_set_cfg(&p, &def);
+	assert_true(p.on);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +145,7 @@ int main(void)
 		cmocka_unit_test(short_dips_and_touches_are_ignored),
 		cmocka_unit_test(unloading_most_of_the_weight_counts_as_stepping_off),
 		cmocka_unit_test(an_empty_plate_forgets_the_last_person),
+		cmocka_unit_test(seated_presence_is_lifting_off_the_seat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

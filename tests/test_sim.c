@@ -9,6 +9,7 @@
 #include "test_assert.h"
 
 #include "core/analysis.h"
+#include "core/cond.h"
 #include "core/error.h"
 #include "core/pipeline.h"
 #include "device/device.h"
@@ -67,9 +68,11 @@ static void timestamps_are_even_at_the_chosen_rate(void **state)
 
 /* Runs the sim for secs through the default pipeline and returns the
  * metrics of the on-plate part. */
-static met_static quiet_metrics(uint64_t seed, double secs)
+static met_static quiet_metrics_in(uint64_t seed, double secs, const dev_posture *pos)
 {
 	dev *d = open_sim(seed, 100);
+	if (pos)
+		assert_int_equal(d->ops->posture(d, pos), POISE_OK);
 	pl_cfg pc;
 	pl_cfg_default(&pc, &d->info.plate, 100);
 	pipeline *pl;
@@ -99,6 +102,11 @@ static met_static quiet_metrics(uint64_t seed, double secs)
 	return m;
 }
 
+static met_static quiet_metrics(uint64_t seed, double secs)
+{
+	return quiet_metrics_in(seed, secs, NULL);
+}
+
 static void quiet_stance_looks_like_a_person(void **state)
 {
 	(void)state;
@@ -112,6 +120,55 @@ static void quiet_stance_looks_like_a_person(void **state)
 			         m.rms_distance_mm, m.rms_ml_mm, m.rms_ap_mm, m.mean_velocity_mm_s);
 		assert_true(fabs(m.mean_ml_mm) < 10 && fabs(m.mean_ap_mm) < 10);
 	}
+}
+
+/* Narrow stances sway more sideways, foam and closed eyes more in both
+ * directions, the seated trunk less; seated, 70 % of the weight is on the
+ * plate. */
+static void the_posture_changes_the_sway(void **state)
+{
+	(void)state;
+	met_static st = quiet_metrics(4, 60);
+	dev_posture tandem = {.stance = COND_TANDEM}, foam_ec = {.foam = true, .eyes_closed = true},
+	            seated = {.stance = COND_SEATED};
+	met_static tn = quiet_metrics_in(4, 60, &tandem), fe = quiet_metrics_in(4, 60, &foam_ec),
+	           se = quiet_metrics_in(4, 60, &seated);
+	assert_true(tn.rms_ml_mm > 1.4 * st.rms_ml_mm);
+	assert_true(fe.mean_velocity_mm_s > 1.5 * st.mean_velocity_mm_s);
+	assert_true(se.mean_velocity_mm_s < 0.7 * st.mean_velocity_mm_s);
+	dev *d = NULL;
+	dev_open_cfg cfg = {.seed = 3, .body_mass_kg = 80};
+	assert_int_equal(sim_ops.open(&d, NULL, &cfg), POISE_OK);
+	sim_ops.start(d);
+	sim_ops.posture(d, &seated);
+	poise_frame f[300];
+	read_n(d, f, 100); /* sitting down takes 0.4 s */
+	read_n(d, f, 300);
+	double sum = 0;
+	for (int i = 0; i < 300; i++)
+		sum += f[i].force_n[0] + f[i].force_n[1] + f[i].force_n[2] + f[i].force_n[3];
+	assert_double_equal(sum / 300, 0.7 * 80 * 9.81, 3.0);
+	dev_close(d);
+}
+
+static void the_simulated_person_answers_at_the_error_rate(void **state)
+{
+	(void)state;
+	dev *d = NULL, *never = NULL;
+	dev_open_cfg cfg = {.seed = 5, .answer_error_rate = 0.2}, perfect = {.seed = 5, .answer_error_rate = -1};
+	assert_int_equal(sim_ops.open(&d, NULL, &cfg), POISE_OK);
+	assert_int_equal(sim_ops.open(&never, NULL, &perfect), POISE_OK);
+	int wrong = 0, n = 5000;
+	for (int p = 1; p <= n; p++) {
+		int a = sim_ops.answer(d, (uint32_t)p, 3);
+		assert_true(a >= 0 && a <= 2);
+		assert_int_equal(sim_ops.answer(d, (uint32_t)p, 3), a); /* asked again: the same */
+		wrong += a != 0;
+		assert_int_equal(sim_ops.answer(never, (uint32_t)p, 3), 0);
+	}
+	assert_double_equal((double)wrong / n, 0.2, 0.02);
+	dev_close(d);
+	dev_close(never);
 }
 
 static void body_weight_is_on_the_plate(void **state)
@@ -218,6 +275,8 @@ int main(void)
 		cmocka_unit_test(timestamps_are_even_at_the_chosen_rate),
 		cmocka_unit_test(quiet_stance_looks_like_a_person),
 		cmocka_unit_test(body_weight_is_on_the_plate),
+		cmocka_unit_test(the_posture_changes_the_sway),
+		cmocka_unit_test(the_simulated_person_answers_at_the_error_rate),
 		cmocka_unit_test(steering_shifts_the_weight_to_the_target),
 		cmocka_unit_test(stepping_off_empties_the_plate),
 		cmocka_unit_test(realtime_frames_are_never_from_the_future),

@@ -129,6 +129,35 @@ char *cli_read_file(const char *path, size_t *len);
  * lacks its value (c == ':') or is unknown, and returns CLI_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
 
+/* The training-condition options of `poise play` and `poise prescribe`
+ * (--stance, --surface, --visual, --visual-speed, --head-turns,
+ * --eyes-closed, --audio-feedback, --dual-task), for their getopt tables,
+ * and the letters they return. */
+#define CLI_COND_LONGOPTS                                           \
+	{"stance", required_argument, NULL, 'S'},                   \
+	{"surface", required_argument, NULL, 'U'},                  \
+	{"visual", required_argument, NULL, 'V'},                   \
+	{"visual-speed", required_argument, NULL, 'v'},             \
+	{"head-turns", required_argument, NULL, 'T'},               \
+	{"eyes-closed", no_argument, NULL, 'E'},                    \
+	{"audio-feedback", no_argument, NULL, 'A'},                 \
+	{"dual-task", required_argument, NULL, 'D'}
+#define CLI_COND_CASES \
+	case 'S':      \
+	case 'U':      \
+	case 'V':      \
+	case 'v':      \
+	case 'T':      \
+	case 'E':      \
+	case 'A':      \
+	case 'D'
+
+/* Applies condition option c (one of CLI_COND_CASES) with value arg to
+ * *cond. Returns false after a message on stderr ("poise CMD: --stance
+ * wants ...") if the value is wrong. */
+struct cond_set;
+bool cli_cond_option(const char *cmd, int c, const char *arg, struct cond_set *cond);
+
 struct game_result;
 struct met_static;
 

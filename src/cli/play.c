@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/cond.h"
 #include "core/error.h"
 #include "device/device.h"
 #include "games/game.h"
@@ -29,6 +30,10 @@ static void usage(FILE *f)
 {
 	fputs("usage: poise play GAME [--patient CODE] [--level N] [--seconds S]\n"
 	      "                 [--operator NAME] [--headless] [--json] [--device D] [--seed N] [--db PATH]\n"
+	      "                 [--stance standing|feet-together|tandem|single-left|single-right|seated]\n"
+	      "                 [--surface firm|foam] [--visual static|flow|tilt] [--visual-speed DEG_S]\n"
+	      "                 [--head-turns S] [--eyes-closed] [--audio-feedback]\n"
+	      "                 [--dual-task none|arithmetic|category|count-back] [--sim-error-rate R]\n"
 	      "       poise play --list\n"
 	      "\n"
 	      "Plays one game and prints its result. On the simulated plate (--device sim,\n"
@@ -45,6 +50,18 @@ static void usage(FILE *f)
 	      "needs to play it again. --level then overrides the start level. A patient's\n"
 	      "game needs a real plate unless --device sim is chosen (then it is stored\n"
 	      "as simulated).\n"
+	      "\n"
+	      "Training conditions (default: the prescription's, else standing, firm,\n"
+	      "eyes open, single task): --stance and --surface say how the patient stands\n"
+	      "(seated: on the plate, trunk training; lifting off the seat pauses the\n"
+	      "game); --visual flow|tilt moves the background at DEG_S degrees a second\n"
+	      "(default 10; a warning is printed: not for people prone to motion\n"
+	      "sickness); --head-turns S cues a head turn every S seconds; --eyes-closed\n"
+	      "plays with the eyes closed and the centre of pressure as sound\n"
+	      "(--audio-feedback: the sound with the eyes open); --dual-task adds a\n"
+	      "thinking task (Reach: lean to the right answer; else answered aloud, the\n"
+	      "therapist marks errors). On the simulated plate the simulated person\n"
+	      "stands, sits and answers (wrong at --sim-error-rate, default 0.15).\n"
 	      "\n"
 	      "Exit status: 0 played to the end, 1 stopped early or failed, 2 bad usage.\n",
 	      f);
@@ -79,6 +96,9 @@ void cli_print_game_result(FILE *f, const game_result *r, const met_static *sway
 		if (trial_id > 0)
 			fprintf(f, ", \"trial_id\": %lld", (long long)trial_id);
 		fprintf(f, ", \"simulated\": %s", simulated ? "true" : "false");
+		char cond[512];
+		if (cond_json_members(&r->cond, cond, sizeof cond) == POISE_OK)
+			fprintf(f, ", %s", cond);
 		const game_result_field *gf = game_result_fields(&nf);
 		for (size_t i = 0; i < nf; i++)
 			json_num(f, gf[i].key, game_result_value(r, &gf[i]));
@@ -102,6 +122,21 @@ void cli_print_game_result(FILE *f, const game_result *r, const met_static *sway
 	if (isfinite(r->path_efficiency))
 		fprintf(f, ", path efficiency %.0f %%", r->path_efficiency * 100);
 	fprintf(f, "\n");
+	if (!cond_is_plain(&r->cond)) {
+		char c[256];
+		cond_describe(&r->cond, c, sizeof c);
+		fprintf(f, "conditions: %s\n", c);
+	}
+	if (isfinite(r->cognitive_correct))
+		fprintf(f, "thinking task: %.0f right, %.0f wrong%s", r->cognitive_correct, r->cognitive_errors,
+		        isfinite(r->cognitive_rt_s) ? "" : "\n");
+	if (isfinite(r->cognitive_correct) && isfinite(r->cognitive_rt_s))
+		fprintf(f, ", answer time %.2f s\n", r->cognitive_rt_s);
+	if (isfinite(r->dual_task_cost_pct))
+		fprintf(f, "dual-task cost: score %+.0f %%%s", r->dual_task_cost_pct,
+		        isfinite(r->dual_task_cost_sway_pct) ? "" : "\n");
+	if (isfinite(r->dual_task_cost_pct) && isfinite(r->dual_task_cost_sway_pct))
+		fprintf(f, ", sway velocity %+.0f %%\n", r->dual_task_cost_sway_pct);
 	if (have_sway)
 		fprintf(f, "sway while playing: mean velocity %.1f mm/s, 95%% ellipse %.0f mm²\n",
 		        sway->mean_velocity_mm_s, sway->ellipse95_area_mm2);
@@ -118,6 +153,9 @@ typedef struct play_opts {
 	bool level_set;
 	double seconds;
 	bool headless, json;
+	cond_set cond;          /* the command line's conditions */
+	bool cond_set_;         /* any condition given: they replace the prescription's */
+	double sim_error_rate;  /* the simulated person's wrong answers (0: default) */
 } play_opts;
 
 /* The patient's record, when there is one. */
@@ -143,6 +181,19 @@ static int load_plan(const play_opts *o, play_patient *pp, bool simulated)
 		pp->plan.game.level = o->level;
 	if (o->seconds > 0)
 		pp->plan.game.duration_s = o->seconds;
+	if (o->cond_set_)
+		train_plan_set_cond(&pp->plan, &o->cond);
+	if (pp->s && (o->cond_set_ || o->level_set) &&
+	    train_plan_reference(pp->s, &pp->p, o->ops, simulated, &pp->plan) != POISE_OK) {
+		fprintf(stderr, "poise play: %s\n", store_errmsg(pp->s));
+		return CLI_FAIL;
+	}
+	if (pp->plan.cond.visual != COND_VISUAL_STATIC)
+		fprintf(stderr, "poise play: WARNING: %s\n", cond_visual_warning());
+	if (pp->plan.rung_changed)
+		fprintf(stderr, "poise play: the last game mastered levels %d-%d: on to the next step of the "
+		        "ladder (%s), from level %d\n", pp->plan.stair.min_level, pp->plan.stair.max_level,
+		        pp->plan.ladder, pp->plan.game.level);
 	return CLI_OK;
 }
 
@@ -150,7 +201,7 @@ static int load_plan(const play_opts *o, play_patient *pp, bool simulated)
 static int play_headless(const cli_global *gl, const play_opts *o, play_patient *pp)
 {
 	dev *d = NULL;
-	dev_open_cfg oc = {.seed = gl->seed, .realtime = false};
+	dev_open_cfg oc = {.seed = gl->seed, .realtime = false, .answer_error_rate = o->sim_error_rate};
 	if (cli_open_plate("play", gl->device, pp->s != NULL, &oc, &d))
 		return CLI_FAIL;
 	if (load_plan(o, pp, dev_is_simulated(&d->info))) {
@@ -183,7 +234,7 @@ static int play_headless(const cli_global *gl, const play_opts *o, play_patient 
 		goto out;
 	}
 	pc.session_id = session_id;
-	if ((rc = ses_play_create(&p, &pc)) != POISE_OK || (rc = ses_attach(e, ses_play_consumer(p))) != POISE_OK ||
+	if ((rc = ses_play_create(&p, &pc)) != POISE_OK || (rc = ses_play_attach(p, e)) != POISE_OK ||
 	    (rc = ses_start(e)) != POISE_OK) {
 		fprintf(stderr, "poise play: cannot start the game on %s: %s\n", ses_device(e)->name,
 		        pp->s && rc != POISE_E_NOMEM ? store_errmsg(pp->s) : poise_strerror(rc));
@@ -197,11 +248,7 @@ static int play_headless(const cli_global *gl, const play_opts *o, play_patient 
 			status = STORE_DEVICE_LOST;
 			break;
 		}
-		if (ses_can_steer(e)) { /* the simulated person plays */
-			dev_steer st = {.on_plate = true, .active = true};
-			ses_game_intent_mm(ses_play_game(p), &st.x_mm, &st.y_mm);
-			ses_steer(e, &st);
-		}
+		ses_play_sim_turn(p, e, true); /* the simulated person plays */
 	}
 	if (ses_play_consumer(p)->err) {
 		fprintf(stderr, "poise play: the game stopped: %s\n", poise_strerror(ses_play_consumer(p)->err));
@@ -232,6 +279,8 @@ const cli_opts cli_play_opts = {
 		{"headless", no_argument, NULL, 'H'},
 		{"json", no_argument, NULL, 'j'},
 		{"list", no_argument, NULL, 'L'},
+		CLI_COND_LONGOPTS,
+		{"sim-error-rate", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	},
@@ -275,6 +324,20 @@ static int parse_args(play_opts *o, int argc, char **argv)
 		case 'L':
 			list_games();
 			return -1;
+		CLI_COND_CASES:
+			if (!cli_cond_option("play", c, optarg, &o->cond))
+				return CLI_USAGE;
+			o->cond_set_ = true;
+			break;
+		case 'R': {
+			double v = strtod(optarg, &end);
+			if (end == optarg || *end || !(v >= 0) || v > 1) {
+				fprintf(stderr, "poise play: --sim-error-rate wants 0 to 1, not '%s'\n", optarg);
+				return CLI_USAGE;
+			}
+			o->sim_error_rate = v > 0 ? v : -1; /* -1: never wrong */
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -340,7 +403,10 @@ int cli_play(const cli_global *g, int argc, char **argv)
 	              .patient = o.patient, .operator_name = o.operator_name, .outcome = &outcome,
 	              .width = g->width, .height = g->height, .screenshot = g->screenshot,
 	              .quit_after_s = g->quit_after_s, .frame_stats = g->frame_stats,
-	              .fullscreen = g->fullscreen};
+	              .fullscreen = g->fullscreen, .play_cond = o.cond_set_ ? &o.cond : NULL,
+	              .sim_error_rate = o.sim_error_rate};
+	if (o.cond.visual != COND_VISUAL_STATIC)
+		fprintf(stderr, "poise play: WARNING: %s\n", cond_visual_warning());
 	char msg[1024];
 	code = app_run(&ac, msg, sizeof msg);
 	if (code) {

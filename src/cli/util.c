@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/cond.h"
 
 char *cli_read_file(const char *path, size_t *len)
 {
@@ -79,4 +80,59 @@ int cli_bad_option(const char *cmd, int c, char **argv)
 	else
 		fprintf(stderr, "poise %s: unknown option '%s'\n", cmd, argv[optind - 1]);
 	return CLI_USAGE;
+}
+
+bool cli_cond_option(const char *cmd, int c, const char *arg, cond_set *k)
+{
+	char *end;
+	double v = 0;
+	switch (c) {
+	case 'S':
+		if (cond_stance_parse(arg, &k->stance))
+			return true;
+		fprintf(stderr, "poise %s: --stance wants %s, not '%s'\n", cmd, cond_stance_names(), arg);
+		return false;
+	case 'U':
+		if (cond_surface_parse(arg, &k->surface))
+			return true;
+		fprintf(stderr, "poise %s: --surface wants firm or foam, not '%s'\n", cmd, arg);
+		return false;
+	case 'V':
+		if (cond_visual_parse(arg, &k->visual)) {
+			if (k->visual != COND_VISUAL_STATIC && k->visual_speed_deg_s == 0)
+				k->visual_speed_deg_s = COND_VISUAL_SPEED_DEFAULT;
+			return true;
+		}
+		fprintf(stderr, "poise %s: --visual wants static, flow or tilt, not '%s'\n", cmd, arg);
+		return false;
+	case 'v':
+		v = strtod(arg, &end);
+		if (end != arg && !*end && v >= 1 && v <= COND_VISUAL_SPEED_MAX) {
+			k->visual_speed_deg_s = v;
+			return true;
+		}
+		fprintf(stderr, "poise %s: --visual-speed wants 1 to %.0f degrees a second, not '%s'\n", cmd,
+		        COND_VISUAL_SPEED_MAX, arg);
+		return false;
+	case 'T':
+		v = strtod(arg, &end);
+		if (end != arg && !*end && v >= COND_HEAD_TURN_MIN_S && v <= COND_HEAD_TURN_MAX_S) {
+			k->head_turn_s = v;
+			return true;
+		}
+		fprintf(stderr, "poise %s: --head-turns wants %.1f to %.0f seconds between cues, not '%s'\n", cmd,
+		        COND_HEAD_TURN_MIN_S, COND_HEAD_TURN_MAX_S, arg);
+		return false;
+	case 'E':
+		k->eyes_closed = k->audio_feedback = true;
+		return true;
+	case 'A':
+		k->audio_feedback = true;
+		return true;
+	default: /* 'D' */
+		if (cond_dual_parse(arg, &k->dual_task))
+			return true;
+		fprintf(stderr, "poise %s: --dual-task wants %s, not '%s'\n", cmd, cond_dual_names(), arg);
+		return false;
+	}
 }

@@ -150,6 +150,17 @@ const cop_calib *pl_calib(const pipeline *pl)
 	return &pl->cfg.calib;
 }
 
+void pl_set_presence(pipeline *pl, const pres_cfg *c)
+{
+	pl->cfg.presence = *c;
+	pres_set_cfg(&pl->pres, c);
+}
+
+const pres_cfg *pl_presence(const pipeline *pl)
+{
+	return &pl->cfg.presence;
+}
+
 void pl_tare_start(pipeline *pl, uint32_t n_frames, double max_sd_n)
 {
 	cop_tare_begin(&pl->tare, n_frames);

@@ -106,6 +106,13 @@ void pl_set_calib(pipeline *pl, const cop_calib *c);
 
 const cop_calib *pl_calib(const pipeline *pl);
 
+/* Replaces the presence thresholds (pres_set_cfg: the state is kept), e.g.
+ * seated play (cond_presence()). Takes effect from the next frame. */
+void pl_set_presence(pipeline *pl, const pres_cfg *c);
+
+/* The presence thresholds in force. */
+const pres_cfg *pl_presence(const pipeline *pl);
+
 /* Starts a tare over the next n_frames frames: their mean raw force per
  * cell becomes the offsets, unless the total force's standard deviation
  * exceeds max_sd_n (someone touched the plate). Frames keep flowing

@@ -15,6 +15,25 @@ void pres_cfg_default(pres_cfg *cfg)
 	};
 }
 
+void pres_cfg_seated(pres_cfg *cfg)
+{
+	*cfg = (pres_cfg){
+		.on_n = 100,
+		.on_frac = 0.8,
+		.off_n = 60,
+		.off_frac = 0.35,
+		.on_debounce_ms = 500,
+		.off_debounce_ms = 400,
+		.bw_tau_s = 2.0,
+	};
+}
+
+void pres_set_cfg(pres_state *p, const pres_cfg *cfg)
+{
+	p->cfg = *cfg;
+	p->pending = false;
+}
+
 void pres_init(pres_state *p, const pres_cfg *cfg)
 {
 	*p = (pres_state){.cfg = *cfg};

@@ -46,6 +46,14 @@ typedef struct pres_state {
  * held 150 ms; body weight averaged over 2 s. */
 void pres_cfg_default(pres_cfg *cfg);
 
+/* Seated on the plate (trunk training: the feet rest on the floor, the
+ * plate carries about 70 % of the body weight, and leaning the trunk
+ * forward moves weight to the feet): on at 100 N / 80 % of the seated
+ * load held 500 ms; off — lifted off the seat — below 60 N / 35 % of the
+ * seated load held 400 ms, so a deep forward lean is not "stepping off",
+ * but standing up is. */
+void pres_cfg_seated(pres_cfg *cfg);
+
 /* Starts in the "off" state with no body weight known. */
 void pres_init(pres_state *p, const pres_cfg *cfg);
 
@@ -53,5 +61,9 @@ void pres_init(pres_state *p, const pres_cfg *cfg);
  * PRES_STEP_ON/PRES_STEP_OFF on the reading at which the state flips (the
  * debounce delay is included in that reading's time), PRES_NONE otherwise. */
 enum pres_event pres_update(pres_state *p, mono_us t_us, double fz_n);
+
+/* Replaces the thresholds of a running detector, keeping its state (on or
+ * off, the load it follows), e.g. when a game played seated starts. */
+void pres_set_cfg(pres_state *p, const pres_cfg *cfg);
 
 #endif

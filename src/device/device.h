@@ -47,6 +47,9 @@ typedef struct dev_open_cfg {
 	bool eyes_closed;   /* sim: without vision people sway more (Romberg):
 	                     * the simulated person's motor noise rises ≈ 45 % */
 	double plate_depth_mm; /* wbb: AP sensor spacing (0: 238 mm) */
+	double answer_error_rate; /* sim: the share of cognitive-task answers the
+	                     * simulated person gets wrong (0: the default 15 %;
+	                     * negative: never wrong) */
 } dev_open_cfg;
 
 /* Lean the simulated person: where they aim their centre of pressure, and
@@ -58,6 +61,16 @@ typedef struct dev_steer {
 	double object_kg;  /* > 0: no person but a still object of this mass
 	                    * standing at (x, y): a known-mass plate check */
 } dev_steer;
+
+/* How the simulated person stands (zero: feet apart, firm, eyes open):
+ * the stance sets their base of support (cond_support_scale) and, seated,
+ * the weight on the plate (cond_load_fraction); narrow stances, foam and
+ * closed eyes make them sway more. */
+typedef struct dev_posture {
+	int stance;        /* enum cond_stance */
+	bool foam;
+	bool eyes_closed;
+} dev_posture;
 
 typedef struct dev dev;
 
@@ -98,6 +111,16 @@ struct dev_ops {
 	/* Optional (NULL for real plates): steers the simulated person. Any
 	 * thread. */
 	int (*steer)(dev *d, const dev_steer *s);
+	/* Optional (NULL for real plates): the simulated person answers item
+	 * `prompt` of a cognitive task with n_choices possible answers (2 for
+	 * an answer said aloud: right or wrong). Returns 0 for the right answer,
+	 * 1..n_choices−1 for a wrong one, at the device's error rate; the same
+	 * prompt always gets the same answer (deterministic for the seed). Any
+	 * thread. */
+	int (*answer)(dev *d, uint32_t prompt, int n_choices);
+	/* Optional (NULL for real plates): how the simulated person stands from
+	 * now on. Any thread. */
+	int (*posture)(dev *d, const dev_posture *p);
 };
 
 /* The head of every backend's device struct. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cond.h"
 #include "core/error.h"
 #include "core/rng.h"
 
@@ -13,12 +14,19 @@
 #define SIM_DELAY_MAX 1024
 #define KP_ACTIVE 3.0 /* voluntary shifts: stiffer ... */
 #define KD_ACTIVE 1.7 /* ... and better damped than quiet stance */
+#define SIM_ERROR_RATE 0.15 /* cognitive answers wrong by default */
+/* The feet-apart base of support: the COP reaches ±160 mm sideways,
+ * 160 mm forward (toes) and 90 mm back (heels). */
+#define BOS_ML_MM 160.0
+#define BOS_FWD_MM 160.0
+#define BOS_BACK_MM 90.0
 
 /* One horizontal axis of the simulated person. Millimetres and seconds. */
 typedef struct sim_axis {
 	double kp, kd;        /* feedback stiffness (1) and damping (s) */
 	double p_min, p_max;  /* the base of support: the COP cannot leave the feet */
 	double noise_mm;      /* motor noise RMS */
+	double noise0_mm;     /* ... feet apart, firm, eyes open */
 	double noise_tau_s;   /* motor noise correlation time */
 	double c, v;          /* centre of mass position and velocity */
 	double r, rv;         /* reference and its rate */
@@ -48,6 +56,11 @@ typedef struct sim_dev {
 	/* Steering, written by any thread. */
 	_Atomic double steer_x, steer_y, steer_object_kg;
 	atomic_bool steer_active, steer_on;
+	atomic_int steer_stance;
+	atomic_bool steer_foam, steer_ec;
+	int stance;           /* the posture the body is in (acquisition thread) */
+	bool foam, ec;
+	double error_rate;    /* cognitive answers wrong */
 } sim_dev;
 
 static int sim_enumerate(dev_info *out, size_t max, size_t *n_found)
@@ -69,8 +82,28 @@ static int sim_enumerate(dev_info *out, size_t max, size_t *n_found)
 static void axis_init(sim_axis *a, double kp, double kd, double noise_mm, double tau_s, double p_min,
                       double p_max)
 {
-	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise_tau_s = tau_s, .p_min = p_min,
-	                .p_max = p_max};
+	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise0_mm = noise_mm, .noise_tau_s = tau_s,
+	                .p_min = p_min, .p_max = p_max};
+}
+
+/* The body's posture: the base of support of the stance, and how much
+ * more it sways. Narrow stances sway more sideways (feet together ×1.4,
+ * tandem ×1.8, one leg ×2.2 ML), foam ×1.3 and closed eyes ×1.45 (a
+ * typical Romberg quotient) both ways; seated, the trunk sways about half
+ * as much as standing. */
+static void apply_posture(sim_dev *s)
+{
+	double ml, fwd, back;
+	cond_support_scale(s->stance, &ml, &fwd, &back);
+	static const double ml_noise[COND_STANCE_COUNT] = {1, 1.4, 1.8, 2.2, 2.2, 0.5};
+	static const double ap_noise[COND_STANCE_COUNT] = {1, 1.05, 1.3, 1.6, 1.6, 0.5};
+	double k = (s->foam ? 1.3 : 1.0) * (s->ec ? 1.45 : 1.0);
+	s->ax[0].p_min = -BOS_ML_MM * ml;
+	s->ax[0].p_max = BOS_ML_MM * ml;
+	s->ax[1].p_min = -BOS_BACK_MM * back;
+	s->ax[1].p_max = BOS_FWD_MM * fwd;
+	s->ax[0].noise_mm = s->ax[0].noise0_mm * ml_noise[s->stance] * k;
+	s->ax[1].noise_mm = s->ax[1].noise0_mm * ap_noise[s->stance] * k;
 }
 
 static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
@@ -94,11 +127,12 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	/* Centre of mass at about 55 % of body height (Winter's anthropometry). */
 	s->omega0_sq = G_M_S2 / (0.55 * height);
 	/* ML is stiffer and quieter than AP with the feet side by side. */
-	/* Feet about hip-width apart: the COP can reach ±160 mm sideways,
-	 * 160 mm forward (toes) and 90 mm back (heels). */
-	double ec = s->cfg.eyes_closed ? 1.45 : 1.0;
-	axis_init(&s->ax[0], 0.45, 0.20, 1.25 * ec, 0.25, -160, 160);
-	axis_init(&s->ax[1], 0.28, 0.16, 1.5 * ec, 0.3, -90, 160);
+	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25, -BOS_ML_MM, BOS_ML_MM);
+	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3, -BOS_BACK_MM, BOS_FWD_MM);
+	s->ec = s->cfg.eyes_closed;
+	apply_posture(s);
+	s->error_rate = s->cfg.answer_error_rate > 0 ? fmin(1, s->cfg.answer_error_rate)
+	              : s->cfg.answer_error_rate < 0 ? 0 : SIM_ERROR_RATE;
 	s->substeps = (unsigned)ceil(1000.0 / rate);
 	s->delay_n = (unsigned)lround(SIM_REACTION_S * rate);
 	if (s->delay_n >= SIM_DELAY_MAX)
@@ -111,6 +145,9 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	atomic_init(&s->steer_active, false);
 	atomic_init(&s->steer_on, true);
 	atomic_init(&s->steer_object_kg, 0.0);
+	atomic_init(&s->steer_stance, 0);
+	atomic_init(&s->steer_foam, false);
+	atomic_init(&s->steer_ec, s->cfg.eyes_closed);
 	*out = &s->base;
 	return POISE_OK;
 }
@@ -144,6 +181,37 @@ static int sim_steer(dev *d, const dev_steer *st)
 	atomic_store(&s->steer_active, st->active);
 	atomic_store(&s->steer_object_kg, st->object_kg > 0 ? st->object_kg : 0);
 	return POISE_OK;
+}
+
+static int sim_posture(dev *d, const dev_posture *p)
+{
+	sim_dev *s = (sim_dev *)d;
+	atomic_store(&s->steer_stance, p->stance >= 0 && p->stance < COND_STANCE_COUNT ? p->stance : 0);
+	atomic_store(&s->steer_foam, p->foam);
+	atomic_store(&s->steer_ec, p->eyes_closed || s->cfg.eyes_closed);
+	return POISE_OK;
+}
+
+/* A 64-bit mix (splitmix64's finaliser): the answer to a prompt depends
+ * only on the seed and the prompt, so asking twice gives the same answer
+ * and no state is shared with the acquisition thread. */
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static int sim_answer(dev *d, uint32_t prompt, int n_choices)
+{
+	sim_dev *s = (sim_dev *)d;
+	if (n_choices < 2)
+		return 0;
+	uint64_t h = mix64(s->cfg.seed * 0x9e3779b97f4a7c15ull + prompt + 1);
+	double u = (double)(h >> 11) * 0x1.0p-53;
+	if (u >= s->error_rate)
+		return 0;
+	return 1 + (int)(mix64(h) % (uint64_t)(n_choices - 1));
 }
 
 /* Advances one axis by dt toward target (mm). */
@@ -188,7 +256,15 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 	double tx = active ? s->delay_x[s->delay_head] : 0;
 	double ty = active ? s->delay_y[s->delay_head] : 0;
 	s->delay_head = (s->delay_head + 1) % SIM_DELAY_MAX;
-	double load_target = atomic_load(&s->steer_on) ? 1.0 : 0.0;
+	int stance = atomic_load(&s->steer_stance);
+	bool foam = atomic_load(&s->steer_foam), ec = atomic_load(&s->steer_ec);
+	if (stance != s->stance || foam != s->foam || ec != s->ec) {
+		s->stance = stance;
+		s->foam = foam;
+		s->ec = ec;
+		apply_posture(s);
+	}
+	double load_target = atomic_load(&s->steer_on) ? cond_load_fraction(s->stance) : 0.0;
 	for (unsigned i = 0; i < s->substeps; i++) {
 		axis_step(&s->ax[0], &s->rng, s->omega0_sq, tx, active, s->dt_s);
 		axis_step(&s->ax[1], &s->rng, s->omega0_sq, ty, active, s->dt_s);
@@ -261,4 +337,6 @@ const struct dev_ops sim_ops = {
 	.stop = sim_stop,
 	.close = sim_close,
 	.steer = sim_steer,
+	.answer = sim_answer,
+	.posture = sim_posture,
 };

@@ -9,14 +9,57 @@
 int game_base_init(game *g, const struct game_ops *ops, const game_cfg *cfg)
 {
 	if (cfg->level < GAME_LEVEL_MIN || cfg->level > GAME_LEVEL_MAX || !(cfg->duration_s > 0) ||
-	    cfg->los_min < 0 || cfg->los_max <= cfg->los_min || cfg->los_max > 1.5)
+	    cfg->los_min < 0 || cfg->los_max <= cfg->los_min || cfg->los_max > 1.5 || !cond_valid(&cfg->cond))
 		return POISE_E_INVALID;
 	memset(g, 0, sizeof *g);
 	g->ops = ops;
 	g->cfg = *cfg;
 	rng_seed(&g->rng, cfg->seed);
 	g->level = g->level_start = g->level_max = cfg->level;
+	cog_init(&g->cog, cfg->cond.dual_task, false, cfg->seed);
+	g->cue_next_s = cfg->cond.head_turn_s;
 	return POISE_OK;
+}
+
+void game_cog_by_choice(game *g, bool by_choice)
+{
+	cog_init(&g->cog, g->cfg.cond.dual_task, by_choice, g->cfg.seed);
+}
+
+double game_dual_task_cost_pct(double single, double dual)
+{
+	if (!isfinite(single) || !isfinite(dual) || single == 0)
+		return NAN;
+	return (dual - single) / fabs(single) * 100.0;
+}
+
+const char *game_cue_word(int dir)
+{
+	return dir < 0 ? "left" : dir > 0 ? "right" : "centre";
+}
+
+bool game_cog_mark(game *g, bool correct)
+{
+	if (cog_by_choice(&g->cog) || !cog_answer(&g->cog, correct, correct, g->t_s))
+		return false;
+	game_emit(g, GAME_EV_ANSWER, correct ? 1 : 0, "marked");
+	return true;
+}
+
+/* What every game gets besides its own tick: the aloud cognitive prompts
+ * and the head-turn cues, both on game time. */
+static void base_tick(game *g)
+{
+	const cog_item *it = cog_tick(&g->cog, g->t_s);
+	if (it)
+		game_emit(g, GAME_EV_PROMPT, it->id, it->prompt);
+	double every = g->cfg.cond.head_turn_s;
+	if (every > 0 && game_reached(g->t_s, g->cue_next_s)) {
+		static const int seq[4] = {-1, 0, 1, 0}; /* left, centre, right, centre */
+		g->cue_dir = seq[g->cue_k++ % 4];
+		g->cue_next_s += every;
+		game_emit(g, GAME_EV_CUE, g->cue_dir, game_cue_word(g->cue_dir));
+	}
 }
 
 void game_emit(game *g, int kind, double value, const char *detail)
@@ -70,6 +113,7 @@ void game_step(game *g, const game_input *in)
 	g->prev_in = g->in;
 	g->in = *in;
 	g->ops->tick(g);
+	base_tick(g);
 	g->t_s += GAME_TICK_S;
 }
 
@@ -102,7 +146,11 @@ void game_get_result(const game *g, game_result *r)
 		.tracking_rms = NAN,
 		.reaction_time_s = g->rt_n ? g->rt_sum_s / g->rt_n : NAN,
 		.path_efficiency = g->eff_n ? g->eff_sum / g->eff_n : NAN,
+		.dual_task_cost_pct = NAN,
+		.dual_task_cost_sway_pct = NAN,
+		.cond = g->cfg.cond,
 	};
+	cog_result(&g->cog, &r->cognitive_correct, &r->cognitive_errors, &r->cognitive_rt_s);
 	int n = g->hits + g->misses;
 	r->score = n ? 100.0 * g->hits / n : 0;
 	g->ops->result(g, r);
@@ -121,6 +169,11 @@ static const game_result_field result_fields[] = {
 	FIELD(tracking_rms_los, tracking_rms, "Tracking error", "LOS", false),
 	FIELD(reaction_time_s, reaction_time_s, "Reaction time", "s", false),
 	FIELD(path_efficiency, path_efficiency, "Path efficiency", "", false),
+	FIELD(cognitive_correct, cognitive_correct, "Answers right", "", false),
+	FIELD(cognitive_errors, cognitive_errors, "Answers wrong", "", false),
+	FIELD(cognitive_rt_s, cognitive_rt_s, "Answer time", "s", false),
+	FIELD(dual_task_cost_pct, dual_task_cost_pct, "Dual-task cost, score", "%", false),
+	FIELD(dual_task_cost_sway_pct, dual_task_cost_sway_pct, "Dual-task cost, sway", "%", false),
 };
 #undef FIELD
 

@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/cond.h"
 #include "core/rng.h"
+#include "games/cognitive.h"
 
 #define GAME_TICK_HZ 120
 #define GAME_TICK_S (1.0 / GAME_TICK_HZ)
@@ -40,6 +42,12 @@ enum game_event_kind {
 	GAME_EV_LEVEL,      /* the level changed (value: new level) */
 	GAME_EV_PAUSE,      /* the patient stepped off: play paused */
 	GAME_EV_RESUME,
+	GAME_EV_PROMPT,     /* a cognitive item appeared (value: its id; detail: the prompt) */
+	GAME_EV_ANSWER,     /* it was answered (value: 1 right, 0 wrong; detail:
+	                     * "lean", "no answer", "marked" for the therapist's key) */
+	GAME_EV_CUE,        /* a head-turn cue (value: −1 left, 0 centre, +1 right) */
+	GAME_EV_MASTERED,   /* the top of the level range was mastered (value: the
+	                     * ladder's next rung; detail: its step), runner only */
 };
 
 typedef struct game_event {
@@ -57,6 +65,7 @@ typedef struct game_cfg {
 	double duration_s;  /* playing time (pauses do not count) */
 	double los_min;     /* the therapist's LOS working range, as fractions */
 	double los_max;     /* of LOS (e.g. 0.4–0.8); distances are clamped to it */
+	cond_set cond;      /* stance, surface, scene, head turns, sound, dual task */
 } game_cfg;
 
 /* The numbers a game produces; NAN where a measure does not apply. */
@@ -70,6 +79,15 @@ typedef struct game_result {
 	double tracking_rms;      /* LOS units */
 	double reaction_time_s;   /* mean over attempts */
 	double path_efficiency;   /* straight distance / path travelled, 0–1 */
+	/* The cognitive task (NAN without one): answers right and wrong, and
+	 * the mean response time of the right ones that have one. */
+	double cognitive_correct, cognitive_errors, cognitive_rt_s;
+	/* Dual-task cost: % change of the score and of the sway's mean
+	 * velocity against single-task plays of the same game, level and
+	 * motor condition ((dual − single) / single · 100; NAN without such a
+	 * reference). Filled by the session (session/game.h), not the game. */
+	double dual_task_cost_pct, dual_task_cost_sway_pct;
+	cond_set cond;            /* the conditions it was played in */
 } game_result;
 
 typedef struct game game;
@@ -119,6 +137,10 @@ struct game {
 	unsigned ev_head, ev_count;
 	unsigned ev_lost;       /* events that found the queue full (never
 	                         * silently: the session reports them) */
+	cog_task cog;           /* the dual task (kind NONE: none) */
+	double cue_next_s;      /* the next head-turn cue, game time */
+	int cue_k;              /* cues given */
+	int cue_dir;            /* the head's asked direction: −1, 0, +1 */
 };
 
 /* One row of the game-result catalogue: the numbers a game produces, with
@@ -157,6 +179,11 @@ void game_emit(game *g, int kind, double value, const char *detail);
 void game_hit(game *g, const char *detail);
 void game_miss(game *g, const char *detail);
 
+/* Whether a game answers arithmetic and category items by leaning (its
+ * own choice targets); set before game_base_init's caller places choices.
+ * Reach does; the others take them aloud. */
+void game_cog_by_choice(game *g, bool by_choice);
+
 /* Clamps a distance (fraction of LOS) into the working range. */
 double game_clamp_range(const game *g, double d);
 
@@ -171,6 +198,21 @@ double game_level_lerp(int level, double at1, double at10);
 
 /* Runs one tick with input in. */
 void game_step(game *g, const game_input *in);
+
+/* The therapist's key during an aloud cognitive task: the open prompt was
+ * answered right (with its response time) or wrong. Emits GAME_EV_ANSWER
+ * ("marked"). False if there is no open, unanswered aloud prompt. */
+bool game_cog_mark(game *g, bool correct);
+
+/* The dual-task cost of one measure: the % change from the single-task
+ * reference to the dual-task value, (dual − single) / |single| · 100
+ * (a score that falls from 80 to 60 gives −25; a sway velocity that rises
+ * from 10 to 12 mm/s gives +20). NAN if either is not finite or the
+ * reference is 0. */
+double game_dual_task_cost_pct(double single, double dual);
+
+/* The head-turn cue words: "left", "centre", "right" for −1, 0, +1. */
+const char *game_cue_word(int dir);
 
 /* True once the playing time is over. */
 bool game_finished(const game *g);

@@ -68,7 +68,42 @@ static void go_out(reach_game *g)
 	g->start_y = g->base.in.y;
 	g->path = 0;
 	g->moved = false;
+	g->held = -1;
 	game_emit(&g->base, GAME_EV_TARGET, ++g->index, "");
+	if (cog_by_choice(&g->base.cog)) {
+		/* The choices: on this target and on the one opposite. */
+		cog_item *it = cog_next(&g->base.cog, g->base.t_s);
+		for (int k = 0; k < 2; k++) {
+			it->x[k] = k ? -g->tx : g->tx;
+			it->y[k] = k ? -g->ty : g->ty;
+		}
+		game_emit(&g->base, GAME_EV_PROMPT, it->id, it->prompt);
+	}
+}
+
+/* Which target the cursor is in: 0 (or the only one), 1 (the second
+ * choice), −1 none. */
+static int inside_which(const reach_game *g, const game_input *in)
+{
+	const cog_item *it = &g->base.cog.cur;
+	int n = g->state == REACH_OUT && cog_by_choice(&g->base.cog) ? it->n_choices : 0;
+	if (n == 0)
+		return hypot(in->x - g->tx, in->y - g->ty) <= g->radius ? 0 : -1;
+	for (int k = 0; k < n; k++)
+		if (hypot(in->x - it->x[k], in->y - it->y[k]) <= g->radius)
+			return k;
+	return -1;
+}
+
+/* The attempt ended (hit: choice `which` held; miss: −1): the dual task's
+ * answer. */
+static void answer(reach_game *g, int which)
+{
+	if (!cog_by_choice(&g->base.cog) || !g->base.cog.active)
+		return;
+	bool right = which >= 0 && which == g->base.cog.cur.right;
+	if (cog_answer(&g->base.cog, right, which >= 0, g->base.t_s))
+		game_emit(&g->base, GAME_EV_ANSWER, right ? 1 : 0, which >= 0 ? "lean" : "no answer");
 }
 
 static int reach_create(game **out, const game_cfg *cfg)
@@ -81,6 +116,7 @@ static int reach_create(game **out, const game_cfg *cfg)
 		free(g);
 		return rc;
 	}
+	game_cog_by_choice(&g->base, true);
 	go_home(g);
 	*out = &g->base;
 	return POISE_OK;
@@ -90,7 +126,8 @@ static void reach_tick(game *base)
 {
 	reach_game *g = (reach_game *)base;
 	const game_input *in = &base->in;
-	bool inside = hypot(in->x - g->tx, in->y - g->ty) <= g->radius;
+	int which = inside_which(g, in);
+	bool inside = which >= 0;
 	if (g->flash_s > 0)
 		g->flash_s -= GAME_TICK_S;
 	if (g->state == REACH_HOME) {
@@ -105,6 +142,8 @@ static void reach_tick(game *base)
 	 * counter-movement away from it does not count). */
 	double ux = g->tx - g->start_x, uy = g->ty - g->start_y, ul = hypot(ux, uy);
 	double toward = ul > 1e-9 ? ((in->x - g->start_x) * ux + (in->y - g->start_y) * uy) / ul : 0;
+	if (cog_by_choice(&base->cog)) /* either choice: toward it, or away from the first */
+		toward = fabs(toward);
 	if (!g->moved && toward >= MOVE_THRESHOLD) {
 		g->moved = true;
 		base->rt_sum_s += g->elapsed_s;
@@ -112,9 +151,11 @@ static void reach_tick(game *base)
 	}
 	if (inside) {
 		base->in_target_s += GAME_TICK_S;
-		g->hold_s += GAME_TICK_S;
+		g->hold_s = which == g->held || g->held < 0 ? g->hold_s + GAME_TICK_S : GAME_TICK_S;
+		g->held = which;
 	} else {
 		g->hold_s = 0; /* the hold must be continuous */
+		g->held = -1;
 	}
 	static const char *const names[8] = {"right", "forward-right", "forward", "forward-left",
 	                                     "left", "back-left", "back", "back-right"};
@@ -125,12 +166,18 @@ static void reach_tick(game *base)
 			base->eff_n++;
 		}
 		game_hit(base, names[g->dir]);
-		g->last_tx = g->tx, g->last_ty = g->ty, g->last_r = g->radius;
+		answer(g, which);
+		if (which > 0)
+			g->last_tx = -g->tx, g->last_ty = -g->ty;
+		else
+			g->last_tx = g->tx, g->last_ty = g->ty;
+		g->last_r = g->radius;
 		g->flash_s = 0.6;
 		g->last_hit = true;
 		go_home(g);
 	} else if (game_reached(g->elapsed_s, g->limit_s)) {
 		game_miss(base, names[g->dir]);
+		answer(g, -1);
 		g->last_tx = g->tx, g->last_ty = g->ty, g->last_r = g->radius;
 		g->flash_s = 0.6;
 		g->last_hit = false;
@@ -146,6 +193,12 @@ static void reach_set_level(game *base, int level)
 static void reach_intent(const game *base, double *x, double *y)
 {
 	const reach_game *g = (const reach_game *)base;
+	const cog_item *it = &base->cog.cur;
+	if (g->state == REACH_OUT && cog_by_choice(&base->cog) && it->n_choices > 0) {
+		*x = it->x[it->right]; /* a competent player knows the answer */
+		*y = it->y[it->right];
+		return;
+	}
 	*x = g->tx;
 	*y = g->ty;
 }

@@ -10,6 +10,12 @@
  * miss. Reaction time: from the target's appearance until the cursor has
  * moved 0.05 LOS toward it. Path efficiency: straight distance to the target's edge
  * over the path travelled until the hit.
+ *
+ * Dual task (arithmetic, category): each outward target comes with a
+ * second one opposite it; the two carry the choices of a cognitive item
+ * (games/cognitive.h: "7 + 5 = ?" on 12 and 13) and the patient leans to
+ * the right one. Holding either is the motor attempt (hit); which one was
+ * held is the answer (right, wrong; a time-out is a miss and no answer).
  */
 #ifndef POISE_GAMES_REACH_H
 #define POISE_GAMES_REACH_H
@@ -33,6 +39,7 @@ typedef struct reach_game {
 	double flash_s;      /* > 0 just after a hit or miss (for the drawing) */
 	double last_tx, last_ty, last_r; /* the target that just ended */
 	bool last_hit;
+	int held;            /* dual task: the choice being held (−1 none) */
 } reach_game;
 
 #endif

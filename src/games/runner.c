@@ -26,6 +26,13 @@ static void collect_events(grun *r)
 			r->hits_seen++;
 		else
 			r->misses_seen++;
+		const stair *st = &r->st;
+		if (hit && st->cfg.adaptive && st->level == st->cfg.max_level &&
+		    st->successes + 1 >= st->cfg.up_after && !r->mastered) {
+			r->mastered = true;
+			if (r->next_rung > 0)
+				game_emit(r->g, GAME_EV_MASTERED, r->next_rung, r->next_step);
+		}
 		int change = stair_record(&r->st, hit);
 		if (change) {
 			r->g->ops->set_level(r->g, r->st.level);
@@ -52,6 +59,9 @@ int grun_create(grun **out, const struct game_ops *ops, const game_cfg *gcfg, co
 	r->los = rc->los;
 	r->settle_s = rc->settle_s;
 	r->resume_s = rc->resume_s > 0 ? rc->resume_s : 0;
+	r->next_rung = rc->next_rung;
+	memcpy(r->next_step, rc->next_step, sizeof r->next_step);
+	r->next_step[sizeof r->next_step - 1] = 0;
 	r->phase = rc->settle_s > 0 ? GRUN_SETTLE : GRUN_PLAY;
 	*out = r;
 	return POISE_OK;

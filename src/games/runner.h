@@ -36,6 +36,12 @@ typedef struct grun_cfg {
 	                   * 0 = trust los.origin */
 	double resume_s;  /* after a pause, seconds back on the plate before
 	                   * the game goes on (a calm countdown; 0 = at once) */
+	/* A progression ladder (core/cond.h): once the top of the level range
+	 * is mastered (up_after successes in a row at max_level, adaptive),
+	 * the runner emits GAME_EV_MASTERED once, with value next_rung and
+	 * detail next_step. next_rung 0: no ladder, no such event. */
+	int next_rung;
+	char next_step[24];
 } grun_cfg;
 
 typedef struct grun {
@@ -50,6 +56,9 @@ typedef struct grun {
 	long settle_n;
 	game_input in;
 	int hits_seen, misses_seen; /* attempts already given to the staircase */
+	int next_rung;
+	char next_step[24];
+	bool mastered;    /* the top of the range was mastered in this game */
 } grun;
 
 /* Defaults: staircase 1–10 (3 up, 2 down), LOS for 1.70 m, 2 s settle,

@@ -77,6 +77,10 @@ typedef struct report_game {
 	bool simulated;                   /* played on the simulated plate */
 	double level_start, level_end, level_max, score, hits, misses;
 	double time_in_target_s, play_time_s;
+	char conditions[160];             /* "tandem, foam, dual task: arithmetic";
+	                                   * "" for the plain condition */
+	double cognitive_correct, cognitive_errors; /* NaN: no thinking task */
+	double dual_task_cost_pct, dual_task_cost_sway_pct; /* NaN: no reference */
 } report_game;
 
 /* One limits-of-stability measurement (a trial "los"). */

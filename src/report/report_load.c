@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cond.h"
 #include "core/error.h"
 #include "core/pipeline.h"
 #include "report/report.h"
@@ -125,6 +126,22 @@ static void fill_game(report_game *g, const store_metric *m, size_t nm)
 	g->misses = store_metric_find(m, nm, "misses");
 	g->time_in_target_s = store_metric_find(m, nm, "time_in_target_s");
 	g->play_time_s = store_metric_find(m, nm, "play_time_s");
+	g->cognitive_correct = store_metric_find(m, nm, "cognitive_correct");
+	g->cognitive_errors = store_metric_find(m, nm, "cognitive_errors");
+	g->dual_task_cost_pct = store_metric_find(m, nm, "dual_task_cost_pct");
+	g->dual_task_cost_sway_pct = store_metric_find(m, nm, "dual_task_cost_sway_pct");
+}
+
+/* The game's conditions, for people ("" if plain or unreadable: a trial
+ * from before the conditions existed was plain). */
+static void fill_conditions(store *s, report_game *g)
+{
+	store_trial_ref t = {s, g->trial_id};
+	cond_set c;
+	const char *bad;
+	g->conditions[0] = 0;
+	if (cond_from_json(store_trial_param_at, &t, &c, &bad) == POISE_OK && !cond_is_plain(&c))
+		cond_describe(&c, g->conditions, sizeof g->conditions);
 }
 
 static void fill_los(report_los *l, const store_metric *m, size_t nm)
@@ -160,6 +177,7 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, bool sim, 
 			snprintf(g->started_at, sizeof g->started_at, "%s", t->started_at);
 			g->simulated = sim;
 			fill_game(g, m, nm);
+			fill_conditions(s, g);
 			rc = POISE_OK;
 		}
 	} else if (strcmp(t->kind, "los") == 0) {

@@ -820,6 +820,30 @@ static void quiet_series(const ctx *c, series s[2], size_t off)
 	}
 }
 
+/* Under a game's row, when it was played in other conditions than
+ * standing, firm, eyes open and single task: the conditions, the thinking
+ * task's answers and the dual-task cost. Returns the next row's y. */
+static double game_conditions_line(rd *r, const report_game *g, double y, bool shaded)
+{
+	if (!g->conditions[0])
+		return y;
+	char line[320];
+	int k = snprintf(line, sizeof line, "%s", g->conditions);
+	if (isfinite(g->cognitive_correct) && k > 0 && (size_t)k < sizeof line)
+		k += snprintf(line + k, sizeof line - (size_t)k, " · answers %.0f right, %.0f wrong", g->cognitive_correct,
+		              isfinite(g->cognitive_errors) ? g->cognitive_errors : 0);
+	if (isfinite(g->dual_task_cost_pct) && k > 0 && (size_t)k < sizeof line)
+		k += snprintf(line + k, sizeof line - (size_t)k, " · dual-task cost: score %+.0f %%", g->dual_task_cost_pct);
+	if (isfinite(g->dual_task_cost_sway_pct) && k > 0 && (size_t)k < sizeof line)
+		snprintf(line + k, sizeof line - (size_t)k, ", sway velocity %+.0f %%", g->dual_task_cost_sway_pct);
+	if (shaded)
+		rd_fill_rect(r, ML, y - 10, CW, 12, 0.95);
+	rd_gray(r, 0.3);
+	rd_text(r, false, 7.5, ML + 10, y - 1.5, RD_LEFT, "%s", line);
+	rd_gray(r, 0);
+	return y + 12;
+}
+
 static void page_progress(rd *r, const ctx *c)
 {
 	const report_data *d = c->d;
@@ -869,6 +893,7 @@ static void page_progress(rd *r, const ctx *c)
 			        num(b4, sizeof b4, g->time_in_target_s));
 			rd_text(r, false, 8.5, cx[6], y, RD_RIGHT, "%s s", num(b1, sizeof b1, g->play_time_s));
 			y += 13.5;
+			y = game_conditions_line(r, g, y, i % 2 == 1);
 		}
 		if (shown < v->n_games) {
 			rd_gray(r, 0.3);

@@ -320,6 +320,19 @@ void ses_steer(ses_engine *e, const dev_steer *st)
 		e->src->d->ops->steer(e->src->d, st);
 }
 
+void ses_posture(ses_engine *e, const dev_posture *p)
+{
+	dev *d = e->src->d;
+	if (d && d->ops->posture)
+		d->ops->posture(d, p);
+}
+
+int ses_answer(ses_engine *e, uint32_t prompt, int n_choices)
+{
+	dev *d = e->src->d;
+	return d && d->ops->answer ? d->ops->answer(d, prompt, n_choices) : -1;
+}
+
 void ses_stats_get(const ses_engine *e, ses_stats *out)
 {
 	*out = e->stats;

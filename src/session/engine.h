@@ -166,6 +166,13 @@ bool ses_can_steer(const ses_engine *e);
 /* Steers the simulated person (no-op for real plates). */
 void ses_steer(ses_engine *e, const dev_steer *st);
 
+/* Sets how the simulated person stands (no-op for real plates). */
+void ses_posture(ses_engine *e, const dev_posture *p);
+
+/* The simulated person's answer to a cognitive item (dev_ops.answer: 0
+ * right, 1..n−1 wrong); −1 if the device cannot answer (a real plate). */
+int ses_answer(ses_engine *e, uint32_t prompt, int n_choices);
+
 /* Counters of the whole session. */
 typedef struct ses_stats {
 	uint64_t frames;     /* frames read from the source */

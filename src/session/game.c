@@ -24,6 +24,8 @@ struct ses_game {
 	size_t n_sway, cap;
 	bool sway_done, have_sway;
 	met_static sway;
+	ses_game_cursor_fn on_cursor;
+	void *cursor_ctx;
 };
 
 void ses_game_cfg_default(ses_game_cfg *cfg, const struct game_ops *ops, double rate_hz)
@@ -34,6 +36,8 @@ void ses_game_cfg_default(ses_game_cfg *cfg, const struct game_ops *ops, double 
 		.rate_hz = rate_hz,
 		.cursor_min_cutoff_hz = PL_GAME_MIN_CUTOFF_HZ,
 		.cursor_beta = PL_GAME_BETA,
+		.ref_score = NAN,
+		.ref_sway_mm_s = NAN,
 	};
 	grun_cfg_default(&cfg->run);
 }
@@ -67,6 +71,9 @@ static int game_sample(ses_consumer *c, const cop_sample *s)
 	bool was_playing = g->run->phase == GRUN_PLAY;
 	grun_set_cop(g->run, xf, yf, valid);
 	g->alpha = grun_advance(g->run, g->period_s);
+	if (g->on_cursor)
+		g->on_cursor(g->cursor_ctx, valid ? g->run->in.x : NAN, valid ? g->run->in.y : NAN,
+		             g->run->phase == GRUN_PLAY && !g->run->paused);
 	if (valid && was_playing && !g->run->paused) {
 		if (g->n_sway == g->cap)
 			return POISE_E_OVERFLOW; /* cannot happen: cap covers the playing time */
@@ -179,6 +186,19 @@ size_t ses_game_sway_samples(const ses_game *g)
 	return g->n_sway;
 }
 
+void ses_game_set_cursor_hook(ses_game *g, ses_game_cursor_fn fn, void *ctx)
+{
+	g->on_cursor = fn;
+	g->cursor_ctx = ctx;
+}
+
+bool ses_game_cog_mark(ses_game *g, bool correct)
+{
+	if (g->done || g->run->phase != GRUN_PLAY || g->run->paused)
+		return false;
+	return game_cog_mark(g->run->g, correct);
+}
+
 void ses_game_intent_mm(const ses_game *g, double *x_mm, double *y_mm)
 {
 	grun_intent_mm(g->run, x_mm, y_mm);
@@ -197,6 +217,11 @@ void ses_game_result(ses_game *g, game_result *r, met_static *sway, bool *have_s
 		                   POISE_OK;
 	}
 	bool have = g->done && g->have_sway;
+	if (r && r->cond.dual_task != COND_DUAL_NONE) {
+		r->dual_task_cost_pct = game_dual_task_cost_pct(g->cfg.ref_score, r->score);
+		r->dual_task_cost_sway_pct =
+			have ? game_dual_task_cost_pct(g->cfg.ref_sway_mm_s, g->sway.mean_velocity_mm_s) : NAN;
+	}
 	if (sway && have)
 		*sway = g->sway;
 	if (have_sway)

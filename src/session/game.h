@@ -45,7 +45,20 @@ typedef struct ses_game_cfg {
 	double cursor_beta;
 	ses_game_event_fn on_event;  /* may be NULL */
 	void *ctx;
+	/* The single-task reference for the dual-task cost (the mean score and
+	 * sway mean velocity of single-task plays of the same game, level and
+	 * motor condition: train_plan_reference); NAN: none, no cost. */
+	double ref_score, ref_sway_mm_s;
+	/* The progression ladder this play is on (core/cond.h; "" none) and its
+	 * rung: kept with the trial, so the next plan knows where it was. */
+	char ladder[128];
+	int rung;
 } ses_game_cfg;
+
+/* Called with every sample's game cursor (LOS units, after the cursor
+ * filter; NAN when the COP is undefined) and whether the game is playing:
+ * the sonification follows the COP sample by sample. */
+typedef void (*ses_game_cursor_fn)(void *ctx, double x, double y, bool playing);
 
 /* Defaults around ops: level 1, seed 0, the game's own playing time, the
  * whole LOS, grun_cfg_default(), the cursor at PL_GAME_MIN_CUTOFF_HZ and
@@ -86,13 +99,24 @@ double ses_game_alpha(const ses_game *g);
 size_t ses_game_samples(const ses_game *g);
 size_t ses_game_sway_samples(const ses_game *g);
 
+/* Sets the hook told of every sample's cursor (NULL: none). */
+void ses_game_set_cursor_hook(ses_game *g, ses_game_cursor_fn fn, void *ctx);
+
+/* The therapist's key during an aloud cognitive task (game_cog_mark): the
+ * open prompt answered right or wrong. Only while playing (not settling,
+ * not paused); its event reaches the hook with the next sample. False if
+ * nothing was marked. */
+bool ses_game_cog_mark(ses_game *g, bool correct);
+
 /* Where a competent player would aim now, plate mm (the sim's intent). */
 void ses_game_intent_mm(const ses_game *g, double *x_mm, double *y_mm);
 
 /* The result so far (final once done) and the sway while playing:
  * *have_sway false (sway untouched) with less than 3 s of it. Either
  * pointer may be NULL. The sway is computed once, when first asked after
- * the game is done. */
+ * the game is done. With a single-task reference (ref_score,
+ * ref_sway_mm_s) and a dual task, the result's dual_task_cost_pct and
+ * dual_task_cost_sway_pct are filled (game_dual_task_cost_pct). */
 void ses_game_result(ses_game *g, game_result *r, met_static *sway, bool *have_sway);
 
 #endif

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/cond.h"
+#include "core/los.h"
 #include "core/error.h"
 #include "session/training.h"
 #include "session/writer.h"
@@ -13,6 +15,8 @@ struct ses_play {
 	ses_game *game;
 	ses_writer *writer; /* NULL: not recorded */
 	bool finished;
+	pres_cfg saved_presence; /* the pipeline's, before attach */
+	bool presence_set;
 };
 
 /* Every game event: into the trial log, then to the caller. */
@@ -67,7 +71,7 @@ int ses_play_create(ses_play **out, const ses_play_cfg *cfg)
 	gc.ctx = p;
 	int rc = ses_game_create(&p->game, &gc);
 	if (rc == POISE_OK && cfg->db) {
-		char kind[64], params[1024], level[32];
+		char kind[64], params[2048], level[32];
 		train_kind(gc.ops, kind, sizeof kind);
 		snprintf(level, sizeof level, "{\"start\": %d}", gc.game.level);
 		rc = train_params_json(&gc, cfg->prescribed, params, sizeof params);
@@ -150,4 +154,57 @@ int ses_play_finish(ses_play *p, enum store_status status, ses_play_result *out)
 	}
 	*out = r;
 	return rc;
+}
+
+int ses_play_attach(ses_play *p, ses_engine *e)
+{
+	int rc = ses_attach(e, &p->base);
+	if (rc)
+		return rc;
+	pipeline *pl = ses_pipeline(e);
+	p->saved_presence = *pl_presence(pl);
+	p->presence_set = true;
+	pres_cfg pc;
+	cond_presence(p->cfg.game.game.cond.stance, &pc);
+	pl_set_presence(pl, &pc);
+	return POISE_OK;
+}
+
+void ses_play_detach(ses_play *p, ses_engine *e)
+{
+	ses_detach(e, &p->base);
+	if (p->presence_set)
+		pl_set_presence(ses_pipeline(e), &p->saved_presence);
+	p->presence_set = false;
+	ses_posture(e, &(dev_posture){0}); /* the simulated person stands again */
+}
+
+bool ses_play_cog_mark(ses_play *p, bool correct)
+{
+	return ses_game_cog_mark(p->game, correct);
+}
+
+void ses_play_sim_turn(ses_play *p, ses_engine *e, bool on_plate)
+{
+	if (!ses_can_steer(e))
+		return;
+	const grun *run = ses_game_runner(p->game);
+	const game *g = run->g;
+	const cond_set *c = &g->cfg.cond;
+	dev_posture pos = {.stance = c->stance, .foam = c->surface == COND_FOAM, .eyes_closed = c->eyes_closed};
+	ses_posture(e, &pos);
+	dev_steer st = {.on_plate = on_plate, .active = true};
+	ses_game_intent_mm(p->game, &st.x_mm, &st.y_mm);
+	const cog_task *cog = &g->cog;
+	if (run->phase == GRUN_PLAY && cog->active && !cog->cur.answered) {
+		const cog_item *it = &cog->cur;
+		int a = ses_answer(e, it->id, it->n_choices > 0 ? it->n_choices : 2);
+		if (it->n_choices > 0 && a >= 0) { /* leans to the answer they chose */
+			int k = (it->right + a) % it->n_choices;
+			los_to_mm(&run->los, it->x[k], it->y[k], &st.x_mm, &st.y_mm);
+		} else if (it->n_choices == 0 && a >= 0 && g->t_s - it->shown_s >= SES_PLAY_SIM_ANSWER_S) {
+			ses_game_cog_mark(p->game, a == 0); /* said aloud, marked */
+		}
+	}
+	ses_steer(e, &st);
 }

@@ -69,6 +69,32 @@ bool ses_play_done(const ses_play *p);
 /* Ends the game now (Esc). */
 void ses_play_abort(ses_play *p);
 
+/* Attaches the play's consumer to e and sets the pipeline's presence
+ * detection for the game's stance (cond_presence: seated, lifting off the
+ * seat is "stepped off"). The app and `poise play` call this instead of
+ * ses_attach(e, ses_play_consumer(p)); ses_play_detach undoes both. */
+int ses_play_attach(ses_play *p, ses_engine *e);
+void ses_play_detach(ses_play *p, ses_engine *e);
+
+/* The therapist's key during an aloud cognitive task (counting back,
+ * sums or categories said aloud): the open prompt was answered right
+ * (correct: its response time counts) or wrong. Stored as an "answer"
+ * event of the trial and replayed from it. False if no aloud prompt is
+ * open and unanswered (or the game is not playing). Main thread, between
+ * pumps of the engine. */
+bool ses_play_cog_mark(ses_play *p, bool correct);
+
+/* The simulated person's turn (call after each pump while they play):
+ * steers them where the game's intent says, or to the answer they chose
+ * among a dual task's targets (ses_answer: right at the sim's error rate),
+ * in the game's stance, surface and vision; and answers an aloud prompt
+ * SES_PLAY_SIM_ANSWER_S after it appeared, as the therapist would mark
+ * it. on_plate: whether they stand (sit) on the plate. No-op unless the
+ * plate is the simulated one. */
+void ses_play_sim_turn(ses_play *p, ses_engine *e, bool on_plate);
+
+#define SES_PLAY_SIM_ANSWER_S 1.5
+
 /* POISE_OK while recording works (or nothing is recorded); else the error
  * that stopped the recording (the database's message says more). */
 int ses_play_record_error(const ses_play *p);

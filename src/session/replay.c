@@ -37,12 +37,24 @@ static int log_event(void *ctx, mono_us t_us, const game_event *e)
 
 static bool is_game_event(const char *kind)
 {
-	static const int kinds[] = {GAME_EV_TARGET, GAME_EV_HIT, GAME_EV_MISS, GAME_EV_LEVEL, GAME_EV_PAUSE,
-	                            GAME_EV_RESUME};
+	static const int kinds[] = {GAME_EV_TARGET, GAME_EV_HIT,  GAME_EV_MISS,   GAME_EV_LEVEL, GAME_EV_PAUSE,
+	                            GAME_EV_RESUME, GAME_EV_PROMPT, GAME_EV_ANSWER, GAME_EV_CUE,   GAME_EV_MASTERED};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strcmp(kind, train_event_kind(kinds[i])) == 0)
 			return true;
 	return false;
+}
+
+/* If stored event e is the therapist's mark of an aloud answer: true, and
+ * *right says which. */
+static bool is_mark(const store_event *e, bool *right)
+{
+	double n;
+	if (strcmp(e->kind, train_event_kind(GAME_EV_ANSWER)) != 0 || !strstr(e->detail, "\"what\": \"marked\"") ||
+	    sscanf(e->detail, "{\"n\": %lf", &n) != 1)
+		return false;
+	*right = n == 1;
+	return true;
 }
 
 static void differ(ses_replay *r, const char *fmt, const char *a, double x, double y)
@@ -144,8 +156,15 @@ int ses_replay_run(store *s, int64_t trial_id, ses_replay *out, char *msg, size_
 		goto out;
 	}
 	ses_consumer *c = ses_game_consumer(g);
+	size_t k_ev = 0; /* the therapist's marks go in where they were made:
+	                  * before the sample whose time their event carries */
 	for (size_t i = 0; i < n_smp && !ses_game_done(g); i++) {
 		cop_sample x = to_cop(&smp[i]);
+		for (; k_ev < n_ev && ev[k_ev].t_us <= smp[i].t_us; k_ev++) {
+			bool right;
+			if (ev[k_ev].t_us == smp[i].t_us && is_mark(&ev[k_ev], &right))
+				ses_game_cog_mark(g, right);
+		}
 		if ((rc = c->ops->sample(c, &x)) != POISE_OK) {
 			snprintf(msg, msg_len, "trial %lld: the replay stopped at sample %zu: %s", (long long)trial_id, i,
 			         poise_strerror(rc));

@@ -7,6 +7,40 @@
 
 #include "core/error.h"
 
+static void json_inner(const char *s, char *buf, size_t len);
+
+/* The patient's limits of stability in another stance: scaled by the
+ * stance's base of support (cond_support_scale; the diagonals by the
+ * geometric mean of their two axes), until LOS is measured in it. */
+static void scale_los(los_model *m, int stance)
+{
+	double ml, fwd, back;
+	cond_support_scale(stance, &ml, &fwd, &back);
+	const double k[LOS_DIRS] = {
+		[LOS_E] = ml, [LOS_NE] = sqrt(ml * fwd), [LOS_N] = fwd, [LOS_NW] = sqrt(ml * fwd),
+		[LOS_W] = ml, [LOS_SW] = sqrt(ml * back), [LOS_S] = back, [LOS_SE] = sqrt(ml * back),
+	};
+	for (int d = 0; d < LOS_DIRS; d++)
+		m->limit_mm[d] *= k[d];
+}
+
+/* Step k (0-based) of a ladder's text into buf ("" if there is none). */
+static void ladder_step(const char *ladder, int k, char *buf, size_t len)
+{
+	const char *p = ladder;
+	for (int i = 0; i < k && p; i++) {
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	if (!p) {
+		buf[0] = 0;
+		return;
+	}
+	size_t l = strcspn(p, ",");
+	snprintf(buf, len, "%.*s", (int)l, p);
+}
+
 void train_kind(const struct game_ops *ops, char *buf, size_t len)
 {
 	snprintf(buf, len, "game:%s", ops->id);
@@ -27,6 +61,14 @@ const char *train_event_kind(int k)
 		return "pause";
 	case GAME_EV_RESUME:
 		return "resume";
+	case GAME_EV_PROMPT:
+		return "prompt";
+	case GAME_EV_ANSWER:
+		return "answer";
+	case GAME_EV_CUE:
+		return "cue";
+	case GAME_EV_MASTERED:
+		return "mastered";
 	default:
 		return "game";
 	}
@@ -49,13 +91,178 @@ int train_store_result(store *s, int64_t trial_id, const game_result *r)
 
 void train_result_from_metrics(const store_metric *m, size_t n, game_result *r)
 {
-	*r = (game_result){.tracking_rms = NAN, .reaction_time_s = NAN, .path_efficiency = NAN};
+	*r = (game_result){0};
 	size_t nf;
 	const game_result_field *f = game_result_fields(&nf);
+	for (size_t i = 0; i < nf; i++)
+		if (!f[i].is_int)
+			game_result_set(r, &f[i], NAN); /* not stored: does not apply */
 	for (size_t k = 0; k < n; k++)
 		for (size_t i = 0; i < nf; i++)
 			if (strcmp(m[k].name, f[i].key) == 0)
 				game_result_set(r, &f[i], m[k].value);
+}
+
+typedef cond_json_get_fn json_get_fn;
+
+typedef struct text_src {
+	store *s;
+	const char *json;
+} text_src;
+
+static int get_json_text(void *ctx, const char *path, double *num, char *text, size_t len)
+{
+	text_src *t = ctx;
+	return store_json_get(t->s, t->json, path, num, text, len);
+}
+
+/* The conditions (and the ladder, if ladder) from a JSON object (keys
+ * missing: the plain condition). POISE_E_PARSE with the bad key in bad. */
+static int cond_read(json_get_fn get, void *ctx, cond_set *c, char *ladder, size_t ladder_len, const char **bad)
+{
+	int rc = cond_from_json(get, ctx, c, bad);
+	if (rc || !ladder)
+		return rc;
+	ladder[0] = 0;
+	if (get(ctx, "$.ladder", NULL, ladder, ladder_len) == POISE_OK && cond_ladder_count(ladder, NULL) < 0) {
+		*bad = "ladder";
+		return POISE_E_PARSE;
+	}
+	return POISE_OK;
+}
+
+int train_options_read(store *s, const char *options_json, cond_set *c, char *ladder, size_t ladder_len,
+                       char *msg, size_t msg_len)
+{
+	text_src src = {s, options_json && options_json[0] ? options_json : "{}"};
+	const char *bad = "";
+	int rc = cond_read(get_json_text, &src, c, ladder, ladder_len, &bad);
+	if (rc)
+		snprintf(msg, msg_len, "the prescription's option %s is damaged or unknown: %s", bad, src.json);
+	return rc;
+}
+
+int train_options_json(const cond_set *c, const char *ladder, char *buf, size_t len)
+{
+	char members[512], lad[2 * TRAIN_LADDER_LEN];
+	int rc = cond_json_members(c, members, sizeof members);
+	if (rc)
+		return rc;
+	json_inner(ladder ? ladder : "", lad, sizeof lad);
+	int k = snprintf(buf, len, "{%s, \"ladder\": \"%s\"}", members, lad);
+	return k > 0 && (size_t)k < len ? POISE_OK : POISE_E_RANGE;
+}
+
+int train_trial_cond(store *s, int64_t trial_id, cond_set *out)
+{
+	store_trial_ref src = {s, trial_id};
+	const char *bad;
+	double version = 0;
+	if (store_trial_param(s, trial_id, "$.replay", &version, NULL, 0) != POISE_OK || version < 2) {
+		*out = (cond_set){0};
+		return POISE_OK;
+	}
+	return cond_read(store_trial_param_at, &src, out, NULL, 0, &bad);
+}
+
+void train_plan_set_cond(train_plan *plan, const cond_set *c)
+{
+	plan->cond = *c;
+	plan->ladder[0] = 0;
+	plan->rung = 0;
+	plan->rung_changed = false;
+}
+
+/* True if a stored trial's log holds a "mastered" event. */
+static bool trial_mastered(store *s, int64_t trial_id)
+{
+	store_event *ev = NULL;
+	size_t n = 0;
+	bool m = false;
+	if (store_events(s, trial_id, &ev, &n) == POISE_OK)
+		for (size_t i = 0; i < n && !m; i++)
+			m = strcmp(ev[i].kind, train_event_kind(GAME_EV_MASTERED)) == 0;
+	free(ev);
+	return m;
+}
+
+/* The ladder's rung for this game: the last play's, one up if it
+ * mastered the range (and played the same ladder). */
+static void ladder_rung(store *s, train_plan *p, const cond_set *base)
+{
+	int n_steps = cond_ladder_count(p->ladder, NULL);
+	if (n_steps <= 0)
+		return;
+	if (p->n_prev > 0) {
+		int64_t last = p->prev_trial[0];
+		char lad[TRAIN_LADDER_LEN] = "";
+		double rung = 0;
+		if (store_trial_param(s, last, "$.ladder", NULL, lad, sizeof lad) == POISE_OK &&
+		    strcmp(lad, p->ladder) == 0 && store_trial_param(s, last, "$.rung", &rung, NULL, 0) == POISE_OK &&
+		    rung >= 0 && rung <= n_steps) {
+			p->rung = (int)rung;
+			if (trial_mastered(s, last) && p->rung < n_steps) {
+				p->rung++;
+				p->rung_changed = true;
+				p->game.level = p->stair.min_level;
+			}
+		}
+	}
+	cond_ladder_rung(base, p->ladder, p->rung, &p->cond);
+}
+
+int train_plan_reference(store *s, const store_patient *pat, const struct game_ops *ops, bool simulated,
+                         train_plan *plan)
+{
+	plan->ref_score = plan->ref_sway_mm_s = NAN;
+	plan->n_ref = 0;
+	if (plan->cond.dual_task == COND_DUAL_NONE)
+		return POISE_OK;
+	char kind[64];
+	train_kind(ops, kind, sizeof kind);
+	store_session *ses = NULL;
+	size_t n_ses = 0;
+	int rc = store_sessions(s, pat->id, &ses, &n_ses);
+	if (rc)
+		return rc;
+	double sum_score = 0, sum_sway = 0;
+	int n_sway = 0;
+	for (size_t i = n_ses; i-- > 0 && plan->n_ref < TRAIN_HISTORY && !rc;) {
+		if (store_session_is_simulated(&ses[i]) != simulated)
+			continue;
+		store_trial *tr = NULL;
+		size_t n_tr = 0;
+		if ((rc = store_trials(s, ses[i].id, &tr, &n_tr)) != POISE_OK)
+			break;
+		for (size_t j = n_tr; j-- > 0 && plan->n_ref < TRAIN_HISTORY;) {
+			cond_set c;
+			if (strcmp(tr[j].kind, kind) != 0 || tr[j].status != STORE_COMPLETE ||
+			    train_trial_cond(s, tr[j].id, &c) != POISE_OK || c.dual_task != COND_DUAL_NONE ||
+			    !cond_same_motor(&c, &plan->cond))
+				continue;
+			store_metric *m = NULL;
+			size_t n_m = 0;
+			if (store_metrics(s, tr[j].id, &m, &n_m) == POISE_OK &&
+			    store_metric_find(m, n_m, "level_start") == plan->game.level &&
+			    isfinite(store_metric_find(m, n_m, "score"))) {
+				sum_score += store_metric_find(m, n_m, "score");
+				plan->n_ref++;
+				double v = store_metric_find(m, n_m, "mean_velocity_mm_s");
+				if (isfinite(v)) {
+					sum_sway += v;
+					n_sway++;
+				}
+			}
+			free(m);
+		}
+		free(tr);
+	}
+	free(ses);
+	if (plan->n_ref > 0)
+		plan->ref_score = sum_score / plan->n_ref;
+	if (n_sway > 0)
+		plan->ref_sway_mm_s = sum_sway / n_sway;
+	return rc;
 }
 
 void train_plan_default(const struct game_ops *ops, train_plan *out)
@@ -64,6 +271,7 @@ void train_plan_default(const struct game_ops *ops, train_plan *out)
 	out->game = (game_cfg){.level = 1, .duration_s = ops->default_duration_s, .los_min = 0, .los_max = 1};
 	stair_cfg_default(&out->stair);
 	los_default(&out->los, 0);
+	out->ref_score = out->ref_sway_mm_s = NAN;
 }
 
 int train_plan_load(store *s, const store_patient *pat, const struct game_ops *ops, bool simulated,
@@ -74,8 +282,14 @@ int train_plan_load(store *s, const store_patient *pat, const struct game_ops *o
 	train_plan_default(ops, &p);
 	los_default(&p.los, pat->height_cm > 0 ? pat->height_cm / 100 : 0);
 	store_prescription rx;
+	cond_set base = {0};
 	int rc = store_prescription_get(s, patient_id, ops->id, &rx);
 	if (rc == POISE_OK) {
+		char msg[256];
+		if ((rc = train_options_read(s, rx.options_json, &base, p.ladder, sizeof p.ladder, msg,
+		                             sizeof msg)) != POISE_OK)
+			return rc;
+		p.cond = base;
 		p.prescribed = true;
 		p.stair.min_level = rx.level_min;
 		p.stair.max_level = rx.level_max;
@@ -109,6 +323,7 @@ int train_plan_load(store *s, const store_patient *pat, const struct game_ops *o
 			store_metric *m = NULL;
 			size_t n_m = 0;
 			if (store_metrics(s, tr[j].id, &m, &n_m) == POISE_OK && n_m > 0) {
+				p.prev_trial[p.n_prev] = tr[j].id;
 				game_result *r = &p.prev[p.n_prev++];
 				train_result_from_metrics(m, n_m, r);
 				r->game = ops->id;
@@ -124,8 +339,26 @@ int train_plan_load(store *s, const store_patient *pat, const struct game_ops *o
 		int l = p.prev[0].level_end; /* where they left off, inside the range */
 		p.game.level = l < p.stair.min_level ? p.stair.min_level : l > p.stair.max_level ? p.stair.max_level : l;
 	}
+	ladder_rung(s, &p, &base);
+	if ((rc = train_plan_reference(s, pat, ops, simulated, &p)) != POISE_OK)
+		return rc;
 	*out = p;
 	return POISE_OK;
+}
+
+/* The ladder and rung of a game, and what the runner says when the range
+ * is mastered: the next rung and its step. */
+static void ladder_cfg(ses_game_cfg *out, const char *ladder, int rung)
+{
+	int n_steps = cond_ladder_count(ladder, NULL);
+	snprintf(out->ladder, sizeof out->ladder, "%s", ladder);
+	out->rung = rung;
+	out->run.next_rung = 0;
+	out->run.next_step[0] = 0;
+	if (n_steps > 0 && rung < n_steps) {
+		out->run.next_rung = rung + 1;
+		ladder_step(ladder, rung, out->run.next_step, sizeof out->run.next_step);
+	}
 }
 
 void train_game_cfg(const train_plan *plan, const struct game_ops *ops, double rate_hz, ses_game_cfg *out)
@@ -135,6 +368,11 @@ void train_game_cfg(const train_plan *plan, const struct game_ops *ops, double r
 	out->game.seed = 0;
 	out->run.stair = plan->stair;
 	out->run.los = plan->los;
+	out->game.cond = plan->cond;
+	scale_los(&out->run.los, plan->cond.stance);
+	out->ref_score = plan->ref_score;
+	out->ref_sway_mm_s = plan->ref_sway_mm_s;
+	ladder_cfg(out, plan->ladder, plan->rung);
 }
 
 const struct game_ops *train_game_of_kind(const char *kind)
@@ -185,8 +423,19 @@ int train_params_json(const ses_game_cfg *gc, bool prescribed, char *buf, size_t
 	                 los->origin_y_mm);
 	for (int d = 0; d < LOS_DIRS && k > 0 && (size_t)k < len; d++)
 		k += snprintf(buf + k, len - (size_t)k, "%s%.17g", d ? ", " : "", los->limit_mm[d]);
+	char members[512], lad[2 * sizeof gc->ladder];
+	if (cond_json_members(&g->cond, members, sizeof members) != POISE_OK)
+		return POISE_E_RANGE;
+	json_inner(gc->ladder, lad, sizeof lad);
 	if (k > 0 && (size_t)k < len)
-		k += snprintf(buf + k, len - (size_t)k, "]}");
+		k += snprintf(buf + k, len - (size_t)k, "], %s, \"rung\": %d, \"ladder\": \"%s\"", members, gc->rung,
+		              lad);
+	if (k > 0 && (size_t)k < len && isfinite(gc->ref_score))
+		k += snprintf(buf + k, len - (size_t)k, ", \"ref_score\": %.17g", gc->ref_score);
+	if (k > 0 && (size_t)k < len && isfinite(gc->ref_sway_mm_s))
+		k += snprintf(buf + k, len - (size_t)k, ", \"ref_sway_mm_s\": %.17g", gc->ref_sway_mm_s);
+	if (k > 0 && (size_t)k < len)
+		k += snprintf(buf + k, len - (size_t)k, "}");
 	return k > 0 && (size_t)k < len ? POISE_OK : POISE_E_RANGE;
 }
 
@@ -196,6 +445,33 @@ typedef struct param_ref {
 	double *dst;
 	double lo, hi;
 } param_ref;
+
+/* What version 2 added: the conditions, the ladder and its rung, the
+ * single-task reference. */
+static int read_v2(store *s, int64_t trial_id, ses_game_cfg *c, char *msg, size_t msg_len)
+{
+	store_trial_ref src = {s, trial_id};
+	const char *bad = "";
+	double rung = 0;
+	char ladder[sizeof c->ladder] = "";
+	int rc = cond_read(store_trial_param_at, &src, &c->game.cond, ladder, sizeof ladder, &bad);
+	if (rc == POISE_OK && (store_trial_param(s, trial_id, "$.rung", &rung, NULL, 0) != POISE_OK || !(rung >= 0) ||
+	                       rung > COND_LADDER_MAX)) {
+		bad = "rung";
+		rc = POISE_E_PARSE;
+	}
+	if (rc) {
+		snprintf(msg, msg_len, "trial %lld: the replay parameter %s is missing or out of range",
+		         (long long)trial_id, bad);
+		return POISE_E_PARSE;
+	}
+	ladder_cfg(c, ladder, (int)rung);
+	if (store_trial_param(s, trial_id, "$.ref_score", &c->ref_score, NULL, 0) != POISE_OK)
+		c->ref_score = NAN;
+	if (store_trial_param(s, trial_id, "$.ref_sway_mm_s", &c->ref_sway_mm_s, NULL, 0) != POISE_OK)
+		c->ref_sway_mm_s = NAN;
+	return POISE_OK;
+}
 
 int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, size_t msg_len)
 {
@@ -213,7 +489,7 @@ int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, 
 	}
 	double version = 0;
 	if (store_trial_param(s, trial_id, "$.replay", &version, NULL, 0) != POISE_OK ||
-	    !(version == TRAIN_REPLAY_VERSION)) {
+	    !(version == 1 || version == TRAIN_REPLAY_VERSION)) {
 		snprintf(msg, msg_len, "trial %lld was recorded without what a replay needs (by a Poise "
 		         "older than 0.2, or a newer one): it cannot be replayed", (long long)trial_id);
 		return POISE_E_UNSUPPORTED;
@@ -274,6 +550,8 @@ int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, 
 	c.run.stair.adaptive = adaptive != 0;
 	c.run.stair.up_after = (int)up;
 	c.run.stair.down_after = (int)down;
+	if (version >= 2 && (rc = read_v2(s, trial_id, &c, msg, msg_len)) != POISE_OK)
+		return rc;
 	*out = c;
 	return POISE_OK;
 }

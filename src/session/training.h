@@ -25,8 +25,12 @@
 
 /* The version of the replay information in a game trial's parameters
  * ("replay": N). Trials without it (recorded before Poise 0.2) cannot be
- * replayed. */
-#define TRAIN_REPLAY_VERSION 1
+ * replayed. Version 2 adds the trial's conditions (stance, surface, scene,
+ * head turns, sound, dual task), the ladder rung and the single-task
+ * reference of the dual-task cost; version-1 trials (plain conditions)
+ * still replay. */
+#define TRAIN_REPLAY_VERSION 2
+#define TRAIN_LADDER_LEN 128
 
 typedef struct train_plan {
 	game_cfg game;          /* level (start), playing time, LOS range; seed not set */
@@ -36,6 +40,16 @@ typedef struct train_plan {
 	bool prescribed;        /* false: defaults (levels 1–10, adaptive) */
 	int n_prev;             /* earlier plays of this game, newest first */
 	game_result prev[TRAIN_HISTORY];
+	int64_t prev_trial[TRAIN_HISTORY]; /* their trial ids */
+	/* The conditions (the prescription's options, at the ladder's rung). */
+	cond_set cond;
+	char ladder[TRAIN_LADDER_LEN]; /* the prescribed ladder ("" none: core/cond.h) */
+	int rung;               /* the rung played now (0: the prescription's own) */
+	bool rung_changed;      /* the last play mastered the range: this game
+	                         * starts the next rung at the lowest level */
+	/* The single-task reference of the dual-task cost (NAN: none). */
+	double ref_score, ref_sway_mm_s;
+	int n_ref;              /* plays it averages */
 } train_plan;
 
 /* The plan without a patient: levels 1–10, adaptive, the whole LOS of a
@@ -51,6 +65,30 @@ void train_plan_default(const struct game_ops *ops, train_plan *out);
  * error. */
 int train_plan_load(store *s, const store_patient *p, const struct game_ops *ops, bool simulated,
                     train_plan *out);
+
+/* Sets the plan's conditions (the command line's or the screen's choice
+ * instead of the prescription's): the ladder's rung no longer applies. */
+void train_plan_set_cond(train_plan *plan, const cond_set *c);
+
+/* The single-task reference for a dual-task play of the plan: the mean
+ * score and sway mean velocity of the patient's (up to TRAIN_HISTORY
+ * newest) complete plays of the same game at the same start level, in the
+ * same motor condition (cond_same_motor) without a dual task, on the same
+ * kind of plate. Sets plan->ref_* (NAN, n_ref 0 if none or no dual task).
+ * train_plan_load calls it; call it again after changing the plan's level
+ * or conditions. POISE_OK or a store error. */
+int train_plan_reference(store *s, const store_patient *p, const struct game_ops *ops, bool simulated,
+                         train_plan *plan);
+
+/* A prescription's options (store_prescription.options_json): conditions
+ * and ladder, read into *c and ladder (missing keys: the plain condition,
+ * no ladder). POISE_E_PARSE with msg for a damaged or unknown value. */
+int train_options_read(store *s, const char *options_json, cond_set *c, char *ladder, size_t ladder_len,
+                       char *msg, size_t msg_len);
+
+/* The options JSON of a prescription from conditions and a ladder (NULL
+ * or "" for none). POISE_E_RANGE if buf is too small. */
+int train_options_json(const cond_set *c, const char *ladder, char *buf, size_t len);
 
 /* The game's set-up from a plan: level, playing time, LOS range and model,
  * staircase; seed 0 (the caller sets it), sample rate rate_hz. */
@@ -79,6 +117,10 @@ int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, 
  * "level", "pause", "resume") and detail (JSON). */
 const char *train_event_kind(int game_event_kind);
 void train_event_detail(const game_event *e, char *buf, size_t len);
+
+/* The conditions of a stored game trial (plain for a version-1 trial or
+ * another kind); POISE_OK or a store error. */
+int train_trial_cond(store *s, int64_t trial_id, cond_set *out);
 
 /* Stores r as metrics of trial_id (fields that apply to the game). */
 int train_store_result(store *s, int64_t trial_id, const game_result *r);

@@ -1003,6 +1003,44 @@ int store_trial_param(store *s, int64_t trial_id, const char *path, double *num,
 	return POISE_OK;
 }
 
+int store_trial_param_at(void *ctx, const char *path, double *num, char *text, size_t text_len)
+{
+	store_trial_ref *t = ctx;
+	return store_trial_param(t->s, t->trial_id, path, num, text, text_len);
+}
+
+int store_json_get(store *s, const char *json, const char *path, double *num, char *text, size_t text_len)
+{
+	const char *what = "cannot read a JSON value";
+	sqlite3_stmt *st;
+	int err = prep(s, &st, "SELECT json_valid(?1), CASE WHEN json_valid(?1) THEN json_type(?1, ?2) END, "
+	               "CASE WHEN json_valid(?1) THEN json_extract(?1, ?2) END", what);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW || sqlite3_column_int(st, 0) != 1) {
+		err = rc == SQLITE_ROW ? store_fail(s, POISE_E_PARSE, "not valid JSON: %.80s", json)
+		                       : store_fail_sqlite(s, rc, what);
+		sqlite3_finalize(st);
+		return err;
+	}
+	const unsigned char *type = sqlite3_column_text(st, 1);
+	if (!type) {
+		sqlite3_finalize(st);
+		return POISE_E_NOT_FOUND; /* a missing optional key is not an error worth a message */
+	}
+	bool number = strcmp((const char *)type, "integer") == 0 || strcmp((const char *)type, "real") == 0;
+	if (num)
+		*num = number ? sqlite3_column_double(st, 2)
+		     : strcmp((const char *)type, "true") == 0 ? 1 : strcmp((const char *)type, "false") == 0 ? 0 : NAN;
+	if (text)
+		col_text(st, 2, text, text_len);
+	sqlite3_finalize(st);
+	return POISE_OK;
+}
+
 /* ---- samples, events, metrics ----------------------------------------- */
 
 static void fill_sample(sqlite3_stmt *st, void *elem)

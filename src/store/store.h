@@ -196,7 +196,7 @@ typedef struct store_trial {
 	int64_t id;
 	int64_t session_id;
 	char kind[48];                   /* "quiet-eo", "quiet-ec", "los", "game:<id>" */
-	char params_json[1024];          /* JSON object; "{}" if none */
+	char params_json[2048];          /* JSON object; "{}" if none */
 	char level_json[256];            /* JSON; "" if none */
 	char started_at[STORE_TIME_LEN];
 	double rate_hz;                  /* sample rate; 0 if unknown */
@@ -231,6 +231,21 @@ int store_trials(store *s, int64_t session_id, store_trial **out, size_t *n);
  * missing. */
 int store_trial_param(store *s, int64_t trial_id, const char *path, double *num, char *text,
                       size_t text_len);
+
+/* store_trial_param for readers that take (ctx, path, ...) callbacks
+ * (cond_from_json): ctx is a store_trial_ref. */
+typedef struct store_trial_ref {
+	store *s;
+	int64_t trial_id;
+} store_trial_ref;
+int store_trial_param_at(void *ctx, const char *path, double *num, char *text, size_t text_len);
+
+/* One value of a JSON text (e.g. a prescription's options_json) at a path,
+ * read as store_trial_param reads a trial's parameters: a number (true/
+ * false as 1/0, else NAN) into *num and its text into text (either may be
+ * NULL). POISE_E_NOT_FOUND if the path is missing, POISE_E_PARSE if json is
+ * not valid JSON. */
+int store_json_get(store *s, const char *json, const char *path, double *num, char *text, size_t text_len);
 
 /* ---- samples, events, metrics --------------------------------------- */
 

@@ -228,7 +228,7 @@ bool app_open_plate(app *a)
 {
 	if (a->eng)
 		return true;
-	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
+	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true, .answer_error_rate = a->cfg.sim_error_rate};
 	dev *d = NULL;
 	int rc = dev_open_choice(&d, a->cfg.device, a->have_patient ? DEV_AUTO_REAL_ONLY : 0, &oc, &a->fell_back,
 	                         a->plate_msg, sizeof a->plate_msg);
@@ -322,7 +322,7 @@ static void pump_session(app *a)
 	}
 	if (st == SES_LOST && now_ticks() >= a->reconnect_at) {
 		a->reconnect_at = now_ticks() + SDL_GetPerformanceFrequency();
-		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true};
+		dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true, .answer_error_rate = a->cfg.sim_error_rate};
 		if (ses_reconnect(a->eng, &oc) == POISE_OK)
 			app_toast(a, "The plate is back: streaming again.");
 	}

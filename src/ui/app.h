@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "device/device.h"
+#include "core/cond.h"
 #include "games/game.h"
 #include "session/play.h"
 
@@ -63,6 +64,10 @@ typedef struct app_cfg {
 	app_play_outcome *outcome;   /* filled when play is set (caller's) */
 	app_script_fn script;        /* tests and demos: see app_script_io; NULL */
 	void *script_ctx;
+	/* `poise play`'s training conditions (NULL: the plan's): applied with
+	 * train_plan_set_cond() + train_plan_reference() to the plan of `play`. */
+	const cond_set *play_cond;
+	double sim_error_rate;       /* dev_open_cfg.answer_error_rate of the sim */
 } app_cfg;
 
 /* Runs the GUI until the user quits. Opens on the patient list, or the

@@ -19,18 +19,20 @@ typedef struct voice {
 	double amp, decay;   /* exponential decay rate, 1/s */
 	double phase;
 	unsigned noise;
+	double pan;          /* −1 left … +1 right */
 } voice;
 
 struct audio {
 	SDL_AudioDeviceID dev;
 	voice v[VOICES];
+	son_synth son;       /* the sonified COP */
 };
 
 static void mix(void *ud, Uint8 *stream, int len)
 {
 	audio *a = ud;
 	float *out = (float *)stream;
-	int n = len / (int)sizeof(float);
+	int n = len / (int)sizeof(float) / 2; /* stereo frames */
 	memset(stream, 0, (size_t)len);
 	for (int k = 0; k < VOICES; k++) {
 		voice *v = &a->v[k];
@@ -63,11 +65,14 @@ static void mix(void *ud, Uint8 *stream, int len)
 			}
 			double attack = fmin(1, v->t_s / 0.005); /* no clicks */
 			double env = attack * exp(-v->decay * v->t_s) * fmin(1, (1 - u) / 0.05);
-			out[i] += (float)(v->amp * env * s);
+			double y = v->amp * env * s, pa = (v->pan + 1) * M_PI / 4;
+			out[2 * i] += (float)(y * cos(pa) * M_SQRT2);
+			out[2 * i + 1] += (float)(y * sin(pa) * M_SQRT2);
 			v->t_s += 1.0 / RATE;
 		}
 	}
-	for (int i = 0; i < n; i++)
+	son_synth_render(&a->son, out, (size_t)n);
+	for (int i = 0; i < 2 * n; i++)
 		out[i] = out[i] > 1 ? 1 : out[i] < -1 ? -1 : out[i];
 }
 
@@ -78,7 +83,8 @@ audio *audio_open(void)
 	audio *a = calloc(1, sizeof *a);
 	if (!a)
 		return NULL;
-	SDL_AudioSpec want = {.freq = RATE, .format = AUDIO_F32SYS, .channels = 1, .samples = 512,
+	son_synth_init(&a->son, RATE);
+	SDL_AudioSpec want = {.freq = RATE, .format = AUDIO_F32SYS, .channels = 2, .samples = 256,
 	                      .callback = mix, .userdata = a};
 	a->dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
 	if (!a->dev) {
@@ -97,14 +103,29 @@ void audio_close(audio *a)
 	free(a);
 }
 
-static void add(audio *a, enum wave w, double f0, double f1, double dur, double delay, double amp,
-                double decay)
+static void add_panned(audio *a, enum wave w, double f0, double f1, double dur, double delay, double amp,
+                       double decay, double pan)
 {
 	for (int k = 0; k < VOICES; k++)
 		if (!a->v[k].on) {
-			a->v[k] = (voice){true, w, f0, f1, dur, 0, delay, amp, decay, 0, 12345u + (unsigned)k};
+			a->v[k] = (voice){true, w, f0, f1, dur, 0, delay, amp, decay, 0, 12345u + (unsigned)k, pan};
 			return;
 		}
+}
+
+static void add(audio *a, enum wave w, double f0, double f1, double dur, double delay, double amp,
+                double decay)
+{
+	add_panned(a, w, f0, f1, dur, delay, amp, decay, 0);
+}
+
+void audio_sonify(audio *a, const son_frame *f)
+{
+	if (!a)
+		return;
+	SDL_LockAudioDevice(a->dev);
+	son_synth_set(&a->son, f);
+	SDL_UnlockAudioDevice(a->dev);
 }
 
 void audio_play(audio *a, enum sound_cue cue, enum sound_palette p)
@@ -158,6 +179,26 @@ void audio_play(audio *a, enum sound_cue cue, enum sound_palette p)
 	case SOUND_START: /* two rising notes: "here we go" */
 		add(a, w, f * 0.75, f * 0.75 * sl, 0.3, 0, 0.18, d * 0.6);
 		add(a, w, f, f * sl, 0.45, 0.16, 0.2, d * 0.6);
+		break;
+	case SOUND_CUE_LEFT:
+	case SOUND_CUE_CENTRE:
+	case SOUND_CUE_RIGHT: {
+		/* A call from where the head should turn: fully to that side. */
+		double pan = cue == SOUND_CUE_LEFT ? -1 : cue == SOUND_CUE_RIGHT ? 1 : 0;
+		add_panned(a, W_SINE, 660, 660, 0.18, 0, 0.22, 4, pan);
+		add_panned(a, W_SINE, cue == SOUND_CUE_CENTRE ? 660 : 880, cue == SOUND_CUE_CENTRE ? 660 : 880, 0.25,
+		           0.2, 0.22, 4, pan);
+		break;
+	}
+	case SOUND_PROMPT:
+		add(a, W_TRIANGLE, 520, 520, 0.08, 0, 0.15, 25);
+		add(a, W_TRIANGLE, 520, 520, 0.08, 0.12, 0.15, 25);
+		break;
+	case SOUND_RIGHT:
+		add(a, W_SINE, 1320, 1320, 0.25, 0, 0.12, 8);
+		break;
+	case SOUND_WRONG:
+		add(a, W_TRIANGLE, 180, 170, 0.25, 0, 0.12, 6);
 		break;
 	}
 	SDL_UnlockAudioDevice(a->dev);

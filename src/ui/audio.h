@@ -6,6 +6,8 @@
 #ifndef POISE_UI_AUDIO_H
 #define POISE_UI_AUDIO_H
 
+#include "core/sonify.h"
+
 enum sound_cue {
 	SOUND_TARGET,
 	SOUND_HIT,
@@ -15,6 +17,12 @@ enum sound_cue {
 	SOUND_PAUSE,
 	SOUND_FINISH,
 	SOUND_START,
+	SOUND_CUE_LEFT,    /* head-turn cues: a two-note call from that side */
+	SOUND_CUE_CENTRE,
+	SOUND_CUE_RIGHT,
+	SOUND_PROMPT,      /* a thinking-task prompt: a soft knock */
+	SOUND_RIGHT,       /* an answer: right (a light ding) ... */
+	SOUND_WRONG,       /* ... or wrong (a soft low buzz) */
 };
 
 enum sound_palette {
@@ -28,14 +36,21 @@ enum sound_palette {
 
 typedef struct audio audio;
 
-/* Opens the default output (SDL audio must be initialised). NULL if there
- * is none: callers pass NULL on to audio_play, which then does nothing. */
+/* Opens the default output (SDL audio must be initialised), stereo, with
+ * a small buffer (256 frames, 5.8 ms) so the sonified COP keeps up with
+ * the display. NULL if there is none: callers pass NULL on to audio_play
+ * and audio_sonify, which then do nothing. */
 audio *audio_open(void);
 
 void audio_close(audio *a);
 
 /* Starts a cue in the palette's timbre; never blocks. */
 void audio_play(audio *a, enum sound_cue cue, enum sound_palette p);
+
+/* The sonified centre of pressure (core/sonify.h): the frame the
+ * synthesiser glides to (f->on false: silence). Cheap; call per sample.
+ * Never blocks for long (the audio lock, a few µs). */
+void audio_sonify(audio *a, const son_frame *f);
 
 /* The palette of a game id ("reach" → PALETTE_BELL). */
 enum sound_palette audio_palette_for(const char *game_id);

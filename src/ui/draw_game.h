@@ -33,6 +33,11 @@ void draw_stillwater(gfx *gx, const game *g, SDL_FRect area, double alpha, gfx_l
 void draw_tracking(gfx *gx, const game *g, SDL_FRect area, double alpha, gfx_label *labels);
 void draw_maze(gfx *gx, const game *g, SDL_FRect area, double alpha, gfx_label *labels);
 
+/* The moving scene of a visual challenge (enum cond_visual) over area, at
+ * speed_deg_s (0: the default), at game time t_s; nothing for a static
+ * scene. */
+void draw_visual_motion(gfx *gx, SDL_FRect area, int visual, double speed_deg_s, double t_s);
+
 /* The cursor's interpolated position in LOS units. */
 void game_cursor_at(const game *g, double alpha, double *x, double *y);
 

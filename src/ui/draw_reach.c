@@ -6,7 +6,6 @@
 
 void draw_reach(gfx *gx, const game *base, SDL_FRect area, double alpha, gfx_label *labels)
 {
-	(void)labels;
 	const reach_game *g = (const reach_game *)base;
 	gfx_fill(gx, area, (SDL_Color){18, 28, 58, 255});
 	game_view v = game_view_fit(area, 1.12);
@@ -27,7 +26,28 @@ void draw_reach(gfx *gx, const game *base, SDL_FRect area, double alpha, gfx_lab
 	float tx, ty;
 	game_view_px(&v, g->tx, g->ty, &tx, &ty);
 	float tr = (float)g->radius * v.s;
-	if (g->state == REACH_OUT) {
+	const cog_item *it = &base->cog.cur;
+	int n_choices = g->state == REACH_OUT && cog_by_choice(&base->cog) ? it->n_choices : 0;
+	if (n_choices > 0) {
+		/* A dual task: two targets, each with an answer on it; the hold
+		 * fills the rim of the one held. Both look alike: the patient
+		 * chooses by the answer, not the colour. */
+		for (int k = 0; k < n_choices; k++) {
+			float cx2, cy2;
+			game_view_px(&v, it->x[k], it->y[k], &cx2, &cy2);
+			gfx_disc(gx, cx2, cy2, tr * 1.35f, (SDL_Color){255, 190, 60, 40});
+			gfx_disc(gx, cx2, cy2, tr, (SDL_Color){255, 180, 40, 255});
+			gfx_arc(gx, cx2, cy2, tr, 0, 2 * M_PI, (SDL_Color){255, 230, 150, 255}, 4);
+			double f = g->held == k ? g->hold_s / g->hold_need_s : 0;
+			if (f > 0)
+				gfx_arc(gx, cx2, cy2, tr + 10, M_PI / 2, M_PI / 2 - 2 * M_PI * f,
+				        (SDL_Color){120, 255, 160, 255}, 8);
+			gfx_label_draw(gx, &labels[k], FONT_TITLE, (SDL_Color){40, 30, 10, 255}, cx2,
+			               cy2 - (float)gx->font_px[FONT_TITLE] * 0.62f, 1, "%s", it->choice[k]);
+		}
+		double left = 1 - g->elapsed_s / g->limit_s;
+		gfx_arc(gx, tx, ty, tr + 22, M_PI / 2, M_PI / 2 + 2 * M_PI * left, (SDL_Color){120, 140, 190, 200}, 3);
+	} else if (g->state == REACH_OUT) {
 		/* The target: a golden disc with a bright rim; the hold fills its
 		 * rim clockwise like a clock. */
 		gfx_disc(gx, tx, ty, tr * 1.35f, (SDL_Color){255, 190, 60, 40});

@@ -5,12 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cond.h"
 #include "core/error.h"
+#include "core/sonify.h"
 #include "ui/draw_game.h"
 #include "ui/strings.h"
 
+#define MAX_TILES 12
 enum { L_NAME, L_LEVEL, L_HITS, L_TIME, L_SETTLE, L_SETTLE2, L_PAUSE, L_PAUSE2,
-       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_INSTRUCTION, L_R_TILE0, L_SCENE = 32 };
+       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_INSTRUCTION, L_R_TILE0,
+       L_SCENE = L_R_TILE0 + 2 * MAX_TILES, L_COND = L_SCENE + 8, L_COG, L_COG2, L_COG3, L_CUE, L_EYES, L_R_COND,
+       L_COUNT };
+_Static_assert(L_COUNT <= sizeof ((ui_play *)0)->lab / sizeof(gfx_label), "ui_play.lab is too small");
 
 void ui_play_init(ui_play *p, const struct game_ops *ops, audio *snd)
 {
@@ -20,8 +26,40 @@ void ui_play_init(ui_play *p, const struct game_ops *ops, audio *snd)
 	p->pal = audio_palette_for(ops->id);
 }
 
+/* The COP as sound: the cursor and the target where a good player aims
+ * (the game's intent), silent while not playing. */
+static void sonify(ui_play *p, const ses_game *sg, double x, double y, bool playing)
+{
+	const grun *run = ses_game_runner(sg);
+	if (!p->snd || !run->g->cfg.cond.audio_feedback)
+		return;
+	son_frame f;
+	double tx = NAN, ty = NAN;
+	if (playing)
+		run->g->ops->intent(run->g, &tx, &ty);
+	son_map(x, y, tx, ty, &f);
+	f.on = f.on && playing;
+	audio_sonify(p->snd, &f);
+}
+
+static void on_cursor(void *ctx, double x, double y, bool playing)
+{
+	ui_play *p = ctx;
+	if (p->bound)
+		sonify(p, p->bound, x, y, playing);
+}
+
+void ui_play_bind(ui_play *p, ses_play *play)
+{
+	p->bound = ses_play_game(play);
+	ses_game_set_cursor_hook(ses_play_game(play), on_cursor, p);
+}
+
 void ui_play_free(ui_play *p)
 {
+	son_frame off;
+	son_map(NAN, NAN, NAN, NAN, &off);
+	audio_sonify(p->snd, &off);
 	for (size_t i = 0; i < sizeof p->lab / sizeof p->lab[0]; i++)
 		gfx_label_free(&p->lab[i]);
 	memset(p, 0, sizeof *p);
@@ -45,6 +83,18 @@ void ui_play_event(ui_play *p, const game_event *e)
 	case GAME_EV_PAUSE:
 		audio_play(p->snd, SOUND_PAUSE, p->pal);
 		break;
+	case GAME_EV_CUE:
+		audio_play(p->snd, e->value < 0 ? SOUND_CUE_LEFT : e->value > 0 ? SOUND_CUE_RIGHT : SOUND_CUE_CENTRE, p->pal);
+		break;
+	case GAME_EV_PROMPT:
+		audio_play(p->snd, SOUND_PROMPT, p->pal);
+		break;
+	case GAME_EV_ANSWER:
+		audio_play(p->snd, e->value == 1 ? SOUND_RIGHT : SOUND_WRONG, p->pal);
+		break;
+	case GAME_EV_MASTERED:
+		audio_play(p->snd, SOUND_LEVEL_UP, p->pal);
+		break;
 	default:
 		break;
 	}
@@ -52,6 +102,10 @@ void ui_play_event(ui_play *p, const game_event *e)
 
 void ui_play_finished(ui_play *p)
 {
+	son_frame off;
+	son_map(NAN, NAN, NAN, NAN, &off);
+	audio_sonify(p->snd, &off);
+	p->bound = NULL; /* the play is about to go */
 	audio_play(p->snd, SOUND_FINISH, p->pal);
 }
 
@@ -105,22 +159,115 @@ static void veil(ui_play *p, gfx *g, SDL_FRect area, int l1, int l2, const char 
 		               "%s", instruction);
 }
 
+/* The conditions for the therapist, small, under the heads-up bar. */
+static void draw_conditions(ui_play *p, gfx *g, SDL_FRect scene, const cond_set *c)
+{
+	if (cond_is_plain(c))
+		return;
+	char d[256];
+	cond_describe(c, d, sizeof d);
+	float s = g->scale;
+	gfx_label_draw(g, &p->lab[L_COND], FONT_SMALL, (SDL_Color){220, 226, 240, 255}, -1000, -1000, 0, "%s", d);
+	gfx_fill(g, (SDL_FRect){scene.x, scene.y, (float)p->lab[L_COND].w + 28 * s, (float)p->lab[L_COND].h + 12 * s},
+	         (SDL_Color){16, 20, 30, 200});
+	gfx_label_draw(g, &p->lab[L_COND], FONT_SMALL, (SDL_Color){220, 226, 240, 255}, scene.x + 14 * s,
+	               scene.y + 6 * s, 0, "%s", d);
+}
+
+/* The thinking task's prompt, in a panel at the left of the scene (the
+ * games draw their play in a square in the middle, so the side is free):
+ * big for a short prompt, two lines for a long one; the expected answer
+ * small under it, for the therapist (aloud tasks). A prompt answered by
+ * leaning goes once answered; one said aloud turns grey once marked. */
+static void draw_prompt(ui_play *p, gfx *g, SDL_FRect scene, const game *gm)
+{
+	const cog_task *c = &gm->cog;
+	if (!c->active || (c->by_choice && c->cur.answered))
+		return;
+	float s = g->scale;
+	const char *text = c->cur.prompt;
+	size_t len = strlen(text), chars = 0;
+	for (size_t k = 0; k < len; k++)
+		chars += ((unsigned char)text[k] & 0xC0) != 0x80; /* UTF-8: "−" is one */
+	int font = chars <= 11 ? FONT_HUGE : FONT_TITLE;
+	char l1[40], l2[40] = "";
+	snprintf(l1, sizeof l1, "%s", text);
+	if (chars > 16) { /* two lines, split at the space nearest the middle */
+		size_t best = 0;
+		for (size_t k = 1; k < len; k++)
+			if (text[k] == ' ' && (best == 0 || labs((long)k - (long)len / 2) < labs((long)best - (long)len / 2)))
+				best = k;
+		if (best) {
+			snprintf(l1, sizeof l1, "%.*s", (int)best, text);
+			snprintf(l2, sizeof l2, "%s", text + best + 1);
+		}
+	}
+	float lh = (float)g->font_px[font] * 1.25f;
+	float pw = fminf(scene.w * 0.25f, 460 * s), px = scene.x + 16 * s, py = scene.y + 44 * s;
+	float ph = lh * (l2[0] ? 2 : 1) + 24 * s + (c->by_choice ? 0 : (float)g->font_px[FONT_SMALL] * 1.6f);
+	gfx_fill(g, (SDL_FRect){px, py, pw, ph}, (SDL_Color){250, 250, 245, 255});
+	SDL_Color ink = c->cur.answered ? (SDL_Color){140, 144, 150, 255} : (SDL_Color){20, 24, 34, 255};
+	float cx = px + pw / 2, y = py + 12 * s;
+	gfx_label_draw(g, &p->lab[L_COG], font, ink, cx, y, 1, "%s", l1);
+	if (l2[0])
+		gfx_label_draw(g, &p->lab[L_COG3], font, ink, cx, y + lh, 1, "%s", l2);
+	if (!c->by_choice && c->cur.expected[0])
+		gfx_label_draw(g, &p->lab[L_COG2], FONT_SMALL, (SDL_Color){90, 96, 110, 255}, cx,
+		               py + ph - (float)g->font_px[FONT_SMALL] * 1.5f, 1, "therapist: expect %s",
+		               c->cur.expected);
+}
+
+/* A head-turn cue: an arrow and a word, for two seconds after it. */
+static void draw_cue(ui_play *p, gfx *g, SDL_FRect scene, const game *gm)
+{
+	double every = gm->cfg.cond.head_turn_s;
+	if (every <= 0 || gm->cue_k == 0 || gm->t_s - (gm->cue_next_s - every) > 2.0)
+		return;
+	float s = g->scale, cx = scene.x + scene.w / 2, y = scene.y + scene.h * 0.70f;
+	const char *text = gm->cue_dir < 0 ? "Turn your head left" : gm->cue_dir > 0 ? "Turn your head right"
+	                                                                            : "Head to the centre";
+	gfx_fill(g, (SDL_FRect){cx - 300 * s, y - 10 * s, 600 * s, 90 * s}, (SDL_Color){20, 30, 60, 220});
+	gfx_label_draw(g, &p->lab[L_CUE], FONT_TITLE, (SDL_Color){255, 255, 255, 255}, cx, y + 22 * s, 1, "%s", text);
+	if (gm->cue_dir != 0) {
+		float d = (float)gm->cue_dir, ax = cx + d * 250 * s, ay = y + 35 * s;
+		SDL_FPoint tri[3] = {{ax + d * 34 * s, ay}, {ax - d * 6 * s, ay - 30 * s}, {ax - d * 6 * s, ay + 30 * s}};
+		gfx_polygon(g, tri, 3, (SDL_Color){255, 210, 80, 255});
+	}
+}
+
 void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_game *sg, const char *plate_lost)
 {
 	const grun *run = ses_game_runner(sg);
+	const game *gm = run->g;
+	const cond_set *cond = &gm->cfg.cond;
 	float s = g->scale;
 	SDL_FRect bar = {area.x, area.y, area.w, 60 * s};
 	SDL_FRect scene = {area.x, area.y + bar.h, area.w, area.h - bar.h};
-	game_draw_scene(g, run->g, scene, ses_game_alpha(sg), &p->lab[L_SCENE]);
-	draw_hud(p, g, bar, run->g);
+	double alpha = ses_game_alpha(sg);
+	game_draw_scene(g, gm, scene, alpha, &p->lab[L_SCENE]);
+	draw_visual_motion(g, scene, cond->visual, cond->visual_speed_deg_s, gm->t_s + alpha * GAME_TICK_S);
+	draw_hud(p, g, bar, gm);
+	draw_conditions(p, g, scene, cond);
+	bool playing = !plate_lost && run->phase == GRUN_PLAY && !run->paused;
+	if (!p->bound) /* once a frame, until the app binds the play */
+		sonify(p, sg, run->in.present ? run->in.x : NAN, run->in.y, playing);
+	if (playing) {
+		draw_prompt(p, g, scene, gm);
+		draw_cue(p, g, scene, gm);
+		if (cond->eyes_closed)
+			gfx_label_draw(g, &p->lab[L_EYES], FONT_TITLE, (SDL_Color){255, 236, 170, 255},
+			               scene.x + scene.w / 2, scene.y + scene.h - 46 * s, 1,
+			               "Eyes closed: follow the sound");
+	}
+	bool seated = cond->stance == COND_SEATED;
 	float cx = scene.x + scene.w / 2, cy = scene.y + scene.h / 2;
 	if (plate_lost) {
 		veil(p, g, scene, L_PAUSE, L_PAUSE2, ui_str(UI_S_PLAY_PAUSED), plate_lost, NULL);
 		gfx_fill(g, (SDL_FRect){cx - 34 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 		gfx_fill(g, (SDL_FRect){cx + 10 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 	} else if (run->phase == GRUN_SETTLE) {
-		veil(p, g, scene, L_SETTLE, L_SETTLE2, ui_str(UI_S_PLAY_STAND_STILL),
-		     ui_str(run->in.present ? UI_S_PLAY_FINDING : UI_S_PLAY_STEP_ON),
+		veil(p, g, scene, L_SETTLE, L_SETTLE2, ui_str(seated ? UI_S_PLAY_SIT_STILL : UI_S_PLAY_STAND_STILL),
+		     ui_str(run->in.present ? UI_S_PLAY_FINDING : seated ? UI_S_PLAY_SIT_ON : UI_S_PLAY_STEP_ON),
 		     p->ops->instruction ? p->ops->instruction : p->ops->goal);
 		double f = grun_settle_progress(run);
 		gfx_arc(g, cx, cy - 70 * s, 46 * s, M_PI / 2, M_PI / 2 - 2 * M_PI * f,
@@ -131,7 +278,7 @@ void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_game *sg, const 
 		if (left > 0)
 			snprintf(more, sizeof more, ui_str(UI_S_PLAY_RESUME_IN), (int)ceil(left));
 		else
-			snprintf(more, sizeof more, "%s", ui_str(UI_S_PLAY_STEP_BACK));
+			snprintf(more, sizeof more, "%s", ui_str(seated ? UI_S_PLAY_SIT_BACK : UI_S_PLAY_STEP_BACK));
 		veil(p, g, scene, L_PAUSE, L_PAUSE2, ui_str(UI_S_PLAY_PAUSED), more, NULL);
 		gfx_fill(g, (SDL_FRect){cx - 34 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
 		gfx_fill(g, (SDL_FRect){cx + 10 * s, cy - 120 * s, 24 * s, 90 * s}, (SDL_Color){255, 255, 255, 255});
@@ -165,8 +312,8 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	y += (float)g->font_px[FONT_HUGE] * 1.2f;
 	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, y, 1, "score out of 100");
 	y += (float)g->font_px[FONT_SMALL] * 1.6f + 10 * s;
-	char v[8][48];
-	const char *caps[8];
+	char v[MAX_TILES][48];
+	const char *caps[MAX_TILES];
 	int n = 0;
 	caps[n] = "Hits";
 	snprintf(v[n++], sizeof v[0], "%d", r->hits);
@@ -178,8 +325,31 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	snprintf(v[n++], sizeof v[0], "%d → %d", r->level_start, r->level_end);
 	/* The therapist's numbers (reaction time, tracking error, sway) are in
 	 * the therapist view (Tab), the history and the report, not here. */
-	(void)res;
-	int cols = 4;
+	if (isfinite(r->cognitive_correct)) {
+		caps[n] = "Answers right";
+		snprintf(v[n++], sizeof v[0], "%.0f of %.0f", r->cognitive_correct,
+		         r->cognitive_correct + r->cognitive_errors);
+	}
+	if (isfinite(r->cognitive_rt_s)) {
+		caps[n] = "Answer time";
+		snprintf(v[n++], sizeof v[0], "%.1f s", r->cognitive_rt_s);
+	}
+	if (isfinite(r->dual_task_cost_pct)) {
+		caps[n] = "Dual-task cost, score";
+		snprintf(v[n++], sizeof v[0], "%+.0f %%", r->dual_task_cost_pct);
+	}
+	if (isfinite(r->dual_task_cost_sway_pct)) {
+		caps[n] = "Dual-task cost, sway";
+		snprintf(v[n++], sizeof v[0], "%+.0f %%", r->dual_task_cost_sway_pct);
+	}
+	if (!cond_is_plain(&r->cond)) {
+		char d[256];
+		cond_describe(&r->cond, d, sizeof d);
+		gfx_label_draw_fit(g, &p->lab[L_R_COND], FONT_SMALL, g->theme.ink_soft, cx, y - 6 * s, 1, area.w - 40 * s,
+		                   "%s", d);
+		y += (float)g->font_px[FONT_SMALL] * 1.4f;
+	}
+	int cols = 4, rows = (n + cols - 1) / cols;
 	float tw = fminf(300 * s, (area.w - 80 * s) / cols - 16 * s);
 	float th = (float)g->font_px[FONT_SMALL] * 1.2f + (float)g->font_px[FONT_TITLE] * 1.3f + 30 * s;
 	float x0 = cx - (cols * tw + (cols - 1) * 16 * s) / 2, y0 = y;
@@ -188,10 +358,12 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 		     caps[i], v[i]);
 	/* Earlier plays: their scores as bars (score above, level below), this
 	 * one last and in colour. */
-	float by = y0 + 2 * (th + 16 * s) + 40 * s;
+	float by = y0 + (float)(rows > 2 ? rows : 2) * (th + 16 * s) + 40 * s;
+	/* The bars take what is left above the caption and the bottom lines. */
+	float bh = fminf(110 * s, area.y + area.h - 140 * s - by);
 	if (n_prev > 0) {
 		int k = n_prev > 9 ? 9 : n_prev;
-		float bw = 44 * s, gap = 14 * s, bh = 110 * s, bx = cx - (float)(k + 1) * (bw + gap) / 2;
+		float bw = 44 * s, gap = 14 * s, bx = cx - (float)(k + 1) * (bw + gap) / 2;
 		for (int i = 0; i <= k; i++) {
 			const game_result *q = i < k ? &prev[k - 1 - i] : r;
 			float h = bh * (float)fmax(0.02, q->score / 100);

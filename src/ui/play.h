@@ -22,14 +22,23 @@ typedef struct ui_play {
 	const struct game_ops *ops;
 	audio *snd;              /* not owned; may be NULL */
 	enum sound_palette pal;
-	gfx_label lab[40];
+	const ses_game *bound;   /* ui_play_bind's game: sound per sample */
+	gfx_label lab[64];
 } ui_play;
 
 /* Prepares the screens for a game of ops (no allocation). */
 void ui_play_init(ui_play *p, const struct game_ops *ops, audio *snd);
 
-/* Frees the cached labels. */
+/* Frees the cached labels; the COP's sound stops. */
 void ui_play_free(ui_play *p);
+
+/* Binds the screen to the play it shows, so the sonified COP (eyes-closed
+ * play, --audio-feedback) follows every sample rather than every frame.
+ * The app calls it right after ui_play_init() for a game with audio
+ * feedback (any game is fine: without it nothing sounds). The hook lives
+ * in the play's game: it goes with ses_play_destroy(); ui_play_finished()
+ * (called when the game ends) silences the sound and forgets the play. */
+void ui_play_bind(ui_play *p, ses_play *play);
 
 /* One game event: its sound (from the game's event hook). */
 void ui_play_event(ui_play *p, const game_event *e);
@@ -37,10 +46,13 @@ void ui_play_event(ui_play *p, const game_event *e);
 /* The game began (the centre is found): its opening sound. */
 void ui_play_started(ui_play *p);
 
-/* The game ended: its closing sound. */
+/* The game ended: its closing sound (the COP's sound stops). */
 void ui_play_finished(ui_play *p);
 
-/* The play screen. plate_lost: the plate is gone or sends nothing (the
+/* The play screen. For the game's conditions it also draws the moving
+ * scene, the thinking task's prompt (with the expected answer small, for
+ * the therapist), the head-turn cue and the eyes-closed banner, and sounds
+ * the COP once a frame if ui_play_bind was not called. plate_lost: the plate is gone or sends nothing (the
  * game waits: drawn as paused, with why). */
 void ui_play_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_game *sg, const char *plate_lost);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/cond.h"
 #include "core/error.h"
 #include "ui/app_impl.h"
 
@@ -37,6 +38,11 @@ static void plan_for_cli(app *a)
 		a->play.plan.game.level = a->cfg.play_level;
 	if (a->cfg.play_seconds > 0)
 		a->play.plan.game.duration_s = a->cfg.play_seconds;
+	if (a->cfg.play_cond) { /* the command line's training conditions */
+		train_plan_set_cond(&a->play.plan, a->cfg.play_cond);
+		if (a->have_patient)
+			train_plan_reference(a->db, &a->patient, ops, sim, &a->play.plan);
+	}
 	a->play.ops = ops;
 }
 
@@ -61,7 +67,7 @@ static bool start_game(app *a)
 		pc.game.run.los.origin_y_mm = 0;
 	}
 	int rc = ses_play_create(&p->play, &pc);
-	if (rc == POISE_OK && (rc = ses_attach(a->eng, ses_play_consumer(p->play))) != POISE_OK) {
+	if (rc == POISE_OK && (rc = ses_play_attach(p->play, a->eng)) != POISE_OK) {
 		ses_play_destroy(p->play);
 		p->play = NULL;
 	}
@@ -71,6 +77,9 @@ static bool start_game(app *a)
 		return false;
 	}
 	ui_play_init(&p->view, p->ops, a->snd);
+	ui_play_bind(&p->view, p->play); /* the COP's sound, per sample */
+	if (p->plan.cond.visual != COND_VISUAL_STATIC)
+		app_toast(a, "%s", cond_visual_warning());
 	p->manual_steer = false;
 	p->was_playing = false;
 	p->rating = -1;
@@ -83,7 +92,7 @@ static bool start_game(app *a)
 static void finish_game(app *a, enum store_status status)
 {
 	struct scr_play_state *p = &a->play;
-	ses_detach(a->eng, ses_play_consumer(p->play));
+	ses_play_detach(p->play, a->eng);
 	int cons_err = ses_play_consumer(p->play)->err;
 	if (cons_err && status == STORE_COMPLETE)
 		status = STORE_ABORTED;
@@ -140,7 +149,7 @@ static void play_leave(app *a)
 	struct scr_play_state *p = &a->play;
 	if (p->play) { /* left in the middle (the app closes): kept, aborted */
 		ses_play_result r;
-		ses_detach(a->eng, ses_play_consumer(p->play));
+		ses_play_detach(p->play, a->eng);
 		ses_play_finish(p->play, STORE_ABORTED, &r);
 		ses_play_destroy(p->play);
 		p->play = NULL;
@@ -152,11 +161,8 @@ static void play_update(app *a)
 	struct scr_play_state *p = &a->play;
 	if (!p->play)
 		return;
-	if (ses_can_steer(a->eng) && !p->manual_steer) { /* the simulated person plays */
-		dev_steer st = {.on_plate = a->steer.on_plate, .active = true};
-		ses_game_intent_mm(ses_play_game(p->play), &st.x_mm, &st.y_mm);
-		ses_steer(a->eng, &st);
-	}
+	if (!p->manual_steer) /* the simulated person plays (stands or sits, answers) */
+		ses_play_sim_turn(p->play, a->eng, a->steer.on_plate);
 	bool playing = ses_game_runner(ses_play_game(p->play))->phase != GRUN_SETTLE;
 	if (playing && !p->was_playing)
 		ui_play_started(&p->view);
@@ -172,6 +178,16 @@ static void stop_yes(app *a)
 		return;
 	ses_play_abort(p->play);
 	finish_game(a, ses_state(a->eng, NULL) == SES_LOST ? STORE_DEVICE_LOST : STORE_ABORTED);
+}
+
+/* The therapist marks the patient's spoken answer: W wrong, Y right. */
+static bool play_key(app *a, SDL_Keycode k, Uint16 mod)
+{
+	(void)mod;
+	if (!a->play.play || (k != SDLK_w && k != SDLK_y))
+		return false;
+	ses_play_cog_mark(a->play.play, k == SDLK_y);
+	return true;
 }
 
 static bool play_back(app *a)
@@ -203,6 +219,7 @@ const app_screen scr_play = {
 	.for_patient = true,
 	.enter = play_enter,
 	.leave = play_leave,
+	.key = play_key,
 	.update = play_update,
 	.draw = play_draw,
 	.back = play_back,

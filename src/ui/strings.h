@@ -102,6 +102,9 @@
 	X(TRAIN_CENTRE_PATIENT, "Centre: where the patient stands")                                       \
 	/* play (patient) */                                                                              \
 	X(PLAY_STAND_STILL, "Stand still")                                                                \
+	X(PLAY_SIT_STILL, "Sit still")                                                                    \
+	X(PLAY_SIT_ON, "sit on the plate")                                                                \
+	X(PLAY_SIT_BACK, "sit back on the plate to go on")                                                \
 	X(PLAY_FINDING, "finding your centre…")                                                           \
 	X(PLAY_STEP_ON, "step onto the plate")                                                            \
 	X(PLAY_PAUSED, "Paused")                                                                          \
