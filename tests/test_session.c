@@ -21,6 +21,7 @@
 #include "session/play.h"
 #include "session/record.h"
 #include "session/replay.h"
+#include "session/station.h"
 #include "session/training.h"
 #include "session/writer.h"
 #include "store/store.h"
@@ -739,6 +740,36 @@ static void a_taller_patient_reaches_farther(void **state)
 	assert_double_equal(tall / small, 180.0 / 150.0, 1e-9);
 }
 
+/* A board's scale correction from its known-mass checks is applied to
+ * every session on that board (and only that board). */
+static void a_plates_scale_correction_is_applied(void **state)
+{
+	db_fixture *f = *state;
+	for (int k = 0; k < 3; k++) {
+		fake_source *src = fake_new(100);
+		snprintf(src->base.info.backend, sizeof src->base.info.backend, "%s", k == 2 ? "usb" : "wbb");
+		snprintf(src->base.info.serial, sizeof src->base.info.serial, "B1");
+		ses_engine *e = engine_on(src);
+		assert_int_equal(store_setting_set(f->s, "scale.wbb.B1", k == 1 ? "garbage" : "1.1"), POISE_OK);
+		assert_int_equal(store_setting_set(f->s, "scale.usb.B1", "1.1"), POISE_OK);
+		double scale = 0;
+		assert_int_equal(ses_station_apply_scale(f->s, e, &scale), k == 1 ? POISE_E_PARSE : POISE_OK);
+		ses_history *h;
+		assert_int_equal(ses_history_create(&h, 2, 100), POISE_OK);
+		ses_attach(e, ses_history_consumer(h));
+		ses_start(e);
+		for (int i = 0; i < 5; i++)
+			ses_pump(e, 0, SIZE_MAX, NULL);
+		/* 70 kg read as 77 kg on the corrected board; a USB plate keeps
+		 * its own calibration; a damaged value is not used. */
+		double want = k == 0 ? 1.1 : 1.0;
+		assert_double_equal(scale, k == 1 ? 1.0 : want, 1e-12);
+		assert_double_equal(ses_history_fz_n(h), 70 * 9.80665 * want, 1e-6);
+		ses_destroy(e);
+		ses_history_destroy(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +783,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_played_game_is_stored_and_replays_the_same, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(a_failing_recorder_never_stops_the_game, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(a_taller_patient_reaches_farther, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(a_plates_scale_correction_is_applied, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(a_recording_waits_for_the_plate_and_ends_when_the_plate_goes, db_setup,
 		                                db_teardown),
 	};

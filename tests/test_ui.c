@@ -15,6 +15,7 @@
 #include "test_util.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
+#include "ui/widgets.h"
 
 typedef struct fixture {
 	SDL_Surface *surf;
@@ -86,6 +87,69 @@ static void feed(ses_history *h, double x, double y, uint32_t flags, int n)
 			s.xf_mm = s.yf_mm = NAN;
 		assert_int_equal(c->ops->sample(c, &s), 0);
 	}
+}
+
+/* One sample at t_us, as the engine would hand it to the history. */
+static void feed_one(ses_history *h, mono_us t_us, double x, uint32_t flags)
+{
+	ses_consumer *c = ses_history_consumer(h);
+	cop_sample s = {.t_us = t_us, .flags = flags, .x_mm = x, .xf_mm = x, .fz_n = 196.1};
+	if (!(flags & SAMPLE_ON_PLATE))
+		s.xf_mm = s.yf_mm = NAN;
+	assert_int_equal(c->ops->sample(c, &s), 0);
+}
+
+/* Sway across the border between two options (a patient with tremor
+ * holding "9 or 10") keeps one option lit: the hold completes. Without
+ * hysteresis the hover flips every 50 ms and the hold restarts forever. */
+static void sway_at_a_border_does_not_restart_a_lean_choice(void **state)
+{
+	(void)state;
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, 10, 100), 0);
+	ui_lean l;
+	ui_lean_init(&l, 11, 75, 2.0, h);
+	/* 11 options over ±75 mm: 15 mm each; the 9|10 border is at 67.5 mm. */
+	mono_us t = 0;
+	int chosen = -1;
+	for (int i = 0; i < 300 && chosen < 0; i++, t += 10000) {
+		double x = i < 20 ? 0 : 67.5 + ((i / 5) % 2 ? 3.0 : -3.0);
+		feed_one(h, t, x, SAMPLE_ON_PLATE);
+		chosen = ui_lean_update(&l, h);
+		if (chosen >= 0)
+			assert_in_range(i, 20 + 200, 20 + 215); /* after the 2 s hold */
+	}
+	assert_true(chosen == 9 || chosen == 10);
+
+	/* Moving clearly into the neighbour (past the border by more than the
+	 * hysteresis) does change the option. */
+	ui_lean_init(&l, 11, 75, 2.0, h);
+	for (int i = 0; i < 20; i++, t += 10000) {
+		feed_one(h, t, i < 10 ? 0 : 60, SAMPLE_ON_PLATE); /* 60 mm: option 9 */
+		assert_int_equal(ui_lean_update(&l, h), -1);
+	}
+	assert_int_equal(l.hover, 9);
+	feed_one(h, t, 75, SAMPLE_ON_PLATE);
+	ui_lean_update(&l, h);
+	assert_int_equal(l.hover, 10);
+	ses_history_destroy(h);
+}
+
+/* A test mass with nobody on the plate: no patient COP (not valid), but
+ * the COP of the load is there for the plate check. */
+static void the_history_keeps_a_test_mass_cop(void **state)
+{
+	(void)state;
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, 1, 100), 0);
+	feed_one(h, 0, 108.25, 0);
+	const ses_point *p = ses_history_at(h, 0);
+	assert_false(p->valid);
+	assert_true(isnan(p->x_mm));
+	assert_double_equal(p->cx_mm, 108.25, 1e-4);
+	feed_one(h, 10000, 0, SAMPLE_NO_COP); /* an empty plate: no COP at all */
+	assert_true(isnan(ses_history_at(h, 0)->cx_mm));
+	ses_history_destroy(h);
 }
 
 static void the_cop_dot_is_drawn_where_the_cop_is(void **state)
@@ -271,6 +335,8 @@ static void no_display_is_a_clear_message(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sway_at_a_border_does_not_restart_a_lean_choice),
+		cmocka_unit_test(the_history_keeps_a_test_mass_cop),
 		cmocka_unit_test(the_cop_dot_is_drawn_where_the_cop_is),
 		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),
 		cmocka_unit_test(screenshots_are_private_pngs),

@@ -51,6 +51,7 @@ typedef struct flow {
 	int n_seen;
 	char shot[600];
 	char trail[2048];     /* screens and states seen, for a failure message */
+	int spot;             /* the known-mass check's spot */
 	bool failed;
 	const char *stuck_at;
 } flow;
@@ -135,19 +136,46 @@ static bool the_day(void *ctx, app_script_io *io)
 		io->steer = (dev_steer){.on_plate = true};
 		next(f, io);
 		return false;
-	case 4:
+	case 4: /* the known-mass check: 20 kg at the centre and four spots */
 		if (!on(io, "check", "ready") || io->t_s - f->step_t < 0.8)
+			return false;
+		key(SDLK_k);
+		f->spot = 0;
+		next(f, io);
+		return false;
+	case 5:
+		if (on(io, "check", "mass-done")) {
+			io->steer_set = true;
+			io->steer = (dev_steer){.on_plate = true};
+			key(SDLK_RETURN); /* Done */
+			next(f, io);
+			return false;
+		}
+		if (!on(io, "check", "mass-place") || io->t_s - f->step_t < 0.4)
+			return false;
+		{
+			static const double sx[5] = {0, -1, 1, -1, 1}, sy[5] = {0, 1, 1, -1, -1};
+			io->steer_set = true; /* the sim plate: 433 × 238 mm */
+			io->steer = (dev_steer){.x_mm = sx[f->spot] * 433 / 4, .y_mm = sy[f->spot] * 238 / 4,
+			                        .on_plate = false, .object_kg = 20};
+			f->spot++;
+			key(SDLK_RETURN); /* measure */
+			f->step_t = io->t_s;
+		}
+		return false;
+	case 6:
+		if (!on(io, "check", "ready") || io->t_s - f->step_t < 1.0)
 			return false;
 		key(SDLK_RETURN);
 		next(f, io);
 		return false;
-	case 5: /* home → train: Still water, 10 s */
+	case 7: /* home → train: Still water, 10 s */
 		if (!on(io, "home", NULL) || io->t_s - f->step_t < 0.8)
 			return false;
 		key(SDLK_t);
 		next(f, io);
 		return false;
-	case 6:
+	case 8:
 		if (!on(io, "train", NULL) || io->t_s - f->step_t < 0.8)
 			return false;
 		key(SDLK_3);
@@ -156,19 +184,19 @@ static bool the_day(void *ctx, app_script_io *io)
 		key(SDLK_RETURN);
 		next(f, io);
 		return false;
-	case 7: /* the game plays (the simulated person plays it); then a rest */
+	case 9: /* the game plays (the simulated person plays it); then a rest */
 		if (!on(io, "rest", NULL))
 			return false;
 		next(f, io);
 		return false;
-	case 8: /* the effort: the patient leans to the right end and holds */
+	case 10: /* the effort: the patient leans to the right end and holds */
 		if (!on(io, "rating", NULL) || io->t_s - f->step_t < 0.5)
 			return false;
 		io->steer_set = true;
 		io->steer = (dev_steer){.x_mm = 65, .on_plate = true, .active = true};
 		next(f, io);
 		return false;
-	case 9:
+	case 11:
 		if (!on(io, "results", NULL) || io->t_s - f->step_t < 1.0)
 			return false;
 		io->steer_set = true;
@@ -176,27 +204,27 @@ static bool the_day(void *ctx, app_script_io *io)
 		key(SDLK_RETURN);
 		next(f, io);
 		return false;
-	case 10: /* back home, the history */
+	case 12: /* back home, the history */
 		if (!on(io, "train", NULL))
 			return false;
 		key(SDLK_ESCAPE);
 		key(SDLK_h);
 		next(f, io);
 		return false;
-	case 11:
+	case 13:
 		if (!on(io, "history", NULL) || io->t_s - f->step_t < 1.0)
 			return false;
 		key(SDLK_ESCAPE);
 		key(SDLK_ESCAPE);
 		next(f, io);
 		return false;
-	case 12: /* the patient list: Esc asks, Enter says yes */
+	case 14: /* the patient list: Esc asks, Enter says yes */
 		if (!on(io, "patients", NULL))
 			return false;
 		key(SDLK_ESCAPE);
 		next(f, io);
 		return false;
-	case 13: /* (the first Esc cleared the search box) */
+	case 15: /* (the first Esc cleared the search box) */
 		if (!io->confirm_open) {
 			if (io->t_s - f->step_t > 0.5) {
 				key(SDLK_ESCAPE);
@@ -243,7 +271,7 @@ static void a_clinic_day_in_the_app(void **state)
 	int code = app_run(&cfg, msg, sizeof msg);
 	if (code)
 		fail_msg("app_run: %s", msg);
-	if (f.failed || f.step < 14)
+	if (f.failed || f.step < 16)
 		fail_msg("the day stopped at step %d; screens seen:%s", f.step, f.trail);
 
 	/* What the day left in the database. */
@@ -273,10 +301,23 @@ static void a_clinic_day_in_the_app(void **state)
 	if (!(effort >= 7 && effort <= 10))
 		fail_msg("effort %g", effort);
 	free(m), free(t), free(se);
+	/* The known-mass check: five spots, stored for the plate, all passed
+	 * (the simulated plate measures a still mass exactly, to its noise). */
+	store_check *c;
+	size_t nc;
+	assert_int_equal(store_checks(s, "sim", "SIM-0001", &c, &nc), POISE_OK);
+	assert_int_equal(nc, 5);
+	for (size_t i = 0; i < nc; i++) {
+		if (!c[i].passed || !(c[i].error_mm < 1) || !(fabs(c[i].error_kg) < 0.1))
+			fail_msg("spot %s: %.2f mm, %.3f kg (at %.1f, %.1f mm, expected %.1f, %.1f)", c[i].position, c[i].error_mm,
+			         c[i].error_kg, c[i].measured_x_mm, c[i].measured_y_mm, c[i].expected_x_mm, c[i].expected_y_mm);
+		assert_double_equal(c[i].mass_kg, 20, 0);
+	}
+	free(c);
 	store_close(s);
 	/* A screenshot of every screen. */
-	const char *screens[] = {"patients", "check-step-off", "check-ready", "home", "train", "play", "rest",
-	                         "rating", "results", "history"};
+	const char *screens[] = {"patients", "check-step-off", "check-ready", "check-mass-place", "check-mass-done",
+	                         "home", "train", "play", "rest", "rating", "results", "history"};
 	for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
 		char path[700];
 		snprintf(path, sizeof path, "%s/%s.png", POISE_TEST_OUT, screens[i]);

@@ -19,6 +19,7 @@
 #include "games/game.h"
 #include "session/engine.h"
 #include "session/play.h"
+#include "session/station.h"
 #include "session/training.h"
 #include "store/store.h"
 #include "ui/app.h"
@@ -225,6 +226,9 @@ static int play_headless(const cli_global *gl, const play_opts *o, play_patient 
 		fprintf(stderr, "poise play: cannot set up the session: %s\n", poise_strerror(rc));
 		return CLI_FAIL;
 	}
+	if (ses_station_apply_scale(pp->s, e, NULL) != POISE_OK)
+		fprintf(stderr, "poise play: the stored scale correction of %s is damaged and was not used; "
+		        "do a known-mass check in the app\n", ses_device(e)->name);
 	ses_play_cfg pc = {.db = pp->s, .prescribed = pp->plan.prescribed};
 	train_game_cfg(&pp->plan, o->ops, ses_sample_rate_hz(e), &pc.game);
 	pc.game.game.seed = gl->seed;

@@ -23,6 +23,7 @@
 #include "device/device.h"
 #include "session/engine.h"
 #include "session/record.h"
+#include "session/station.h"
 #include "session/training.h"
 #include "store/store.h"
 
@@ -222,6 +223,9 @@ static int record(const cli_global *g, const rec_opts *o, store *s, const store_
 		return CLI_FAIL;
 	}
 	const dev_info *plate = ses_device(e);
+	if (ses_station_apply_scale(s, e, NULL) != POISE_OK)
+		fprintf(stderr, "poise record: the stored scale correction of %s is damaged and was not used; "
+		        "do a known-mass check in the app\n", plate->name);
 	if ((rc = train_sitting_begin(s, p->id, plate, o->operator_name, o->notes, &session_id)) != POISE_OK) {
 		fprintf(stderr, "poise record: %s\n", store_errmsg(s));
 		goto out;

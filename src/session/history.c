@@ -19,11 +19,14 @@ static int history_sample(ses_consumer *c, const cop_sample *s)
 	ses_history *h = (ses_history *)c;
 	bool valid = (s->flags & SAMPLE_ON_PLATE) && !(s->flags & SAMPLE_NO_COP) &&
 	             isfinite(s->xf_mm) && isfinite(s->yf_mm);
+	bool cop = !(s->flags & SAMPLE_NO_COP) && isfinite(s->x_mm) && isfinite(s->y_mm);
 	h->pts[h->head] = (ses_point){
 		.t_us = s->t_us,
 		.x_mm = valid ? (float)s->xf_mm : NAN,
 		.y_mm = valid ? (float)s->yf_mm : NAN,
 		.fz_n = (float)s->fz_n,
+		.cx_mm = cop ? (float)s->x_mm : NAN,
+		.cy_mm = cop ? (float)s->y_mm : NAN,
 		.valid = valid,
 	};
 	h->head = (h->head + 1) % h->cap;

@@ -23,6 +23,9 @@ typedef struct ses_point {
 	mono_us t_us;
 	float x_mm, y_mm; /* display-filtered COP (xf, yf); NaN if !valid */
 	float fz_n;
+	float cx_mm, cy_mm; /* the COP before the display filter, whenever the
+	                     * load defines one, also with nobody on the plate
+	                     * (a test mass); NaN otherwise */
 	bool valid;       /* on the plate with a defined COP */
 } ses_point;
 

@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "device/device.h"
 #include "report/report.h"
+#include "session/station.h"
 #include "ui/app_impl.h"
 
 #define APP_RING_FRAMES 16384 /* 16 s at 1 kHz: a stalled frame loses nothing */
@@ -253,6 +254,12 @@ bool app_open_plate(app *a)
 		app_close_plate(a);
 		return false;
 	}
+	double scale = 1;
+	if (ses_station_apply_scale(a->db, a->eng, &scale) != POISE_OK)
+		app_toast(a, "The stored scale correction of this plate is damaged: do a known-mass check (K).");
+	else if (scale != 1)
+		fprintf(stderr, "poise: %s: scale correction ×%.4f from its known-mass check\n", ses_device(a->eng)->name,
+		        scale);
 	ui_live_init(&a->live, &ses_device(a->eng)->plate, ses_sample_rate_hz(a->eng), a->hist);
 	a->live_ready = true;
 	a->steer = (dev_steer){.on_plate = true};

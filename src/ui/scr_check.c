@@ -6,9 +6,11 @@
  * correction). Without a usable plate it says why, with a retry. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "session/station.h"
 #include "ui/app_impl.h"
 
 enum phase { P_NO_PLATE, P_STEP_OFF, P_TARING, P_STEP_ON, P_READY };
@@ -19,6 +21,8 @@ enum { ACT_CONTINUE = 1, ACT_TARE, ACT_MASS, ACT_RETRY, ACT_MEASURE };
 #define WEIGHT_WARN_KG 5.0
 #define MASS_SPOTS 5
 #define MASS_MEASURE_S 2.0
+#define MASS_WAIT_S 10.0 /* longest wait for a steady reading */
+#define MASS_SCALE_MIN 0.002 /* a smaller correction is noise, not kept */
 #define MASS_TOL_MM 5.0   /* COP error a plate may have (Leach et al. 2014: 0.5–2 mm calibrated) */
 #define MASS_TOL_FRAC 0.02
 
@@ -76,7 +80,10 @@ static void start_tare(app *a)
 
 /* Mean total force and COP of the valid samples of the last `sec` seconds;
  * false if there are too few (someone stepped off, no data). */
-static bool recent_mean(const app *a, double sec, double *fz, double *x, double *y)
+/* The mean load and COP over the newest `sec` of history, if all of it
+ * was steady: somebody on the plate (the display COP) or, for a test mass
+ * with nobody on it, any load that defines a COP (the unfiltered COP). */
+static bool recent_mean(const app *a, double sec, bool object, double *fz, double *x, double *y)
 {
 	size_t n = ses_history_count(a->hist), k = 0;
 	if (!n)
@@ -87,11 +94,12 @@ static bool recent_mean(const app *a, double sec, double *fz, double *x, double 
 		const ses_point *p = ses_history_at(a->hist, i);
 		if ((double)(newest - p->t_us) * 1e-6 > sec)
 			break;
-		if (!p->valid)
+		double px = object ? p->cx_mm : p->x_mm, py = object ? p->cy_mm : p->y_mm;
+		if (!(object || p->valid) || !isfinite(px) || !isfinite(py))
 			return false;
 		sf += p->fz_n;
-		sx += p->x_mm;
-		sy += p->y_mm;
+		sx += px;
+		sy += py;
 		k++;
 	}
 	if (k < 10)
@@ -127,7 +135,7 @@ static void update_steps(app *a)
 		double fz, x, y;
 		if (!on)
 			c->phase_t = SDL_GetPerformanceCounter();
-		else if (secs(c->phase_t) >= ON_BEFORE_WEIGHT_S && recent_mean(a, 1.0, &fz, &x, &y)) {
+		else if (secs(c->phase_t) >= ON_BEFORE_WEIGHT_S && recent_mean(a, 1.0, false, &fz, &x, &y)) {
 			c->weight_kg = fz / 9.80665;
 			set_phase(a, P_READY);
 		}
@@ -193,12 +201,21 @@ static void mass_store(app *a, int k, double fz, double x, double y)
 	for (int i = 0; i < MASS_SPOTS; i++)
 		sum += c->meas_kg[i];
 	double scale = c->mass_kg * MASS_SPOTS / sum;
-	if (a->db && strcmp(d->backend, "usb") != 0 && fabs(scale - 1) > 1e-4) {
+	if (a->db && strcmp(d->backend, "usb") != 0 && fabs(scale - 1) > MASS_SCALE_MIN) {
+		/* The new correction multiplies the one in force now. */
 		char key[96], v[32];
-		snprintf(key, sizeof key, "scale.%s.%s", d->backend, d->serial);
-		snprintf(v, sizeof v, "%.6f", scale);
+		ses_station_scale_key(d, key, sizeof key);
+		double now = 1;
+		if (store_setting_get(a->db, key, v, sizeof v) == POISE_OK)
+			now = atof(v) > 0 ? atof(v) : 1;
+		snprintf(v, sizeof v, "%.6f", now * scale);
+		pipeline *pl = ses_pipeline(a->eng);
+		cop_calib cal = *pl_calib(pl);
+		for (int i = 0; i < CELL_COUNT; i++)
+			cal.gain[i] *= scale;
+		pl_set_calib(pl, &cal);
 		if (store_setting_set(a->db, key, v) == POISE_OK)
-			app_toast(a, ui_str(UI_S_MASS_SCALE_SAVED), scale);
+			app_toast(a, ui_str(UI_S_MASS_SCALE_SAVED), now * scale);
 	}
 }
 
@@ -210,9 +227,13 @@ static void mass_update(app *a)
 	if (secs(c->phase_t) < MASS_MEASURE_S)
 		return;
 	double fz, x, y;
-	if (!recent_mean(a, MASS_MEASURE_S * 0.8, &fz, &x, &y)) {
-		app_toast(a, "Nothing steady on the plate: place the mass and press Enter again.");
-		c->acc_n = -1;
+	/* The reading waits for a steady stretch (a hand just leaving the
+	 * mass, the plate settling) and gives up after MASS_WAIT_S. */
+	if (!recent_mean(a, MASS_MEASURE_S * 0.8, true, &fz, &x, &y)) {
+		if (secs(c->phase_t) >= MASS_WAIT_S) {
+			app_toast(a, "Nothing steady on the plate: place the mass and press Enter again.");
+			c->acc_n = -1;
+		}
 		return;
 	}
 	mass_store(a, c->mass_step, fz, x, y);

@@ -140,6 +140,7 @@ static void finish_game(app *a, enum store_status status)
 
 static void play_enter(app *a)
 {
+	a->toast_until = 0; /* the therapist's last message would cover the patient's instruction */
 	if (!a->play.play && !start_game(a))
 		app_pop(a);
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define LEAN_HYSTERESIS 0.3 /* of an option's width, past its border */
+
 void ui_field_init(ui_field *f, const char *label, const char *text, size_t max, bool digits_only)
 {
 	memset(f, 0, sizeof *f);
@@ -108,6 +110,10 @@ static int option_at(const ui_lean *l, double dx)
 	if (l->n == 2)
 		return u < -0.35 ? 0 : u > 0.35 ? 1 : -1;
 	double k = (u + 1) / 2 * (l->n - 1);
+	/* Hysteresis: the option under the patient stays until they are well
+	 * into a neighbour, so sway at a border does not restart the hold. */
+	if (l->hover >= 0 && fabs(k - l->hover) < 0.5 + LEAN_HYSTERESIS)
+		return l->hover;
 	int i = (int)lround(k);
 	return i < 0 ? 0 : i >= l->n ? l->n - 1 : i;
 }
