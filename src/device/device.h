@@ -34,6 +34,8 @@ typedef struct dev_info {
 	                      * pipeline resamples with a sliding-window average */
 	int err;          /* if !usable, why: POISE_E_ACCESS, POISE_E_BUSY,
 	                   * POISE_E_PROTOCOL...; 0 = not said (ACCESS) */
+	bool has_battery; /* battery_pct is known (wbb-usb: read at open) */
+	int battery_pct;  /* the device's battery charge, 0–100 %, an estimate */
 } dev_info;
 
 /* Options for opening. Backends ignore what does not apply to them. */
@@ -47,6 +49,11 @@ typedef struct dev_open_cfg {
 	bool eyes_closed;   /* sim: without vision people sway more (Romberg):
 	                     * the simulated person's motor noise rises ≈ 45 % */
 	double plate_depth_mm; /* wbb: AP sensor spacing (0: 238 mm) */
+	bool reopen;        /* set by dev_reopen(): the device went away and is
+	                     * looked for again, typically once a second on the
+	                     * main thread. A backend that would wait for its
+	                     * device to connect (wbb-usb) only takes one that is
+	                     * already there, else POISE_E_NOT_FOUND at once. */
 } dev_open_cfg;
 
 /* Lean the simulated person: where they aim their centre of pressure, and

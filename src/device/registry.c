@@ -7,11 +7,13 @@
 #include "device/sim.h"
 #include "device/usbplate.h"
 #include "device/wbb.h"
+#include "device/wbb_usb.h"
 
 static const struct dev_ops *const backends[] = {
 	/* Real plates first, in auto-detection order; the sim last. */
 	&usbp_ops,
 	&wbb_ops,
+	&wbbu_ops,
 	&sim_ops,
 	NULL,
 };
