@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "device/dev_text.h"
 
 #define KEY_SUFFIX ".key"
 
@@ -86,19 +87,6 @@ static int write_file(const char *dir, const char *name, const char *text)
 	return POISE_OK;
 }
 
-/* Reads a small text file (NUL-terminated) into buf. */
-static bool read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, len - 1, f);
-	bool ok = !ferror(f);
-	fclose(f);
-	buf[n] = 0;
-	return ok;
-}
-
 /* The value of "key=" on its own line of text, into out; false if absent. */
 static bool field(const char *text, const char *key, char *out, size_t len)
 {
@@ -137,7 +125,7 @@ int btk_find_by_identity(const char *root, const char *identity, bt_addr *adapte
 			continue;
 		char path[BTK_PATH_MAX], text[256], id[200];
 		snprintf(path, sizeof path, "%s/%s/adapter", root, e->d_name);
-		if (read_file(path, text, sizeof text) && field(text, "usb", id, sizeof id) &&
+		if (dev_read_text(path, text, sizeof text) && field(text, "usb", id, sizeof id) &&
 		    strcmp(id, identity) == 0) {
 			*adapter = a;
 			rc = POISE_OK;
@@ -178,7 +166,7 @@ int btk_load(const char *dir, const bt_addr *addr, btk_board *out)
 	addr_hex(addr, hex);
 	snprintf(path, sizeof path, "%s/%s" KEY_SUFFIX, dir, hex);
 	btk_board b;
-	if (!read_file(path, text, sizeof text) || parse_board(text, &b) != POISE_OK ||
+	if (!dev_read_text(path, text, sizeof text) || parse_board(text, &b) != POISE_OK ||
 	    !bt_addr_eq(&b.addr, addr))
 		return POISE_E_NOT_FOUND;
 	*out = b;

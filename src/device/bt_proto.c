@@ -241,52 +241,27 @@ int bt_ev_remote_name(const bt_event *e, bt_remote_name *out)
 
 int bt_ev_inquiry(const bt_event *e, void (*fn)(void *ctx, const bt_inquiry_dev *d), void *ctx)
 {
-	if (e->len < 1)
+	/* Parameter-major arrays: every address, then every page scan
+	 * repetition mode, reserved bytes (2 per response in a plain result,
+	 * 1 with RSSI), every class, every clock offset (then RSSI, and an
+	 * extended result's 240 bytes of EIR). 14 bytes per response in all. */
+	bool plain = e->code == BT_EV_INQUIRY_RESULT;
+	if ((!plain && e->code != BT_EV_INQUIRY_RESULT_RSSI && e->code != BT_EV_EXT_INQUIRY_RESULT) ||
+	    e->len < 1)
 		return POISE_E_PROTOCOL;
-	size_t n = e->p[0];
+	size_t n = e->p[0], res = plain ? 2 : 1;
 	const uint8_t *p = e->p + 1;
-	size_t avail = (size_t)e->len - 1;
-	bt_inquiry_dev d;
-	if (e->code == BT_EV_INQUIRY_RESULT) {
-		/* Parameter-major arrays: every address, then every page scan
-		 * repetition mode, 2 reserved bytes each, class, clock offset. */
-		if (avail < n * 14)
-			return POISE_E_PROTOCOL;
-		for (size_t i = 0; i < n; i++) {
-			get_addr(p + 6 * i, &d.addr);
-			d.psrm = p[6 * n + i];
-			d.cod = le24(p + 9 * n + 3 * i);
-			d.clock_offset = bt_le16(p + 12 * n + 2 * i);
-			fn(ctx, &d);
-		}
-		return POISE_OK;
-	}
-	if (e->code == BT_EV_INQUIRY_RESULT_RSSI) {
-		/* Address, psrm, 1 reserved byte, class, clock offset, RSSI. */
-		if (avail < n * 14)
-			return POISE_E_PROTOCOL;
-		for (size_t i = 0; i < n; i++) {
-			get_addr(p + 6 * i, &d.addr);
-			d.psrm = p[6 * n + i];
-			d.cod = le24(p + 8 * n + 3 * i);
-			d.clock_offset = bt_le16(p + 11 * n + 2 * i);
-			fn(ctx, &d);
-		}
-		return POISE_OK;
-	}
-	if (e->code == BT_EV_EXT_INQUIRY_RESULT) {
-		/* Always one response: address, psrm, reserved, class, clock
-		 * offset, RSSI, 240 bytes of extended inquiry response. */
-		if (n != 1 || avail < 14)
-			return POISE_E_PROTOCOL;
-		get_addr(p, &d.addr);
-		d.psrm = p[6];
-		d.cod = le24(p + 8);
-		d.clock_offset = bt_le16(p + 11);
+	if ((size_t)e->len - 1 < n * 14 || (e->code == BT_EV_EXT_INQUIRY_RESULT && n != 1))
+		return POISE_E_PROTOCOL;
+	for (size_t i = 0; i < n; i++) {
+		bt_inquiry_dev d;
+		get_addr(p + 6 * i, &d.addr);
+		d.psrm = p[6 * n + i];
+		d.cod = le24(p + (7 + res) * n + 3 * i);
+		d.clock_offset = bt_le16(p + (10 + res) * n + 2 * i);
 		fn(ctx, &d);
-		return POISE_OK;
 	}
-	return POISE_E_PROTOCOL;
+	return POISE_OK;
 }
 
 int bt_ev_num_completed(const bt_event *e, void (*fn)(void *ctx, uint16_t handle, uint16_t n),

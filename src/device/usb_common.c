@@ -41,3 +41,21 @@ void dev_usb_locator(libusb_device *ld, char *out, size_t len)
 	if (n <= 0 && k > 0 && (size_t)k < len)
 		snprintf(out + k, len - (size_t)k, ".%u", libusb_get_device_address(ld));
 }
+
+int dev_usb_each(void (*fn)(libusb_device *ld, void *ctx), void *ctx)
+{
+	libusb_context *lc;
+	if (libusb_init(&lc) != 0)
+		return POISE_E_UNSUPPORTED;
+	libusb_device **list;
+	ssize_t n = libusb_get_device_list(lc, &list);
+	if (n < 0) {
+		libusb_exit(lc);
+		return POISE_E_IO;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		fn(list[i], ctx);
+	libusb_free_device_list(list, 1);
+	libusb_exit(lc);
+	return POISE_OK;
+}

@@ -14,4 +14,10 @@ int dev_from_libusb(int r);
  * stays in the same socket (used as the device id). Written into out. */
 void dev_usb_locator(libusb_device *ld, char *out, size_t len);
 
+/* Calls fn(ld, ctx) for every USB device present, in a libusb context of
+ * its own (closed before returning: what fn opens it must close). For a
+ * backend's enumerate. POISE_E_UNSUPPORTED if libusb cannot start,
+ * POISE_E_IO if the devices cannot be listed. */
+int dev_usb_each(void (*fn)(libusb_device *ld, void *ctx), void *ctx);
+
 #endif

@@ -185,34 +185,33 @@ static void probe(libusb_device *ld, uint8_t iface, dev_info *di, pp_info *pi, p
 	libusb_close(h);
 }
 
+typedef struct listing {
+	dev_info *out;
+	size_t max, n;
+} listing;
+
+static void list_one(libusb_device *ld, void *ctx)
+{
+	listing *f = ctx;
+	uint8_t iface;
+	if (!is_plate(ld, &iface))
+		return;
+	if (f->n < f->max) {
+		pp_info pi;
+		pp_calib pc;
+		dev_info di;
+		probe(ld, iface, &di, &pi, &pc, NULL);
+		f->out[f->n] = di;
+	}
+	f->n++;
+}
+
 static int usbp_enumerate(dev_info *out, size_t max, size_t *n_found)
 {
-	*n_found = 0;
-	libusb_context *ctx;
-	if (libusb_init(&ctx) != 0)
-		return POISE_E_UNSUPPORTED;
-	libusb_device **list;
-	ssize_t n = libusb_get_device_list(ctx, &list);
-	if (n < 0) {
-		libusb_exit(ctx);
-		return POISE_E_IO;
-	}
-	size_t k = 0;
-	for (ssize_t i = 0; i < n; i++) {
-		uint8_t iface;
-		if (!is_plate(list[i], &iface))
-			continue;
-		if (k < max) {
-			pp_info pi;
-			pp_calib pc;
-			probe(list[i], iface, &out[k], &pi, &pc, NULL);
-		}
-		k++;
-	}
-	libusb_free_device_list(list, 1);
-	libusb_exit(ctx);
-	*n_found = k;
-	return POISE_OK;
+	listing f = {out, max, 0};
+	int rc = dev_usb_each(list_one, &f);
+	*n_found = f.n;
+	return rc;
 }
 
 static int control_out(usbp_dev *u, uint8_t req, uint16_t value, unsigned timeout_ms)

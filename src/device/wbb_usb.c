@@ -1,14 +1,15 @@
 /* The Wii Balance Board through Poise's own Bluetooth host: see wbb_usb.h. */
 #include "device/wbb_usb.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/ring.h"
 #include "device/bt_host.h"
 #include "device/bt_keys.h"
+#include "device/dev_text.h"
 #include "device/usb_common.h"
 #include "device/wbb_proto.h"
 
@@ -42,19 +43,9 @@ typedef struct wbbu_dev {
 	int end_err;
 	uint32_t seq;
 	mono_us last_t;
-	poise_frame q[WBBU_QUEUE_FRAMES];
-	size_t q_head, q_count;
+	frame_ring *q;    /* decoded frames waiting for read() (one thread) */
 	wbbu_stats st;
 } wbbu_dev;
-
-static void fmt(char *dst, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *dst, size_t len, const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	vsnprintf(dst, len, f, ap);
-	va_end(ap);
-}
 
 /* ---- the board's reports (host callbacks) ---- */
 
@@ -75,22 +66,19 @@ static void on_data(wbbu_dev *u, const uint8_t *r, size_t n, mono_us t_us)
 	}
 	if (!u->running)
 		return;
-	if (u->q_count == WBBU_QUEUE_FRAMES) {
+	/* Reports of one USB transfer share its arrival time: keep the
+	 * stream strictly increasing. */
+	poise_frame f = {.t_us = t_us > u->last_t ? t_us : u->last_t + 1, .seq = u->seq};
+	f.flags = (u->gap ? FRAME_GAP : 0) | (u->battery_low ? FRAME_BATTERY_LOW : 0);
+	wbb_raw_to_n(&u->calib, s.raw, f.force_n);
+	if (!frame_ring_push(u->q, &f)) {
 		u->st.overflows++;
 		u->gap = true;
 		return;
 	}
-	poise_frame *f = &u->q[(u->q_head + u->q_count) % WBBU_QUEUE_FRAMES];
-	/* Reports of one USB transfer share its arrival time: keep the
-	 * stream strictly increasing. */
-	mono_us t = t_us > u->last_t ? t_us : u->last_t + 1;
-	u->last_t = t;
-	f->t_us = t;
-	f->seq = u->seq++;
-	f->flags = (u->gap ? FRAME_GAP : 0) | (u->battery_low ? FRAME_BATTERY_LOW : 0);
-	wbb_raw_to_n(&u->calib, s.raw, f->force_n);
+	u->last_t = f.t_us;
+	u->seq++;
 	u->gap = false;
-	u->q_count++;
 	u->st.frames++;
 }
 
@@ -207,21 +195,21 @@ static int ask(wbbu_dev *u, const uint8_t *r, size_t n, board_req q, const char 
 		;
 	u->req.kind = 0;
 	if (bth_error(u->h)[0]) {
-		fmt(msg, msg_len, "%s", bth_error(u->h));
+		dev_fmt(msg, msg_len, "%s", bth_error(u->h));
 		return bth_pump(u->h, 0);
 	}
 	if (!bth_link_up(u->h)) {
-		fmt(msg, msg_len, "the board went away while Poise read its %s (%s)", what,
+		dev_fmt(msg, msg_len, "the board went away while Poise read its %s (%s)", what,
 		    bt_status_str(bth_down_reason(u->h)));
 		return POISE_E_DISCONNECTED;
 	}
 	if (!u->req.done) {
-		fmt(msg, msg_len, "the board did not answer the request for its %s within %d s: switch it "
+		dev_fmt(msg, msg_len, "the board did not answer the request for its %s within %d s: switch it "
 		    "off and on (front button)", what, WBBU_REPLY_TIMEOUT_MS / 1000);
 		return POISE_E_TIMEOUT;
 	}
 	if (u->req.error) {
-		fmt(msg, msg_len, "the board answered the request for its %s with error %u: is it a "
+		dev_fmt(msg, msg_len, "the board answered the request for its %s with error %u: is it a "
 		    "Wii Balance Board?", what, u->req.error);
 		return POISE_E_PROTOCOL;
 	}
@@ -261,7 +249,7 @@ static int board_init(wbbu_dev *u, char *msg, size_t msg_len)
 		rc = read_reg(u, WBB_EXT_ID_ADDR, WBB_EXT_ID_LEN, "extension id", msg, msg_len);
 	if (!rc && !wbb_ext_is_board(u->req.data)) {
 		const uint8_t *id = u->req.data;
-		fmt(msg, msg_len, "the device is not a Wii Balance Board (extension id %02x%02x %02x%02x "
+		dev_fmt(msg, msg_len, "the device is not a Wii Balance Board (extension id %02x%02x %02x%02x "
 		    "%02x%02x)", id[0], id[1], id[2], id[3], id[4], id[5]);
 		return POISE_E_PROTOCOL;
 	}
@@ -271,7 +259,7 @@ static int board_init(wbbu_dev *u, char *msg, size_t msg_len)
 	if (!rc && wbb_parse_calib(u->req.data, WBB_CALIB_LEN, &u->calib, &bad) != POISE_OK) {
 		static const char *const names[CELL_COUNT] = {"top-left", "top-right", "bottom-left",
 		                                              "bottom-right"};
-		fmt(msg, msg_len, "the board's calibration block is corrupt%s%s%s: its forces would be "
+		dev_fmt(msg, msg_len, "the board's calibration block is corrupt%s%s%s: its forces would be "
 		    "wrong", bad >= 0 ? " (sensor " : "", bad >= 0 ? names[bad] : "", bad >= 0 ? ")" : "");
 		return POISE_E_PROTOCOL;
 	}
@@ -282,7 +270,7 @@ static int board_init(wbbu_dev *u, char *msg, size_t msg_len)
 	while (!u->have_data && bth_link_up(u->h) && !bth_pump(u->h, 10) && dev_now_us() < until)
 		;
 	if (!u->have_data) {
-		fmt(msg, msg_len, "the board sends no data after its set-up");
+		dev_fmt(msg, msg_len, "the board sends no data after its set-up");
 		return bth_link_up(u->h) ? POISE_E_TIMEOUT : POISE_E_DISCONNECTED;
 	}
 	return POISE_OK;
@@ -298,7 +286,7 @@ static bool given_to_poise(const char *env, const bth_usb *usb, const char *loc)
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 		unsigned v, q;
 		char item[80];
-		fmt(item, sizeof item, "%.*s", (int)n, p);
+		dev_fmt(item, sizeof item, "%.*s", (int)n, p);
 		if ((sscanf(item, "%4x:%4x", &v, &q) == 2 && strncmp(item, "usb:", 4) != 0 &&
 		     v == usb->vid && q == usb->pid) ||
 		    strcmp(item, loc) == 0)
@@ -317,9 +305,9 @@ static void identity(libusb_device_handle *dh, const bth_usb *usb, const char *l
 	if (libusb_get_device_descriptor(libusb_get_device(dh), &dd) == 0 && dd.iSerialNumber)
 		libusb_get_string_descriptor_ascii(dh, dd.iSerialNumber, serial, sizeof serial);
 	if (serial[0])
-		fmt(out, len, "%04x:%04x serial=%s", usb->vid, usb->pid, (const char *)serial);
+		dev_fmt(out, len, "%04x:%04x serial=%s", usb->vid, usb->pid, (const char *)serial);
 	else
-		fmt(out, len, "%04x:%04x %s", usb->vid, usb->pid, loc);
+		dev_fmt(out, len, "%04x:%04x %s", usb->vid, usb->pid, loc);
 }
 
 static void product(libusb_device_handle *dh, char *out, size_t len)
@@ -328,15 +316,15 @@ static void product(libusb_device_handle *dh, char *out, size_t len)
 	unsigned char s[64] = "";
 	if (libusb_get_device_descriptor(libusb_get_device(dh), &dd) == 0 && dd.iProduct)
 		libusb_get_string_descriptor_ascii(dh, dd.iProduct, s, sizeof s);
-	fmt(out, len, "%s", s[0] ? (const char *)s : "Bluetooth adapter");
+	dev_fmt(out, len, "%s", s[0] ? (const char *)s : "Bluetooth adapter");
 }
 
 static dev_info base_info(const char *loc)
 {
 	dev_info di = {.rate_hz = WBBU_RATE_HZ, .rate_irregular = true};
-	fmt(di.backend, sizeof di.backend, "wbb-usb");
-	fmt(di.id, sizeof di.id, "%s", loc);
-	fmt(di.name, sizeof di.name, NAME);
+	dev_fmt(di.backend, sizeof di.backend, "wbb-usb");
+	dev_fmt(di.id, sizeof di.id, "%s", loc);
+	dev_fmt(di.name, sizeof di.name, NAME);
 	wbb_plate(0, &di.plate);
 	return di;
 }
@@ -361,10 +349,10 @@ static void list_adapter(libusb_device *ld, const bth_usb *usb, const char *env,
 	if (r != 0) {
 		di.err = dev_from_libusb(r);
 		if (r == LIBUSB_ERROR_ACCESS)
-			fmt(di.note, sizeof di.note, "Bluetooth adapter %04x:%04x: permission denied: install "
+			dev_fmt(di.note, sizeof di.note, "Bluetooth adapter %04x:%04x: permission denied: install "
 			    "assets/udev/70-poise-wbb-usb.rules (README)", usb->vid, usb->pid);
 		else
-			fmt(di.note, sizeof di.note, "Bluetooth adapter %04x:%04x: cannot open it (%s)",
+			dev_fmt(di.note, sizeof di.note, "Bluetooth adapter %04x:%04x: cannot open it (%s)",
 			    usb->vid, usb->pid, libusb_error_name(r));
 		emit(out, max, k, &di);
 		return;
@@ -376,12 +364,12 @@ static void list_adapter(libusb_device *ld, const bth_usb *usb, const char *env,
 	bool ours = given_to_poise(env, usb, loc);
 	if (kernel && !ours) {
 		di.err = POISE_E_BUSY;
-		fmt(di.note, sizeof di.note, "%s (%04x:%04x) is used by the system's Bluetooth: give it to "
+		dev_fmt(di.note, sizeof di.note, "%s (%04x:%04x) is used by the system's Bluetooth: give it to "
 		    "Poise with " WBBU_ENV_ADAPTER "=%04x:%04x (README)", prod, usb->vid, usb->pid,
 		    usb->vid, usb->pid);
 	} else if (!kernel && (r = libusb_claim_interface(dh, usb->iface)) != 0) {
 		di.err = dev_from_libusb(r);
-		fmt(di.note, sizeof di.note, "%s (%04x:%04x) is in use by another program (is Poise "
+		dev_fmt(di.note, sizeof di.note, "%s (%04x:%04x) is in use by another program (is Poise "
 		    "already running?)", prod, usb->vid, usb->pid);
 	} else {
 		if (!kernel)
@@ -403,48 +391,47 @@ static void list_adapter(libusb_device *ld, const bth_usb *usb, const char *env,
 		btk_list(dir, boards, BTK_MAX_BOARDS, &nb);
 	if (nb > BTK_MAX_BOARDS)
 		nb = BTK_MAX_BOARDS;
-	fmt(di.note, sizeof di.note, "%s (%04x:%04x)%s: %s", prod, usb->vid, usb->pid,
-	    kernel ? ", taken from the system's Bluetooth while in use" : "",
-	    nb ? "connects a paired board, or pairs a new one (red sync button)"
-	       : "no board paired yet: press the red sync button under the board");
+	dev_fmt(di.note, sizeof di.note, "%s (%04x:%04x)%s: %s", prod, usb->vid, usb->pid,
+	        kernel ? " (Poise takes it from the system's Bluetooth)" : "",
+	        nb ? "any paired board, or a new one (red sync button)"
+	           : "no board paired yet: red sync button under the board");
 	emit(out, max, k, &di);
 	for (size_t i = 0; i < nb; i++) {
 		dev_info bi = base_info(loc);
 		char addr[BT_ADDR_STR_LEN];
 		bt_addr_str(&boards[i].addr, addr);
-		fmt(bi.id, sizeof bi.id, "%s/%s", loc, addr);
-		fmt(bi.serial, sizeof bi.serial, "%s", addr);
+		dev_fmt(bi.id, sizeof bi.id, "%s/%s", loc, addr);
+		dev_fmt(bi.serial, sizeof bi.serial, "%s", addr);
 		bi.usable = true;
 		if (boards[i].battery_pct >= 0)
-			fmt(bi.note, sizeof bi.note, "paired with %s; battery %d %% when last connected", prod,
+			dev_fmt(bi.note, sizeof bi.note, "paired with %s; battery %d %% when last connected", prod,
 			    boards[i].battery_pct);
 		else
-			fmt(bi.note, sizeof bi.note, "paired with %s", prod);
+			dev_fmt(bi.note, sizeof bi.note, "paired with %s", prod);
 		emit(out, max, k, &bi);
 	}
 }
 
+typedef struct listing {
+	dev_info *out;
+	size_t max, n;
+	const char *env;
+} listing;
+
+static void list_one(libusb_device *ld, void *ctx)
+{
+	listing *f = ctx;
+	bth_usb usb;
+	if (bth_adapter_probe(ld, f->env, &usb))
+		list_adapter(ld, &usb, f->env, f->out, f->max, &f->n);
+}
+
 static int wbbu_enumerate(dev_info *out, size_t max, size_t *n_found)
 {
-	*n_found = 0;
-	libusb_context *ctx;
-	if (libusb_init(&ctx) != 0)
-		return POISE_E_UNSUPPORTED;
-	libusb_device **list;
-	ssize_t n = libusb_get_device_list(ctx, &list);
-	if (n < 0) {
-		libusb_exit(ctx);
-		return POISE_E_IO;
-	}
-	const char *env = getenv(WBBU_ENV_ADAPTER);
-	for (ssize_t i = 0; i < n; i++) {
-		bth_usb usb;
-		if (bth_adapter_probe(list[i], env, &usb))
-			list_adapter(list[i], &usb, env, out, max, n_found);
-	}
-	libusb_free_device_list(list, 1);
-	libusb_exit(ctx);
-	return POISE_OK;
+	listing f = {out, max, 0, getenv(WBBU_ENV_ADAPTER)};
+	int rc = dev_usb_each(list_one, &f);
+	*n_found = f.n;
+	return rc;
 }
 
 /* ---- open ---- */
@@ -452,6 +439,7 @@ static int wbbu_enumerate(dev_info *out, size_t max, size_t *n_found)
 static void free_dev(wbbu_dev *u, bool keep_listening)
 {
 	bth_close(u->h, keep_listening);
+	frame_ring_destroy(u->q);
 	if (u->ctx)
 		libusb_exit(u->ctx);
 	free(u);
@@ -484,12 +472,12 @@ static int take_adapter(wbbu_dev *u, const char *loc, bool reopen, char *ident, 
 	libusb_device **list;
 	ssize_t n = libusb_get_device_list(u->ctx, &list);
 	if (n < 0) {
-		fmt(msg, msg_len, "cannot list the USB devices");
+		dev_fmt(msg, msg_len, "cannot list the USB devices");
 		return POISE_E_IO;
 	}
 	const char *env = getenv(WBBU_ENV_ADAPTER);
 	int rc = POISE_E_NOT_FOUND;
-	fmt(msg, msg_len, "the Bluetooth adapter at %s is gone: plug it back in", loc);
+	dev_fmt(msg, msg_len, "the Bluetooth adapter at %s is gone: plug it back in", loc);
 	for (ssize_t i = 0; i < n && rc == POISE_E_NOT_FOUND; i++) {
 		bth_usb usb;
 		char l[64];
@@ -511,10 +499,9 @@ static int take_adapter(wbbu_dev *u, const char *loc, bool reopen, char *ident, 
 				product(dh, prod, sizeof prod);
 				libusb_close(dh);
 			}
-			fmt(u->base.info.note, sizeof u->base.info.note, "via %s (%04x:%04x, %s) at %s%s", prod,
-			    usb.vid, usb.pid, bth_chipset(u->h)[0] ? bth_chipset(u->h) : "unknown chipset", loc,
-			    bth_took_from_kernel(u->h) ? ", taken from the system's Bluetooth until Poise closes it"
-			                               : "");
+			dev_fmt(u->base.info.note, sizeof u->base.info.note, "via %s (%04x:%04x, %s) at %s%s",
+			        prod, usb.vid, usb.pid, bth_chipset(u->h)[0] ? bth_chipset(u->h) : "chipset?",
+			        loc, bth_took_from_kernel(u->h) ? "; the system's Bluetooth gets it back at close" : "");
 		}
 	}
 	libusb_free_device_list(list, 1);
@@ -540,14 +527,14 @@ static void no_board_msg(const bth_target *t, bool reopen, char *msg, size_t msg
 {
 	char a[BT_ADDR_STR_LEN];
 	if (reopen) {
-		fmt(msg, msg_len, "the board is not back yet");
+		dev_fmt(msg, msg_len, "the board is not back yet");
 	} else if (t->have_addr) {
 		bt_addr_str(&t->addr, a);
-		fmt(msg, msg_len, "the board %s did not connect within %d s: switch it on with its front "
+		dev_fmt(msg, msg_len, "the board %s did not connect within %d s: switch it on with its front "
 		    "button (if it was paired with a Wii or another computer since, pair it again: red "
 		    "sync button under its battery cover)", a, WBBU_CONNECT_WAIT_MS / 1000);
 	} else {
-		fmt(msg, msg_len, "no balance board connected within %d s: switch a paired board on with "
+		dev_fmt(msg, msg_len, "no balance board connected within %d s: switch a paired board on with "
 		    "its front button, or press the red sync button under a new board's battery cover",
 		    WBBU_CONNECT_WAIT_MS / 1000);
 	}
@@ -561,8 +548,8 @@ static void fill_info(wbbu_dev *u, const char *loc, const cop_plate *plate)
 	*di = base_info(loc);
 	memcpy(di->note, note, sizeof note);
 	bt_addr_str(bth_peer(u->h), a);
-	fmt(di->id, sizeof di->id, "%s/%s", loc, a);
-	fmt(di->serial, sizeof di->serial, "%s", a);
+	dev_fmt(di->id, sizeof di->id, "%s/%s", loc, a);
+	dev_fmt(di->serial, sizeof di->serial, "%s", a);
 	di->plate = *plate;
 	di->usable = true;
 	di->has_battery = u->st.battery_pct >= 0;
@@ -592,7 +579,7 @@ int wbbu_open_msg(dev **out, const dev_info *which, const dev_open_cfg *cfg, cha
 			if (found[i].usable)
 				first = found[i], which = &first;
 		if (!which) {
-			fmt(msg, msg_len, "no usable USB Bluetooth adapter found");
+			dev_fmt(msg, msg_len, "no usable USB Bluetooth adapter found");
 			return POISE_E_NOT_FOUND;
 		}
 	}
@@ -600,26 +587,31 @@ int wbbu_open_msg(dev **out, const dev_info *which, const dev_open_cfg *cfg, cha
 	char loc[64];
 	bth_target t = {0};
 	if (parse_id(which, loc, sizeof loc, &t.addr, &t.have_addr) != POISE_OK) {
-		fmt(msg, msg_len, "'%s' is not a wbb-usb device id", which->id);
+		dev_fmt(msg, msg_len, "'%s' is not a wbb-usb device id", which->id);
 		return POISE_E_NOT_FOUND;
 	}
 	t.any_paired = !t.have_addr;
 	t.discover = !t.have_addr && !reopen;
 	cop_plate plate;
 	if (wbb_plate(cfg ? cfg->plate_depth_mm : 0, &plate) != POISE_OK) {
-		fmt(msg, msg_len, "the board's sensor spacing must be 150–300 mm");
+		dev_fmt(msg, msg_len, "the board's sensor spacing must be 150–300 mm");
 		return POISE_E_INVALID;
 	}
 	wbbu_dev *u = calloc(1, sizeof *u);
 	if (!u) {
-		fmt(msg, msg_len, "out of memory");
+		dev_fmt(msg, msg_len, "out of memory");
 		return POISE_E_NOMEM;
 	}
 	u->base.ops = &wbbu_ops;
 	u->st.battery_pct = -1;
-	if (libusb_init(&u->ctx) != 0) {
+	if (frame_ring_create(&u->q, WBBU_QUEUE_FRAMES) != POISE_OK) {
 		free(u);
-		fmt(msg, msg_len, "libusb cannot start");
+		dev_fmt(msg, msg_len, "out of memory");
+		return POISE_E_NOMEM;
+	}
+	if (libusb_init(&u->ctx) != 0) {
+		free_dev(u, false);
+		dev_fmt(msg, msg_len, "libusb cannot start");
 		return POISE_E_UNSUPPORTED;
 	}
 	mono_us t0 = dev_now_us();
@@ -659,6 +651,14 @@ static int wbbu_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 
 /* ---- the stream ---- */
 
+/* Forgets the frames not read. */
+static void drain(wbbu_dev *u)
+{
+	poise_frame f[64];
+	while (frame_ring_pop(u->q, f, 64) > 0)
+		;
+}
+
 static int wbbu_start(dev *d)
 {
 	wbbu_dev *u = (wbbu_dev *)d;
@@ -666,7 +666,7 @@ static int wbbu_start(dev *d)
 		return u->end_err;
 	if (u->running)
 		return POISE_E_STATE;
-	u->q_head = u->q_count = 0;
+	drain(u);
 	u->seq = 0;
 	u->gap = false;
 	u->running = true;
@@ -677,7 +677,7 @@ static int wbbu_stop(dev *d)
 {
 	wbbu_dev *u = (wbbu_dev *)d;
 	u->running = false;
-	u->q_count = 0;
+	drain(u);
 	return POISE_OK;
 }
 
@@ -710,15 +710,8 @@ static int wbbu_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int t
 		return POISE_E_STATE;
 	mono_us deadline = dev_now_us() + (mono_us)(timeout_ms > 0 ? timeout_ms : 0) * 1000u;
 	for (;;) {
-		if (u->q_count > 0) {
-			size_t n = u->q_count < max ? u->q_count : max;
-			for (size_t i = 0; i < n; i++)
-				out[i] = u->q[(u->q_head + i) % WBBU_QUEUE_FRAMES];
-			u->q_head = (u->q_head + n) % WBBU_QUEUE_FRAMES;
-			u->q_count -= n;
-			*n_read = n;
+		if ((*n_read = frame_ring_pop(u->q, out, max)) > 0)
 			return POISE_OK;
-		}
 		if (u->lost)
 			return u->end_err;
 		if (bth_error(u->h)[0] || !bth_link_up(u->h)) {
