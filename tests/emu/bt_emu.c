@@ -4,11 +4,9 @@
 #include <errno.h>
 #include <linux/usbdevice_fs.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/error.h"
 #include "device/device.h"
@@ -96,8 +94,6 @@ typedef struct board {
 struct bt_emu {
 	bt_emu_cfg cfg;
 	ufs *usb;
-	pthread_t thread;
-	bool thread_on, quit;
 	/* the controller */
 	bool scan_page, inquiring, conn_up, pending_req;
 	uint64_t pending_since;
@@ -915,8 +911,10 @@ static void send_report(bt_emu *e)
 {
 	board *b = &e->bd;
 	for (int f = 0; f < BTE_FAULT_COUNT; f++)
-		for (; e->faults[f] > 0; e->faults[f]--)
+		for (; e->faults[f] > 0; e->faults[f]--) {
 			inject_one(e, (enum bt_emu_fault)f);
+			e->st.faults_sent++;
+		}
 	if (!b->reporting)
 		return;
 	uint8_t r[22] = {b->mode, 0, 0};
@@ -983,33 +981,12 @@ static void tick(bt_emu *e)
 	}
 }
 
-static void *ticker(void *arg)
+/* One millisecond of the radio, lock held. */
+static void radio_ms(void *ctx)
 {
-	bt_emu *e = arg;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	for (;;) {
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_nsec -= 1000000000;
-			ts.tv_sec++;
-		}
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			;
-		ufs_lock(e->usb);
-		bool quit = e->quit;
-		if (!quit && ufs_present(e->usb)) {
-			tick(e);
-			ufs_kick(e->usb);
-		}
-		ufs_unlock(e->usb);
-		if (quit)
-			return NULL;
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > ts.tv_sec + 1)
-			ts = now;
-	}
+	bt_emu *e = ctx;
+	tick(e);
+	ufs_kick(e->usb);
 }
 
 /* ---- setting up ---- */
@@ -1097,15 +1074,10 @@ int bt_emu_create(bt_emu **out, const bt_emu_cfg *cfg)
 	}
 	if (e->cfg.kernel_driver && !e->cfg.driver_loaded)
 		fprintf(stderr, "bt emu: a kernel driver that is not loaded holds the adapter?\n");
-	if (pthread_create(&e->thread, NULL, ticker, e) != 0) {
-		ufs_destroy(e->usb);
-		free(e->evq);
-		free(e->aclq);
-		free(e->log);
-		free(e);
+	if (ufs_start_ticker(e->usb, radio_ms, e) != 0) {
+		bt_emu_destroy(e);
 		return -1;
 	}
-	e->thread_on = true;
 	*out = e;
 	return 0;
 }
@@ -1114,12 +1086,6 @@ void bt_emu_destroy(bt_emu *e)
 {
 	if (!e)
 		return;
-	if (e->thread_on) {
-		ufs_lock(e->usb);
-		e->quit = true;
-		ufs_unlock(e->usb);
-		pthread_join(e->thread, NULL);
-	}
 	ufs_destroy(e->usb);
 	free(e->evq);
 	free(e->aclq);

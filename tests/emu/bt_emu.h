@@ -102,6 +102,7 @@ typedef struct bt_emu_stats {
 	uint32_t ext_init_writes;   /* the extension's two set-up writes */
 	uint32_t mode_sets;         /* data reporting mode reports */
 	uint32_t connections;       /* baseband connections made */
+	uint32_t faults_sent;       /* injected faults put on the air */
 	uint8_t leds;               /* the board's LEDs as last set */
 	bool board_connected;
 	bool kernel_driver;         /* "btusb" holds the interface now */

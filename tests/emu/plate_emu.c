@@ -6,11 +6,9 @@
 #include <errno.h>
 #include <linux/usbdevice_fs.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/frame.h"
 #include "device/device.h"
@@ -35,8 +33,6 @@ struct emu_plate {
 	uint64_t virt_us; /* fast mode: the device clock */
 	unsigned boots;
 	bool packet_due;  /* realtime: this USB frame's packet is not sent yet */
-	pthread_t thread;
-	bool thread_on, quit;
 	unsigned corrupt_left, drop_left, over_left, over_channel;
 	emu_sent_frame *log;
 	size_t log_n, log_cap;
@@ -212,37 +208,14 @@ static int on_control(void *ctx, ufs_urb *u, size_t *actual)
 	return 0;
 }
 
-static void *usb_frame_thread(void *arg)
+/* Realtime: one USB frame (1 ms) of the plate, lock held. */
+static void usb_frame(void *ctx)
 {
-	emu_plate *e = arg;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	for (;;) {
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_nsec -= 1000000000;
-			ts.tv_sec++;
-		}
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			;
-		ufs_lock(e->usb);
-		bool quit = e->quit;
-		if (!quit && ufs_present(e->usb)) {
-			pfw_poll(&e->fw, device_now(e));
-			e->packet_due = true;
-			ufs_kick(e->usb);
-			e->packet_due = false;
-		}
-		ufs_unlock(e->usb);
-		if (quit)
-			return NULL;
-		/* Fell far behind (a stopped debugger, a loaded machine)? Resume
-		 * from now rather than racing through the missed frames. */
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > ts.tv_sec + 1)
-			ts = now;
-	}
+	emu_plate *e = ctx;
+	pfw_poll(&e->fw, device_now(e));
+	e->packet_due = true;
+	ufs_kick(e->usb);
+	e->packet_due = false;
 }
 
 /* ---- the plate's power-on ---- */
@@ -331,12 +304,9 @@ int emu_create(emu_plate **out, const emu_cfg *cfg)
 		free_plate(e);
 		return -1;
 	}
-	if (e->cfg.realtime) {
-		if (pthread_create(&e->thread, NULL, usb_frame_thread, e) != 0) {
-			free_plate(e);
-			return -1;
-		}
-		e->thread_on = true;
+	if (e->cfg.realtime && ufs_start_ticker(e->usb, usb_frame, e) != 0) {
+		free_plate(e);
+		return -1;
 	}
 	*out = e;
 	return 0;
@@ -346,12 +316,6 @@ void emu_destroy(emu_plate *e)
 {
 	if (!e)
 		return;
-	if (e->thread_on) {
-		ufs_lock(e->usb);
-		e->quit = true;
-		ufs_unlock(e->usb);
-		pthread_join(e->thread, NULL);
-	}
 	free_plate(e);
 }
 

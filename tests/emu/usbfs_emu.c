@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <umockdev.h>
 #include <unistd.h>
 
@@ -57,6 +58,10 @@ struct ufs {
 	plug *cur;
 	bool kernel_bound;
 	uint64_t done_counter;
+	pthread_t ticker;
+	bool ticker_on, quit;
+	void (*tick)(void *ctx);
+	void *tick_ctx;
 };
 
 bool ufs_ensure_preload(char **argv)
@@ -573,10 +578,55 @@ int ufs_create(ufs **out, const ufs_cfg *cfg)
 	return 0;
 }
 
+static void *ticker_main(void *arg)
+{
+	ufs *u = arg;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (;;) {
+		ts.tv_nsec += 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_nsec -= 1000000000;
+			ts.tv_sec++;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+		pthread_mutex_lock(&u->mu);
+		bool quit = u->quit;
+		if (!quit && u->cur && !u->cur->gone)
+			u->tick(u->tick_ctx);
+		pthread_mutex_unlock(&u->mu);
+		if (quit)
+			return NULL;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > ts.tv_sec + 1)
+			ts = now;
+	}
+}
+
+int ufs_start_ticker(ufs *u, void (*tick)(void *ctx), void *ctx)
+{
+	if (u->ticker_on)
+		return -1;
+	u->tick = tick;
+	u->tick_ctx = ctx;
+	if (pthread_create(&u->ticker, NULL, ticker_main, u) != 0)
+		return -1;
+	u->ticker_on = true;
+	return 0;
+}
+
 void ufs_destroy(ufs *u)
 {
 	if (!u)
 		return;
+	if (u->ticker_on) {
+		pthread_mutex_lock(&u->mu);
+		u->quit = true;
+		pthread_mutex_unlock(&u->mu);
+		pthread_join(u->ticker, NULL);
+	}
 	for (int i = 0; i < u->n_plugs; i++) {
 		GError *err = NULL;
 		umockdev_testbed_detach_ioctl(u->tb, u->plugs[i]->devnode, &err);

@@ -97,6 +97,13 @@ void ufs_unlock(ufs *u);
  * and updates the node's readiness. Call after the device has new data. */
 void ufs_kick(ufs *u);
 
+/* Starts a thread that calls tick(ctx) once per millisecond (a USB frame)
+ * with the lock held, while the device is plugged in; tick calls
+ * ufs_kick() when it has new data. After a stall (a debugger, a loaded
+ * machine) it resumes from now rather than racing through the missed
+ * milliseconds. ufs_destroy() stops it. 0 or -1. */
+int ufs_start_ticker(ufs *u, void (*tick)(void *ctx), void *ctx);
+
 /* Pulls the cable: URBs in flight end with -ESHUTDOWN (those complete are
  * still reaped, as with the kernel), every later ioctl fails with ENODEV,
  * the device leaves sysfs with a "remove" uevent. Without the lock. */
