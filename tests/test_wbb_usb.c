@@ -171,6 +171,28 @@ static void key_file_mode(fixture *fx, mode_t *mode, uint8_t key[16])
 	*mode = st.st_mode & 0777;
 }
 
+/* Paired with the PIN = the adapter's address backwards, the key the
+ * board holds stored privately; the board set up as WiiBrew says; HCI and
+ * ACL flow control kept. */
+static void check_paired_and_set_up(fixture *fx)
+{
+	bt_emu_stats es;
+	bt_emu_get_stats(fx->emu, &es);
+	assert_int_equal(es.pin_pairings, 1);
+	assert_int_equal(es.pin_failures, 0);
+	assert_int_equal(es.ext_init_writes, 2);
+	assert_int_equal(es.leds, WBB_LED_1);
+	assert_int_equal(es.mode_sets, 1);
+	assert_int_equal(es.cmd_violations, 0);
+	assert_int_equal(es.acl_violations, 0);
+	mode_t mode;
+	uint8_t key[16], board_key[16];
+	key_file_mode(fx, &mode, key);
+	bt_emu_board_key(fx->emu, board_key);
+	assert_int_equal(mode, 0600);
+	assert_memory_equal(key, board_key, 16);
+}
+
 /* Pairs the board (sync button) through the adapter's entry, as
  * `--device wbb-usb` does, and closes again. */
 static void pair_once(fixture *fx)
@@ -215,23 +237,7 @@ static void discovers_pairs_and_streams_known_loads_into_the_right_cop(void **st
 	assert_double_equal(d->info.plate.width_mm, 433, 1e-9);
 	assert_double_equal(d->info.plate.depth_mm, 238, 1e-9);
 	assert_non_null(strstr(d->info.note, "Cambridge Silicon Radio"));
-	/* Paired with the PIN = the adapter's address backwards; the key the
-	 * board holds is the one stored, privately. */
-	bt_emu_stats es;
-	bt_emu_get_stats(fx->emu, &es);
-	assert_int_equal(es.pin_pairings, 1);
-	assert_int_equal(es.pin_failures, 0);
-	assert_int_equal(es.ext_init_writes, 2);
-	assert_int_equal(es.leds, WBB_LED_1);
-	assert_int_equal(es.mode_sets, 1);
-	assert_int_equal(es.cmd_violations, 0);
-	assert_int_equal(es.acl_violations, 0);
-	mode_t mode;
-	uint8_t key[16], board_key[16];
-	key_file_mode(fx, &mode, key);
-	bt_emu_board_key(fx->emu, board_key);
-	assert_int_equal(mode, 0600);
-	assert_memory_equal(key, board_key, 16);
+	check_paired_and_set_up(fx);
 
 	size_t first = bt_emu_reports(fx->emu, NULL, 0);
 	assert_int_equal(d->ops->start(d), POISE_OK);
@@ -264,6 +270,7 @@ static void discovers_pairs_and_streams_known_loads_into_the_right_cop(void **st
 	assert_int_equal(d->ops->read(d, fx->got, 1, &k, 0), POISE_E_STATE);
 	dev_close(d);
 	/* Closed: the link ended, the controller reset (nobody serves it). */
+	bt_emu_stats es;
 	bt_emu_get_stats(fx->emu, &es);
 	assert_false(es.board_connected);
 	assert_false(es.scan_page);

@@ -593,12 +593,157 @@ static void pin_reply(bt_emu *e, const uint8_t *p)
 	}
 }
 
+/* The controller's own settings and identity. False if op is not one. */
+static bool setup_command(bt_emu *e, uint16_t op, const uint8_t *p, uint8_t plen)
+{
+	uint8_t ok = 0;
+	switch (op) {
+	case BT_CMD_RESET:
+		controller_reset(e);
+		cmd_complete(e, op, &ok, 1);
+		return true;
+	case BT_CMD_READ_BD_ADDR:
+		cmd_ok_addr(e, op, adapter_addr.b);
+		return true;
+	case BT_CMD_READ_BUFFER_SIZE: {
+		uint8_t r[8] = {0, (uint8_t)ACL_MTU, ACL_MTU >> 8, 64, ACL_PKTS, 0, 8, 0};
+		cmd_complete(e, op, r, 8);
+		return true;
+	}
+	case BT_CMD_READ_LOCAL_VERSION: {
+		uint8_t r[9] = {0, 6, 0xbb, 0x22, 6, 10, 0, 0xbb, 0x22}; /* manufacturer 10: CSR */
+		cmd_complete(e, op, r, 9);
+		return true;
+	}
+	case BT_CMD_WRITE_SCAN_ENABLE:
+		e->scan_page = plen >= 1 && (p[0] & 0x02);
+		e->st.scan_page = e->scan_page;
+		cmd_complete(e, op, &ok, 1);
+		return true;
+	case BT_CMD_WRITE_PAGE_TIMEOUT:
+	case BT_CMD_WRITE_CONN_ACCEPT_TIMEOUT:
+	case BT_CMD_WRITE_LOCAL_NAME:
+	case BT_CMD_WRITE_CLASS:
+		cmd_complete(e, op, &ok, 1);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Finding devices: inquiry and names. False if op is not one of those. */
+static bool discovery_command(bt_emu *e, uint16_t op, const uint8_t *p)
+{
+	uint8_t ok = 0;
+	switch (op) {
+	case BT_CMD_INQUIRY:
+		cmd_status(e, 0, op);
+		inquiry(e);
+		return true;
+	case BT_CMD_INQUIRY_CANCEL:
+		e->inquiring = false;
+		for (int i = 0; i < DEFER; i++)
+			if (e->def[i].inquiry)
+				e->def[i].used = false;
+		cmd_complete(e, op, &ok, 1);
+		return true;
+	case BT_CMD_REMOTE_NAME:
+		cmd_status(e, 0, op);
+		remote_name(e, p);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void create_connection(bt_emu *e, const uint8_t *p)
+{
+	bool to_board = !memcmp(p, board_addr.b, 6);
+	cmd_status(e, e->conn_up ? 0x0b : 0, BT_CMD_CREATE_CONN);
+	if (e->conn_up)
+		return;
+	memcpy(e->page_addr.b, p, 6);
+	if (to_board && e->bd.on && e->bd.sync && !e->bd.connected)
+		defer(e, 10000, ACT_CONNECT_HOST, false, 0, NULL, 0);
+	else
+		defer(e, 100000, ACT_PAGE_FAIL, false, 0, NULL, 0);
+}
+
+static void reject_connection(bt_emu *e, const uint8_t *p)
+{
+	cmd_status(e, 0, BT_CMD_REJECT_CONN);
+	uint8_t c[11] = {p[6]};
+	memcpy(c + 3, p, 6);
+	c[9] = 1;
+	e->pending_req = false;
+	e->bd.page_at = now_us() + PAGE_RETRY_US;
+	ev_now(e, BT_EV_CONN_COMPLETE, c, 11);
+}
+
+/* Connections and their authentication. False if op is not one of those. */
+static bool link_command(bt_emu *e, uint16_t op, const uint8_t *p)
+{
+	bool ours = e->conn_up && bt_le16(p) == HANDLE;
+	switch (op) {
+	case BT_CMD_CREATE_CONN:
+		create_connection(e, p);
+		return true;
+	case BT_CMD_ACCEPT_CONN: {
+		bool ok = e->pending_req && !memcmp(p, board_addr.b, 6);
+		cmd_status(e, ok ? 0 : BT_ST_NO_CONNECTION, op); /* pending until connected */
+		if (ok)
+			defer(e, 3000, ACT_CONNECT_BOARD, false, 0, NULL, 0);
+		return true;
+	}
+	case BT_CMD_REJECT_CONN:
+		reject_connection(e, p);
+		return true;
+	case BT_CMD_DISCONNECT:
+		cmd_status(e, ours ? 0 : BT_ST_NO_CONNECTION, op);
+		if (ours)
+			defer(e, 2000, ACT_DROP_LOCAL, false, 0, NULL, 0);
+		return true;
+	case BT_CMD_AUTH_REQUESTED:
+		cmd_status(e, ours ? 0 : BT_ST_NO_CONNECTION, op);
+		if (ours) {
+			e->auth = AUTH_WAIT_KEY;
+			e->auth_by_board = false;
+			ev_now(e, BT_EV_LINK_KEY_REQUEST, board_addr.b, 6);
+		}
+		return true;
+	case BT_CMD_LINK_KEY_REPLY:
+		link_key_reply(e, p);
+		return true;
+	case BT_CMD_LINK_KEY_NEG_REPLY:
+		cmd_ok_addr(e, op, p);
+		if (e->auth == AUTH_WAIT_KEY) {
+			e->auth = AUTH_WAIT_PIN;
+			ev_now(e, BT_EV_PIN_REQUEST, board_addr.b, 6);
+		}
+		return true;
+	case BT_CMD_PIN_REPLY:
+		pin_reply(e, p);
+		return true;
+	case BT_CMD_PIN_NEG_REPLY:
+		cmd_ok_addr(e, op, p);
+		if (e->auth == AUTH_WAIT_PIN)
+			auth_done(e, BT_ST_AUTH_FAILURE);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One HCI command from a control transfer: answered now (its events
+ * queued), or never if the test said so. */
 static void hci_command(bt_emu *e, const uint8_t *b, size_t n)
 {
 	if (n < 3 || n != 3u + b[2])
 		return; /* controllers drop what they cannot parse */
 	uint16_t op = bt_le16(b);
 	const uint8_t *p = b + 3;
+	uint8_t params[255] = {0}; /* short commands read zeros, not beyond */
+	memcpy(params, p, b[2]);
 	e->st.commands++;
 	if (e->host_credits <= 0)
 		e->st.cmd_violations++;
@@ -614,122 +759,10 @@ static void hci_command(bt_emu *e, const uint8_t *b, size_t n)
 				cmd_complete(e, op, &st, 1);
 			return;
 		}
-	uint8_t ok = 0;
-	switch (op) {
-	case BT_CMD_RESET:
-		controller_reset(e);
-		cmd_complete(e, op, &ok, 1);
-		break;
-	case BT_CMD_READ_BD_ADDR:
-		cmd_ok_addr(e, op, adapter_addr.b);
-		break;
-	case BT_CMD_READ_BUFFER_SIZE: {
-		uint8_t r[8] = {0, (uint8_t)ACL_MTU, ACL_MTU >> 8, 64, ACL_PKTS, 0, 8, 0};
-		cmd_complete(e, op, r, 8);
-		break;
-	}
-	case BT_CMD_READ_LOCAL_VERSION: {
-		uint8_t r[9] = {0, 6, 0xbb, 0x22, 6, 10, 0, 0xbb, 0x22}; /* manufacturer 10: CSR */
-		cmd_complete(e, op, r, 9);
-		break;
-	}
-	case BT_CMD_WRITE_SCAN_ENABLE:
-		e->scan_page = b[2] >= 1 && (p[0] & 0x02);
-		e->st.scan_page = e->scan_page;
-		cmd_complete(e, op, &ok, 1);
-		break;
-	case BT_CMD_WRITE_PAGE_TIMEOUT:
-	case BT_CMD_WRITE_CONN_ACCEPT_TIMEOUT:
-	case BT_CMD_WRITE_LOCAL_NAME:
-	case BT_CMD_WRITE_CLASS:
-		cmd_complete(e, op, &ok, 1);
-		break;
-	case BT_CMD_INQUIRY:
-		cmd_status(e, 0, op);
-		inquiry(e);
-		break;
-	case BT_CMD_INQUIRY_CANCEL:
-		e->inquiring = false;
-		for (int i = 0; i < DEFER; i++)
-			if (e->def[i].inquiry)
-				e->def[i].used = false;
-		cmd_complete(e, op, &ok, 1);
-		break;
-	case BT_CMD_REMOTE_NAME:
-		cmd_status(e, 0, op);
-		remote_name(e, p);
-		break;
-	case BT_CMD_CREATE_CONN: {
-		bool to_board = !memcmp(p, board_addr.b, 6);
-		cmd_status(e, e->conn_up ? 0x0b : 0, op);
-		if (e->conn_up)
-			break;
-		memcpy(e->page_addr.b, p, 6);
-		if (to_board && e->bd.on && e->bd.sync && !e->bd.connected)
-			defer(e, 10000, ACT_CONNECT_HOST, false, 0, NULL, 0);
-		else
-			defer(e, 100000, ACT_PAGE_FAIL, false, 0, NULL, 0);
-		break;
-	}
-	case BT_CMD_ACCEPT_CONN:
-		if (e->pending_req && !memcmp(p, board_addr.b, 6)) {
-			cmd_status(e, 0, op); /* pending until connected */
-			defer(e, 3000, ACT_CONNECT_BOARD, false, 0, NULL, 0);
-		} else {
-			cmd_status(e, BT_ST_NO_CONNECTION, op);
-		}
-		break;
-	case BT_CMD_REJECT_CONN: {
-		cmd_status(e, 0, op);
-		uint8_t c[11] = {p[6]};
-		memcpy(c + 3, p, 6);
-		c[9] = 1;
-		e->pending_req = false;
-		e->bd.page_at = now_us() + PAGE_RETRY_US;
-		ev_now(e, BT_EV_CONN_COMPLETE, c, 11);
-		break;
-	}
-	case BT_CMD_DISCONNECT:
-		if (e->conn_up && bt_le16(p) == HANDLE) {
-			cmd_status(e, 0, op);
-			defer(e, 2000, ACT_DROP_LOCAL, false, 0, NULL, 0);
-		} else {
-			cmd_status(e, BT_ST_NO_CONNECTION, op);
-		}
-		break;
-	case BT_CMD_AUTH_REQUESTED:
-		if (e->conn_up && bt_le16(p) == HANDLE) {
-			cmd_status(e, 0, op);
-			e->auth = AUTH_WAIT_KEY;
-			e->auth_by_board = false;
-			ev_now(e, BT_EV_LINK_KEY_REQUEST, board_addr.b, 6);
-		} else {
-			cmd_status(e, BT_ST_NO_CONNECTION, op);
-		}
-		break;
-	case BT_CMD_LINK_KEY_REPLY:
-		link_key_reply(e, p);
-		break;
-	case BT_CMD_LINK_KEY_NEG_REPLY:
-		cmd_ok_addr(e, op, p);
-		if (e->auth == AUTH_WAIT_KEY) {
-			e->auth = AUTH_WAIT_PIN;
-			ev_now(e, BT_EV_PIN_REQUEST, board_addr.b, 6);
-		}
-		break;
-	case BT_CMD_PIN_REPLY:
-		pin_reply(e, p);
-		break;
-	case BT_CMD_PIN_NEG_REPLY:
-		cmd_ok_addr(e, op, p);
-		if (e->auth == AUTH_WAIT_PIN)
-			auth_done(e, BT_ST_AUTH_FAILURE);
-		break;
-	default: {
+	if (!setup_command(e, op, params, b[2]) && !discovery_command(e, op, params) &&
+	    !link_command(e, op, params)) {
 		uint8_t st = BT_ST_UNKNOWN_COMMAND;
 		cmd_complete(e, op, &st, 1);
-		break;
-	}
 	}
 }
 
