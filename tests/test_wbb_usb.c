@@ -484,6 +484,11 @@ static void adapter_fault(void **state, uint16_t op, enum bt_emu_cmd_fault how, 
 		fail_msg("message: %s", msg);
 	if (!(s >= min_s && s < max_s))
 		fail_msg("failed after %.2f s", s);
+	/* What `poise record --device wbb-usb` prints says the same. */
+	dev *d = NULL;
+	assert_int_equal(dev_open_spec(&d, "wbb-usb", &(dev_open_cfg){0}, msg, sizeof msg), rc);
+	if (!strstr(msg, "cannot open Wii Balance Board (usb:1-1): ") || !strstr(msg, text))
+		fail_msg("dev_open_spec said: %s", msg);
 	/* The adapter was let go: it is listed as usable again. */
 	dev_info found[4];
 	size_t n = 0;

@@ -100,6 +100,12 @@ struct dev_ops {
 	/* Optional (NULL for real plates): steers the simulated person. Any
 	 * thread. */
 	int (*steer)(dev *d, const dev_steer *s);
+	/* Optional (NULL: open's error code says enough): open, writing on
+	 * failure a sentence for people into msg (what failed, where, what to
+	 * do: "no balance board connected within 10 s: switch a paired board
+	 * on..."). dev_open_spec() uses it instead of open when present. */
+	int (*open_msg)(dev **out, const dev_info *which, const dev_open_cfg *cfg, char *msg,
+	                size_t msg_len);
 };
 
 /* The head of every backend's device struct. */

@@ -746,4 +746,5 @@ const struct dev_ops wbbu_ops = {
 	.stop = wbbu_stop,
 	.close = wbbu_close,
 	.steer = NULL,
+	.open_msg = wbbu_open_msg,
 };

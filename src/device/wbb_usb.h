@@ -71,7 +71,7 @@ extern const struct dev_ops wbbu_ops;
 
 /* open() with a sentence for people on failure: what failed, where and
  * what to do ("the Bluetooth adapter did not answer HCI_Reset within 2 s:
- * unplug it and plug it back in"). */
+ * unplug it and plug it back in"); wbbu_ops.open_msg. */
 int wbbu_open_msg(dev **out, const dev_info *which, const dev_open_cfg *cfg, char *msg,
                   size_t msg_len);
 
