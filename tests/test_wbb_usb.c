@@ -337,10 +337,23 @@ static void a_paired_board_reconnects_by_itself(void **state)
 	check_against_sent(fx, fx->got, 30, first);
 	dev_close(d);
 
+	/* Paired with a Wii since: it refuses the stored key; said plainly. */
+	bt_emu_board_paired_elsewhere(fx->emu);
+	l.after_ms = 100;
+	pthread_create(&th, NULL, power_on_later, &l);
+	char msg[512];
+	d = NULL;
+	assert_int_equal(wbbu_open_msg(&d, &found[1], &(dev_open_cfg){0}, msg, sizeof msg),
+	                 POISE_E_PROTOCOL);
+	pthread_join(th, NULL);
+	assert_null(d);
+	if (!strstr(msg, "the board refused Poise's link key: it was paired with a Wii or another "
+	                 "computer since; pair it again (red sync button)"))
+		fail_msg("message: %s", msg);
+
 	/* A board that never comes: a clear error after the wait. */
 	t0 = dev_now_us();
 	d = NULL;
-	char msg[512];
 	dev_info which = found[1];
 	dev_open_cfg oc = {.reopen = true}; /* a reopen does not wait */
 	assert_int_equal(wbbu_open_msg(&d, &which, &oc, msg, sizeof msg), POISE_E_NOT_FOUND);
@@ -586,12 +599,12 @@ static void owned_by_the_system_unless_given_to_poise(void **state)
 	assert_int_equal(n, 1);
 	assert_false(found[0].usable);
 	assert_int_equal(found[0].err, POISE_E_BUSY);
-	assert_non_null(strstr(found[0].note, "used by the system's Bluetooth: give it to Poise with "
-	                                      "POISE_BT_ADAPTER=0a12:0001"));
+	assert_non_null(strstr(found[0].note, "is the system's Bluetooth; if it is a dongle for Poise "
+	                                      "alone: POISE_BT_ADAPTER=0a12:0001"));
 	dev *d = NULL;
 	char msg[512];
 	assert_int_equal(dev_open_spec(&d, "wbb-usb", &(dev_open_cfg){0}, msg, sizeof msg), POISE_E_BUSY);
-	assert_non_null(strstr(msg, "used by the system's Bluetooth"));
+	assert_non_null(strstr(msg, "is the system's Bluetooth"));
 	bt_emu_stats es;
 	bt_emu_get_stats(fx->emu, &es);
 	assert_true(es.kernel_driver);

@@ -938,8 +938,8 @@ static void on_auth_complete(bth *h, const bt_event *e)
 		return;
 	}
 	h->fail_status = a.status;
-	snprintf(h->err, sizeof h->err, "pairing with the board %s failed (%s)",
-	         h->peer_name[0] ? h->peer_name : "", bt_status_str(a.status));
+	snprintf(h->err, sizeof h->err, "pairing with the board failed (%s): press its red sync "
+	         "button again while Poise connects", bt_status_str(a.status));
 	uint8_t p[3];
 	bt_put_le16(p, h->handle);
 	p[2] = BT_ST_REMOTE_USER_ENDED;
@@ -1529,8 +1529,12 @@ int bth_connect(bth *h, const bth_target *t, mono_us until, char *msg, size_t ms
 			/* This board failed; a discovering host may find it again. */
 			if (!t->discover || h->err[0]) {
 				bool seen = h->board_seen;
+				bool refused = h->down_reason == BT_ST_AUTH_FAILURE || h->down_reason == BT_ST_KEY_MISSING;
 				give_up_link(h);
-				snprintf(msg, msg_len, "%s", h->err[0] ? h->err : "the board left while connecting");
+				snprintf(msg, msg_len, "%s", h->err[0] ? h->err
+				         : refused ? "the board refused Poise's link key: it was paired with a Wii "
+				                     "or another computer since; pair it again (red sync button)"
+				                   : "the board left while connecting");
 				h->target = NULL;
 				return seen ? POISE_E_PROTOCOL : POISE_E_NOT_FOUND;
 			}

@@ -364,9 +364,9 @@ static void list_adapter(libusb_device *ld, const bth_usb *usb, const char *env,
 	bool ours = given_to_poise(env, usb, loc);
 	if (kernel && !ours) {
 		di.err = POISE_E_BUSY;
-		dev_fmt(di.note, sizeof di.note, "%s (%04x:%04x) is used by the system's Bluetooth: give it to "
-		    "Poise with " WBBU_ENV_ADAPTER "=%04x:%04x (README)", prod, usb->vid, usb->pid,
-		    usb->vid, usb->pid);
+		dev_fmt(di.note, sizeof di.note, "%s (%04x:%04x) is the system's Bluetooth; if it is a "
+		        "dongle for Poise alone: " WBBU_ENV_ADAPTER "=%04x:%04x (README)", prod, usb->vid,
+		        usb->pid, usb->vid, usb->pid);
 	} else if (!kernel && (r = libusb_claim_interface(dh, usb->iface)) != 0) {
 		di.err = dev_from_libusb(r);
 		dev_fmt(di.note, sizeof di.note, "%s (%04x:%04x) is in use by another program (is Poise "

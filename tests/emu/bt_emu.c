@@ -1222,6 +1222,14 @@ void bt_emu_board_key(bt_emu *e, uint8_t key[16])
 	ufs_unlock(e->usb);
 }
 
+void bt_emu_board_paired_elsewhere(bt_emu *e)
+{
+	ufs_lock(e->usb);
+	for (int i = 0; i < 16; i++)
+		e->bd.key[i] ^= 0xa5;
+	ufs_unlock(e->usb);
+}
+
 const char *bt_emu_devnode(const bt_emu *e)
 {
 	return ufs_devnode(e->usb);

@@ -161,6 +161,11 @@ bt_addr bt_emu_board_addr(void);
 /* The link key the board holds (after a pairing). */
 void bt_emu_board_key(bt_emu *e, uint8_t key[16]);
 
+/* The board was paired with another host (a Wii) meanwhile: it holds
+ * another link key now (and, for the test, still pages this adapter when
+ * switched on). */
+void bt_emu_board_paired_elsewhere(bt_emu *e);
+
 /* The adapter's device node and the testbed's root. */
 const char *bt_emu_devnode(const bt_emu *e);
 const char *bt_emu_root(const bt_emu *e);
