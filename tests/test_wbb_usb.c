@@ -439,17 +439,27 @@ static void link_lost_mid_stream_keeps_every_frame_then_reconnects(void **state)
 	dev_close(d);
 }
 
+/* A new board (sync button) with someone of mass_kg on it, paired,
+ * streaming, 20 frames read into fx->got; *first = the reports before. */
+static dev *streaming(void **state, const bt_emu_cfg *cfg, double mass_kg, size_t *first)
+{
+	fixture *fx = *state = new_fixture(cfg);
+	double kg[4];
+	standing(mass_kg, 10, 10, kg);
+	bt_emu_set_loads(fx->emu, kg);
+	bt_emu_board_sync(fx->emu);
+	dev *d = open_spec("wbb-usb");
+	*first = bt_emu_reports(fx->emu, NULL, 0);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	assert_int_equal(td_read_frames(d, fx->got, 20, 3000), 20);
+	return d;
+}
+
 static void an_unplugged_adapter_ends_the_stream_with_every_frame(void **state)
 {
-	bt_emu_cfg cfg = {.board_sync = true, .seed = 4};
-	fixture *fx = *state = new_fixture(&cfg);
-	double kg[4];
-	standing(50, 0, 0, kg);
-	bt_emu_set_loads(fx->emu, kg);
-	dev *d = open_spec("wbb-usb");
-	size_t first = bt_emu_reports(fx->emu, NULL, 0);
-	assert_int_equal(d->ops->start(d), POISE_OK);
-	size_t n = td_read_frames(d, fx->got, 20, 3000);
+	size_t first, n = 20;
+	dev *d = streaming(state, &(bt_emu_cfg){.seed = 4}, 50, &first);
+	fixture *fx = *state;
 	bt_emu_unplug(fx->emu);
 	int rc = POISE_OK;
 	mono_us until = dev_now_us() + 3000000u;
@@ -540,15 +550,9 @@ static void a_wii_remote_or_a_corrupt_board_is_refused(void **state)
 
 static void malformed_packets_are_dropped_counted_and_flagged(void **state)
 {
-	bt_emu_cfg cfg = {.board_sync = true, .seed = 5, .acl_in_frag = 7};
-	fixture *fx = *state = new_fixture(&cfg);
-	double kg[4];
-	standing(65, 10, 10, kg);
-	bt_emu_set_loads(fx->emu, kg);
-	dev *d = open_spec("wbb-usb");
-	size_t first = bt_emu_reports(fx->emu, NULL, 0);
-	assert_int_equal(d->ops->start(d), POISE_OK);
-	size_t n = td_read_frames(d, fx->got, 20, 3000);
+	size_t first, n = 20;
+	dev *d = streaming(state, &(bt_emu_cfg){.seed = 5, .acl_in_frag = 7}, 65, &first);
+	fixture *fx = *state;
 	/* Each before its own data report, so each flags one frame (or none). */
 	static const enum bt_emu_fault faults[] = {
 		BTE_BAD_L2CAP_LEN, BTE_ORPHAN_CONT, BTE_UNKNOWN_CID, BTE_OTHER_HANDLE, BTE_TRUNC_SIG,
