@@ -121,9 +121,10 @@ struct bth {
 	/* Looking for a board. */
 	const bth_target *target;
 	bool inquiring, cancelling, name_pending, board_seen;
-	bool have_req;           /* a connection request that came before a
-	                          * target was set (queued while nobody held the
-	                          * adapter): answered by bth_connect */
+	bool hold_requests;      /* from the open to the first bth_connect: keep
+	                          * a connection request for it (one queued
+	                          * while nobody held the adapter) */
+	bool have_req;           /* such a request, answered by bth_connect */
 	bt_conn_request req;
 	seen_dev seen[MAX_SEEN];
 	size_t n_seen;
@@ -804,12 +805,12 @@ static void on_conn_request(bth *h, const bt_event *e)
 		h->st.bad_events++;
 		return;
 	}
-	if (!h->target) { /* not looking yet: keep it for bth_connect */
+	if (!h->target && h->hold_requests) { /* not looking yet: keep it for bth_connect */
 		h->req = r;
 		h->have_req = true;
 		return;
 	}
-	answer_conn_request(h, &r);
+	answer_conn_request(h, &r); /* with no target: rejected */
 }
 
 static void on_conn_complete(bth *h, const bt_event *e)
@@ -1327,11 +1328,12 @@ static int bring_up(bth *h)
 		else
 			snprintf(h->chipset, sizeof h->chipset, "manufacturer %u", bt_le16(h->done_ret + 5));
 	}
+	/* (An adopted controller has these from its previous holder.) */
 	bt_put_le16(p, PAGE_TIMEOUT_SLOTS);
-	if (cmd_must(h, BT_CMD_WRITE_PAGE_TIMEOUT, p, 2))
+	if (h->cfg.reset && cmd_must(h, BT_CMD_WRITE_PAGE_TIMEOUT, p, 2))
 		return h->fatal;
 	bt_put_le16(p, ACCEPT_TIMEOUT_SLOTS);
-	if (cmd_must(h, BT_CMD_WRITE_CONN_ACCEPT_TIMEOUT, p, 2))
+	if (h->cfg.reset && cmd_must(h, BT_CMD_WRITE_CONN_ACCEPT_TIMEOUT, p, 2))
 		return h->fatal;
 	p[0] = 0x02; /* page scan: a paired board may connect; not discoverable */
 	return cmd_must(h, BT_CMD_WRITE_SCAN_ENABLE, p, 1);
@@ -1349,6 +1351,7 @@ int bth_open(bth **out, libusb_context *ctx, libusb_device *ld, const bth_usb *u
 	h->ld = libusb_ref_device(ld);
 	h->u = *u;
 	h->cfg = *cfg;
+	h->hold_requests = true;
 	bt_stream_init(&h->ev_stream, BT_STREAM_EVENT, BT_EVENT_MAX);
 	bt_stream_init(&h->acl_stream, BT_STREAM_ACL, IN_BUF);
 	chan_reset(h);
@@ -1499,6 +1502,7 @@ static void give_up_link(bth *h)
 int bth_connect(bth *h, const bth_target *t, mono_us until, char *msg, size_t msg_len)
 {
 	h->target = t;
+	h->hold_requests = false;
 	h->board_seen = false;
 	h->fail_status = 0;
 	h->err[0] = 0;
@@ -1520,7 +1524,9 @@ int bth_connect(bth *h, const bth_target *t, mono_us until, char *msg, size_t ms
 			return POISE_OK;
 		}
 		mono_us now = dev_now_us();
-		if (h->link == LINK_UP && !stretched) {
+		/* A board is on its way (accepted, paged or connected): give it
+		 * the time a set-up takes, however short the wait asked for. */
+		if (h->link != LINK_NONE && h->link != LINK_DOWN && !stretched) {
 			stretched = true;
 			if (until < h->link_at + (mono_us)BTH_SETUP_TIMEOUT_MS * 1000u)
 				until = h->link_at + (mono_us)BTH_SETUP_TIMEOUT_MS * 1000u;
@@ -1635,6 +1641,17 @@ void bth_handoff(bth *h)
 		return;
 	/* Outgoing data still queued is lost with the link anyway. */
 	cancel_all(h);
+	if (h->have_req) {
+		/* A board's request reached us as we let go: no holder will see
+		 * it again, so refuse it now and the board pages anew. */
+		uint8_t cmd[3 + 7];
+		uint8_t p[7];
+		memcpy(p, h->req.addr.b, 6);
+		p[6] = 0x0d; /* limited resources */
+		size_t n = bt_cmd_encode(cmd, BT_CMD_REJECT_CONN, p, sizeof p);
+		libusb_control_transfer(h->h, RX_CLASS_DEVICE, 0, 0, 0, cmd, (uint16_t)n, 200);
+		h->have_req = false;
+	}
 	unclaim(h, false);
 	h->handed_off = true;
 }

@@ -13,7 +13,9 @@
 #include "device/usb_common.h"
 #include "device/wbb_proto.h"
 
-#define REOPEN_WAIT_MS 30 /* a reopen looks only at what the adapter holds */
+#define REOPEN_WAIT_MS 5 /* a reopen looks only at what the adapter holds (a
+                           * request it queued comes with the set-up's
+                           * answers) */
 #define NAME "Wii Balance Board"
 
 /* A request to the board waiting for its answer (during open). */
