@@ -177,7 +177,7 @@ static void unknown_and_missing_devices_still_fail_clearly(void **state)
 	                 POISE_E_NOT_FOUND);
 	assert_null(d);
 	assert_false(fell_back);
-	assert_non_null(strstr(msg, "unknown device 'floppy' (known: usb wbb sim)"));
+	assert_non_null(strstr(msg, "unknown device 'floppy' (known: usb wbb wbb-usb sim)"));
 	assert_int_equal(dev_open_choice(&d, "sim:nonesuch", 0, NULL, NULL, msg, sizeof msg),
 	                 POISE_E_NOT_FOUND);
 	assert_null(d);

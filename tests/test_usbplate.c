@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include "test_assert.h"
 #include "test_util.h"
+#include "test_dev.h"
 
 #include "core/error.h"
 #include "device/acq.h"
@@ -62,20 +63,6 @@ static dev *open_plate(uint16_t rate)
 	dev_open_cfg oc = {.rate_hz = rate};
 	assert_int_equal(usbp_ops.open(&d, &found[0], &oc), POISE_OK);
 	return d;
-}
-
-/* Reads until n frames or limit_ms passed; returns how many. */
-static size_t read_frames(dev *d, poise_frame *out, size_t n, int limit_ms)
-{
-	size_t got = 0;
-	mono_us until = dev_now_us() + (mono_us)limit_ms * 1000u;
-	while (got < n && dev_now_us() < until) {
-		size_t k = 0;
-		int rc = d->ops->read(d, out + got, n - got < 64 ? n - got : 64, &k, 50);
-		assert_int_equal(rc, POISE_OK);
-		got += k;
-	}
-	return got;
 }
 
 /* The received frames must be exactly the first n frames the plate sent
@@ -141,7 +128,7 @@ static void stream_realtime(void **state, uint16_t rate, size_t n)
 	assert_double_equal(d->info.rate_hz, rate, 0);
 	assert_int_equal(d->ops->start(d), POISE_OK);
 	mono_us t0 = dev_now_us();
-	size_t got = read_frames(d, fx->got, n, (int)(n * 1000 / rate) + 3000);
+	size_t got = td_read_frames(d, fx->got, n, (int)(n * 1000 / rate) + 3000);
 	mono_us t1 = dev_now_us();
 	assert_int_equal(got, n);
 	check_against_sent(fx, fx->got, n, 0);
@@ -208,11 +195,11 @@ static void crc_errors_are_dropped_counted_and_flagged(void **state)
 	fixture *fx = *state = new_fixture(&(emu_cfg){0});
 	dev *d = open_plate(1000);
 	assert_int_equal(d->ops->start(d), POISE_OK);
-	size_t got = read_frames(d, fx->got, 100, 5000);
+	size_t got = td_read_frames(d, fx->got, 100, 5000);
 	emu_inject(fx->emu, EMU_CORRUPT, 3, 0);
-	got += read_frames(d, fx->got + got, 200, 5000);
+	got += td_read_frames(d, fx->got + got, 200, 5000);
 	emu_inject(fx->emu, EMU_CORRUPT, 1, 0);
-	got += read_frames(d, fx->got + got, 200, 5000);
+	got += td_read_frames(d, fx->got + got, 200, 5000);
 	assert_int_equal(got, 500);
 	check_against_sent(fx, fx->got, got, 0);
 	size_t gaps = 0;
@@ -233,9 +220,9 @@ static void sequence_gaps_are_counted_and_flagged(void **state)
 	fixture *fx = *state = new_fixture(&(emu_cfg){0});
 	dev *d = open_plate(1000);
 	assert_int_equal(d->ops->start(d), POISE_OK);
-	size_t got = read_frames(d, fx->got, 64, 5000);
+	size_t got = td_read_frames(d, fx->got, 64, 5000);
 	emu_inject(fx->emu, EMU_DROP, 5, 0);
-	got += read_frames(d, fx->got + got, 400, 5000); /* frames in flight come first */
+	got += td_read_frames(d, fx->got + got, 400, 5000); /* frames in flight come first */
 	assert_int_equal(got, 464);
 	check_against_sent(fx, fx->got, got, 0);
 	size_t gap_at = 0, gaps = 0;
@@ -259,7 +246,7 @@ static void overrange_sets_the_cell_flag(void **state)
 	/* Armed before START: samples 0–3 saturate the BR cell. */
 	emu_inject(fx->emu, EMU_OVERRANGE, 4, CELL_BR);
 	assert_int_equal(d->ops->start(d), POISE_OK);
-	size_t got = read_frames(d, fx->got, 64, 5000);
+	size_t got = td_read_frames(d, fx->got, 64, 5000);
 	assert_int_equal(got, 64);
 	check_against_sent(fx, fx->got, got, 0);
 	for (size_t i = 0; i < got; i++)
@@ -407,7 +394,8 @@ static void auto_says_why_the_plate_cannot_be_used(void **state)
 	assert_string_equal(msg, "no force plate can be used:\n  USB force plate usb:1-1 (serial "
 	                         "PLATE-7): it has never been calibrated: calibrate it first "
 	                         "(firmware-protocol/PROTOCOL.md, SET_CALIBRATION)\n  Wii Balance "
-	                         "Board: none found\n" CHOICE_TAIL);
+	                         "Board: none found\n  Wii Balance Board on a USB Bluetooth adapter: "
+	                         "none found\n" CHOICE_TAIL);
 
 	/* A demo falls back, and says why the plate was passed over. */
 	assert_int_equal(dev_open_choice(&d, "auto", 0, NULL, &fell_back, msg, sizeof msg), POISE_OK);
@@ -416,8 +404,8 @@ static void auto_says_why_the_plate_cannot_be_used(void **state)
 	assert_string_equal(msg, "no usable force plate (USB force plate usb:1-1 (serial PLATE-7): it "
 	                         "has never been calibrated: calibrate it first "
 	                         "(firmware-protocol/PROTOCOL.md, SET_CALIBRATION); Wii Balance "
-	                         "Board: none found); using the simulated plate (demo, nothing "
-	                         "measured)");
+	                         "Board: none found; Wii Balance Board on a USB Bluetooth adapter: "
+	                         "none found); using the simulated plate (demo, nothing measured)");
 	dev_close(d);
 
 	/* Too small a buffer shortens the list of plates, never the advice. */
@@ -472,7 +460,7 @@ static void stop_then_start_restarts_the_sequence(void **state)
 		assert_int_equal(d->ops->start(d), POISE_OK);
 		assert_int_equal(d->ops->start(d), POISE_E_STATE);
 		poise_frame f[40];
-		assert_int_equal(read_frames(d, f, 40, 5000), 40);
+		assert_int_equal(td_read_frames(d, f, 40, 5000), 40);
 		for (size_t i = 0; i < 40; i++)
 			assert_int_equal(f[i].seq, i);
 		assert_int_equal(d->ops->stop(d), POISE_OK);
@@ -488,10 +476,8 @@ static void poise_devices_lists_the_plate_or_says_why_not(void **state)
 {
 	emu_cfg cfg = {.serial = "PLATE-CLI"};
 	fixture *fx = *state = new_fixture(&cfg);
-	const char *asan = getenv("ASAN_OPTIONS");
 	char env[512];
-	snprintf(env, sizeof env, "ASAN_OPTIONS='%s%sverify_asan_link_order=0'", asan ? asan : "",
-	         asan && *asan ? ":" : "");
+	td_child_env(env, sizeof env);
 	char *out = NULL, *err = NULL;
 	assert_int_equal(tu_run(&out, &err, "%s %s devices", env, POISE_BIN), 0);
 	assert_non_null(strstr(out, "usb     usb:1-1"));
@@ -501,17 +487,7 @@ static void poise_devices_lists_the_plate_or_says_why_not(void **state)
 	free(out), free(err);
 
 	/* Without permission on the device node (as an ordinary user). */
-	char node[1024];
-	snprintf(node, sizeof node, "%s%s", emu_root(fx->emu), emu_devnode(fx->emu));
-	assert_int_equal(chmod(node, 0600), 0);
-	/* The user may still create its (emulated) uevent socket there, and
-	 * reach the emulator's ioctl socket (libumockdev-preload connects to it
-	 * even when the open itself fails, and exits if it cannot). */
-	assert_int_equal(chmod(emu_root(fx->emu), 0777), 0);
-	char sock[1024];
-	snprintf(sock, sizeof sock, "%s/ioctl%s", emu_root(fx->emu), emu_devnode(fx->emu));
-	assert_int_equal(chmod(sock, 0666), 0);
-	const char *as_user = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups" : "";
+	const char *as_user = td_deny_node(emu_root(fx->emu), emu_devnode(fx->emu));
 	int code = tu_run(&out, &err, "%s %s %s devices", env, as_user, POISE_BIN);
 	if (code != 0)
 		fail_msg("poise devices as a user: exit %d\n%s\n%s", code, out, err);
@@ -520,7 +496,7 @@ static void poise_devices_lists_the_plate_or_says_why_not(void **state)
 	assert_non_null(strstr(out, "1 plate found, but this user may not open it (permission denied)"));
 	assert_non_null(strstr(out, "sudo cp assets/udev/70-poise-plate.rules /etc/udev/rules.d/"));
 	free(out), free(err);
-	assert_int_equal(chmod(node, 0666), 0);
+	td_allow_node(emu_root(fx->emu), emu_devnode(fx->emu));
 
 	/* Unplugged: none found, said plainly. */
 	emu_unplug(fx->emu);

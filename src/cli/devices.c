@@ -42,7 +42,7 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 		fprintf(stderr, "poise devices: unexpected argument '%s'\n", argv[optind]);
 		return CLI_USAGE;
 	}
-	size_t real_found = 0, denied = 0;
+	size_t real_found = 0, denied = 0, denied_other = 0;
 	bool first = true;
 	if (json)
 		printf("[");
@@ -61,8 +61,12 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			if (!is_sim)
 				real_found++;
-			if (!info[i].usable && info[i].err == POISE_E_ACCESS)
-				denied++;
+			if (!info[i].usable && info[i].err == POISE_E_ACCESS) {
+				if (strcmp((*b)->name, "usb") == 0)
+					denied++;
+				else
+					denied_other++;
+			}
 			if (json) {
 				printf("%s{\"backend\": ", first ? "" : ", ");
 				cli_json_string(stdout, info[i].backend);
@@ -75,11 +79,16 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 				printf(", \"rate_hz\": %g, \"usable\": %s, \"note\": ", info[i].rate_hz,
 				       info[i].usable ? "true" : "false");
 				cli_json_string(stdout, info[i].note);
+				if (info[i].has_battery)
+					printf(", \"battery_pct\": %d", info[i].battery_pct);
 				printf("}");
 			} else {
-				printf("%-7s %-24s %-28s serial %-14s %6.0f Hz  %s\n", info[i].backend, info[i].id,
-				       info[i].name, info[i].serial[0] ? info[i].serial : "-", info[i].rate_hz,
-				       info[i].usable ? "ready" : info[i].note);
+				/* A usable device's note says more about it (which adapter,
+				 * its battery); an unusable one's says why. */
+				printf("%-7s %-24s %-28s serial %-14s %6.0f Hz  %s%s%s\n", info[i].backend,
+				       info[i].id, info[i].name, info[i].serial[0] ? info[i].serial : "-",
+				       info[i].rate_hz, info[i].usable ? "ready" : "",
+				       info[i].usable && info[i].note[0] ? ": " : "", info[i].note);
 			}
 			first = false;
 		}
@@ -95,5 +104,9 @@ int cli_devices(const cli_global *g, int argc, char **argv)
 		       "plate\"):\n  sudo cp assets/udev/70-poise-plate.rules /etc/udev/rules.d/ && "
 		       "sudo udevadm control --reload\n",
 		       denied, denied == 1 ? "" : "s", denied == 1 ? "it" : "them");
+	else if (denied_other > 0)
+		printf("\n%zu device%s found, but this user may not open %s (permission denied): install "
+		       "the udev rule named above\n(README), then unplug and replug it.\n",
+		       denied_other, denied_other == 1 ? "" : "s", denied_other == 1 ? "it" : "them");
 	return CLI_OK;
 }

@@ -34,6 +34,8 @@ typedef struct dev_info {
 	                      * pipeline resamples with a sliding-window average */
 	int err;          /* if !usable, why: POISE_E_ACCESS, POISE_E_BUSY,
 	                   * POISE_E_PROTOCOL...; 0 = not said (ACCESS) */
+	bool has_battery; /* battery_pct is known (wbb-usb: read at open) */
+	int battery_pct;  /* the device's battery charge, 0–100 %, an estimate */
 } dev_info;
 
 /* Options for opening. Backends ignore what does not apply to them. */
@@ -50,6 +52,11 @@ typedef struct dev_open_cfg {
 	double answer_error_rate; /* sim: the share of cognitive-task answers the
 	                     * simulated person gets wrong (0: the default 15 %;
 	                     * negative: never wrong) */
+	bool reopen;        /* set by dev_reopen(): the device went away and is
+	                     * looked for again, typically once a second on the
+	                     * main thread. A backend that would wait for its
+	                     * device to connect (wbb-usb) only takes one that is
+	                     * already there, else POISE_E_NOT_FOUND at once. */
 } dev_open_cfg;
 
 /* Lean the simulated person: where they aim their centre of pressure, and
@@ -121,6 +128,12 @@ struct dev_ops {
 	/* Optional (NULL for real plates): how the simulated person stands from
 	 * now on. Any thread. */
 	int (*posture)(dev *d, const dev_posture *p);
+	/* Optional (NULL: open's error code says enough): open, writing on
+	 * failure a sentence for people into msg (what failed, where, what to
+	 * do: "no balance board connected within 10 s: switch a paired board
+	 * on..."). dev_open_spec() uses it instead of open when present. */
+	int (*open_msg)(dev **out, const dev_info *which, const dev_open_cfg *cfg, char *msg,
+	                size_t msg_len);
 };
 
 /* The head of every backend's device struct. */

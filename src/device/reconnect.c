@@ -23,7 +23,9 @@ int dev_reopen(dev **out, const dev_info *lost, const dev_open_cfg *cfg)
 			continue;
 		if (!found[i].usable)
 			return found[i].err ? found[i].err : POISE_E_ACCESS;
-		return ops->open(out, &found[i], cfg);
+		dev_open_cfg again = cfg ? *cfg : (dev_open_cfg){0};
+		again.reopen = true;
+		return ops->open(out, &found[i], &again);
 	}
 	return POISE_E_NOT_FOUND;
 }

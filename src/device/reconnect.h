@@ -11,7 +11,9 @@
 #include "device/device.h"
 
 /* Looks among the present devices of lost->backend for the same plate
- * (same serial; the same id if it has none) and opens it. Returns POISE_OK
+ * (same serial; the same id if it has none) and opens it, with
+ * cfg->reopen set (a wireless backend then takes its device only if it is
+ * already back, without waiting for it). Returns POISE_OK
  * with *out open, POISE_E_NOT_FOUND while it is not back, or the open
  * error (POISE_E_ACCESS, POISE_E_BUSY, POISE_E_PROTOCOL...). *out untouched
  * on failure. */

@@ -8,11 +8,13 @@
 #include "device/sim.h"
 #include "device/usbplate.h"
 #include "device/wbb.h"
+#include "device/wbb_usb.h"
 
 static const struct dev_ops *const backends[] = {
 	/* Real plates first, in auto-detection order; the sim last. */
 	&usbp_ops,
 	&wbb_ops,
+	&wbbu_ops,
 	&sim_ops,
 	NULL,
 };
@@ -63,11 +65,13 @@ static int open_first_of(const struct dev_ops *ops, const char *want, dev **out,
 			denied = &found[i];
 			continue;
 		}
-		rc = ops->open(out, &found[i], cfg);
+		char why[256] = "";
+		rc = ops->open_msg ? ops->open_msg(out, &found[i], cfg, why, sizeof why)
+		                   : ops->open(out, &found[i], cfg);
 		if (rc == POISE_OK)
 			return POISE_OK;
 		snprintf(msg, msg_len, "cannot open %s (%s): %s", found[i].name, found[i].id,
-		         poise_strerror(rc));
+		         why[0] ? why : poise_strerror(rc));
 		return rc;
 	}
 	if (denied) {

@@ -11,6 +11,7 @@
 
 #include "core/clkmap.h"
 #include "core/error.h"
+#include "device/usb_common.h"
 #include "poise_proto.h"
 
 #define USBP_XFER_BYTES (USBP_XFER_PACKETS * PP_EP_MAX_PACKET)
@@ -54,33 +55,6 @@ typedef struct usbp_dev {
 	usbp_stats st;
 } usbp_dev;
 
-static int from_libusb(int r)
-{
-	switch (r) {
-	case LIBUSB_SUCCESS:
-		return POISE_OK;
-	case LIBUSB_ERROR_ACCESS:
-		return POISE_E_ACCESS;
-	case LIBUSB_ERROR_NO_DEVICE:
-		return POISE_E_DISCONNECTED;
-	case LIBUSB_ERROR_NOT_FOUND:
-		return POISE_E_NOT_FOUND;
-	case LIBUSB_ERROR_BUSY:
-		return POISE_E_BUSY;
-	case LIBUSB_ERROR_TIMEOUT:
-		return POISE_E_TIMEOUT;
-	case LIBUSB_ERROR_PIPE:
-	case LIBUSB_ERROR_OVERFLOW:
-		return POISE_E_PROTOCOL;
-	case LIBUSB_ERROR_NO_MEM:
-		return POISE_E_NOMEM;
-	case LIBUSB_ERROR_NOT_SUPPORTED:
-		return POISE_E_UNSUPPORTED;
-	default:
-		return POISE_E_IO;
-	}
-}
-
 /* The interface number if ld is one of our plates. */
 static bool is_plate(libusb_device *ld, uint8_t *iface)
 {
@@ -116,18 +90,6 @@ static bool is_plate(libusb_device *ld, uint8_t *iface)
 	return found;
 }
 
-/* "usb:BUS-PORT.PORT...": stable while the plate stays in the same socket. */
-static void locator(libusb_device *ld, char *out, size_t len)
-{
-	uint8_t ports[8];
-	int n = libusb_get_port_numbers(ld, ports, 8);
-	int k = snprintf(out, len, "usb:%u", libusb_get_bus_number(ld));
-	for (int i = 0; i < n && k > 0 && (size_t)k < len; i++)
-		k += snprintf(out + k, len - (size_t)k, "%c%u", i == 0 ? '-' : '.', ports[i]);
-	if (n <= 0 && k > 0 && (size_t)k < len)
-		snprintf(out + k, len - (size_t)k, ".%u", libusb_get_device_address(ld));
-}
-
 static void set_unusable(dev_info *di, int err, const char *note)
 {
 	di->usable = false;
@@ -143,7 +105,7 @@ static void probe(libusb_device *ld, uint8_t iface, dev_info *di, pp_info *pi, p
 {
 	memset(di, 0, sizeof *di);
 	snprintf(di->backend, sizeof di->backend, "usb");
-	locator(ld, di->id, sizeof di->id);
+	dev_usb_locator(ld, di->id, sizeof di->id);
 	snprintf(di->name, sizeof di->name, USBP_NAME);
 	libusb_device_handle *h = NULL;
 	int r = libusb_open(ld, &h);
@@ -156,12 +118,12 @@ static void probe(libusb_device *ld, uint8_t iface, dev_info *di, pp_info *pi, p
 	if (r != 0) {
 		char note[96];
 		snprintf(note, sizeof note, "cannot open it (%s)", libusb_error_name(r));
-		set_unusable(di, from_libusb(r), note);
+		set_unusable(di, dev_from_libusb(r), note);
 		return;
 	}
 	r = libusb_claim_interface(h, iface);
 	if (r != 0) {
-		set_unusable(di, from_libusb(r),
+		set_unusable(di, dev_from_libusb(r),
 		             r == LIBUSB_ERROR_BUSY ? "in use by another program (is Poise already running?)"
 		                                    : "cannot claim its interface");
 		libusb_close(h);
@@ -223,40 +185,39 @@ static void probe(libusb_device *ld, uint8_t iface, dev_info *di, pp_info *pi, p
 	libusb_close(h);
 }
 
+typedef struct listing {
+	dev_info *out;
+	size_t max, n;
+} listing;
+
+static void list_one(libusb_device *ld, void *ctx)
+{
+	listing *f = ctx;
+	uint8_t iface;
+	if (!is_plate(ld, &iface))
+		return;
+	if (f->n < f->max) {
+		pp_info pi;
+		pp_calib pc;
+		dev_info di;
+		probe(ld, iface, &di, &pi, &pc, NULL);
+		f->out[f->n] = di;
+	}
+	f->n++;
+}
+
 static int usbp_enumerate(dev_info *out, size_t max, size_t *n_found)
 {
-	*n_found = 0;
-	libusb_context *ctx;
-	if (libusb_init(&ctx) != 0)
-		return POISE_E_UNSUPPORTED;
-	libusb_device **list;
-	ssize_t n = libusb_get_device_list(ctx, &list);
-	if (n < 0) {
-		libusb_exit(ctx);
-		return POISE_E_IO;
-	}
-	size_t k = 0;
-	for (ssize_t i = 0; i < n; i++) {
-		uint8_t iface;
-		if (!is_plate(list[i], &iface))
-			continue;
-		if (k < max) {
-			pp_info pi;
-			pp_calib pc;
-			probe(list[i], iface, &out[k], &pi, &pc, NULL);
-		}
-		k++;
-	}
-	libusb_free_device_list(list, 1);
-	libusb_exit(ctx);
-	*n_found = k;
-	return POISE_OK;
+	listing f = {out, max, 0};
+	int rc = dev_usb_each(list_one, &f);
+	*n_found = f.n;
+	return rc;
 }
 
 static int control_out(usbp_dev *u, uint8_t req, uint16_t value, unsigned timeout_ms)
 {
 	int r = libusb_control_transfer(u->h, PP_RT_OUT, req, value, u->iface, NULL, 0, timeout_ms);
-	return r < 0 ? from_libusb(r) : POISE_OK;
+	return r < 0 ? dev_from_libusb(r) : POISE_OK;
 }
 
 static void free_dev(usbp_dev *u)
@@ -290,7 +251,7 @@ static int usbp_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 		if (!is_plate(list[i], &iface))
 			continue;
 		char id[sizeof u->base.info.id];
-		locator(list[i], id, sizeof id);
+		dev_usb_locator(list[i], id, sizeof id);
 		if (which && which->id[0] && strcmp(which->id, id) != 0)
 			continue;
 		probe(list[i], iface, &u->base.info, &u->pinfo, &u->calib, &u->h);
@@ -435,7 +396,7 @@ static void LIBUSB_CALL xfer_done(struct libusb_transfer *t)
 				u->disconnected_at = dev_now_us();
 			u->disconnected = true;
 		} else if (u->inflight == 0) {
-			u->fatal = from_libusb(r);
+			u->fatal = dev_from_libusb(r);
 		}
 	}
 }
@@ -447,7 +408,7 @@ static int submit_all(usbp_dev *u)
 		                               xfer_done, u, 0);
 		int r = libusb_submit_transfer(u->xfer[i]);
 		if (r != 0)
-			return from_libusb(r);
+			return dev_from_libusb(r);
 		u->inflight++;
 	}
 	return POISE_OK;

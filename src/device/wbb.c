@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <libevdev/libevdev.h>
 
 #include "core/error.h"
+#include "device/dev_text.h"
 #include "device/wbb_proto.h"
 
 #define SYS_INPUT "/sys/class/input"
@@ -38,31 +38,16 @@ typedef struct wbb_dev {
 	char sys_dir[PATH_MAX]; /* /sys/class/input/eventN */
 } wbb_dev;
 
-/* snprintf that may truncate on purpose (paths and notes have fixed
- * room; a longer one is cut, never overflowed). */
-static void fmt(char *dst, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *dst, size_t len, const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	vsnprintf(dst, len, f, ap);
-	va_end(ap);
-}
-
 /* Reads a small sysfs attribute into buf without the trailing newline.
  * Returns false if it cannot be read. */
 static bool read_attr(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
+	if (!dev_read_text(path, buf, len))
 		return false;
-	size_t n = fread(buf, 1, len - 1, f);
-	bool ok = !ferror(f);
-	fclose(f);
-	buf[n] = 0;
+	size_t n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = 0;
-	return ok;
+	return true;
 }
 
 /* True if the sysfs capability bitmap text (space-separated hex words,
@@ -93,14 +78,14 @@ static bool caps_has_bit(const char *text, unsigned bit)
 static void driver_of(const char *sys_dir, char *out, size_t len)
 {
 	char path[PATH_MAX + 32], target[PATH_MAX];
-	fmt(path, sizeof path, "%s/device/device/driver", sys_dir);
+	dev_fmt(path, sizeof path, "%s/device/device/driver", sys_dir);
 	ssize_t n = readlink(path, target, sizeof target - 1);
 	out[0] = 0;
 	if (n <= 0)
 		return;
 	target[n] = 0;
 	const char *base = strrchr(target, '/');
-	fmt(out, len, "%s", base ? base + 1 : target);
+	dev_fmt(out, len, "%s", base ? base + 1 : target);
 }
 
 /* Battery capacity in percent from the kernel's power_supply under the HID
@@ -109,7 +94,7 @@ static void driver_of(const char *sys_dir, char *out, size_t len)
 static int battery_percent(const char *sys_dir)
 {
 	char path[PATH_MAX + 64];
-	fmt(path, sizeof path, "%s/device/device/power_supply", sys_dir);
+	dev_fmt(path, sizeof path, "%s/device/device/power_supply", sys_dir);
 	DIR *d = opendir(path);
 	if (!d)
 		return -1;
@@ -119,7 +104,7 @@ static int battery_percent(const char *sys_dir)
 		if (e->d_name[0] == '.')
 			continue;
 		char cap[PATH_MAX + 128], buf[16];
-		fmt(cap, sizeof cap, "%s/%s/capacity", path, e->d_name);
+		dev_fmt(cap, sizeof cap, "%s/%s/capacity", path, e->d_name);
 		if (read_attr(cap, buf, sizeof buf)) {
 			char *end;
 			long v = strtol(buf, &end, 10);
@@ -139,7 +124,7 @@ static int check_kernel_calib(const char *sys_dir, int *bad_cell)
 {
 	char path[PATH_MAX + 64], buf[128];
 	*bad_cell = -1;
-	fmt(path, sizeof path, "%s/device/device/bboard_calib", sys_dir);
+	dev_fmt(path, sizeof path, "%s/device/device/bboard_calib", sys_dir);
 	if (!read_attr(path, buf, sizeof buf))
 		return POISE_OK; /* older kernels do not publish it */
 	uint8_t block[WBB_CALIB_LEN];
@@ -169,11 +154,11 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 	if (!why)
 		why = &dummy;
 	char sys_dir[PATH_MAX], path[PATH_MAX + 64], buf[512];
-	fmt(sys_dir, sizeof sys_dir, "%s/%s", SYS_INPUT, event);
-	fmt(path, sizeof path, "%s/device/name", sys_dir);
+	dev_fmt(sys_dir, sizeof sys_dir, "%s/%s", SYS_INPUT, event);
+	dev_fmt(path, sizeof path, "%s/device/name", sys_dir);
 	if (!read_attr(path, buf, sizeof buf) || strcmp(buf, WBB_INPUT_NAME) != 0)
 		return false;
-	fmt(path, sizeof path, "%s/device/capabilities/abs", sys_dir);
+	dev_fmt(path, sizeof path, "%s/device/capabilities/abs", sys_dir);
 	if (!read_attr(path, buf, sizeof buf))
 		return false;
 	for (int c = 0; c < CELL_COUNT; c++)
@@ -181,12 +166,12 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 			return false;
 
 	memset(info, 0, sizeof *info);
-	fmt(info->backend, sizeof info->backend, "wbb");
-	fmt(info->id, sizeof info->id, "/dev/input/%s", event);
-	fmt(info->name, sizeof info->name, "Wii Balance Board");
-	fmt(path, sizeof path, "%s/device/uniq", sys_dir);
+	dev_fmt(info->backend, sizeof info->backend, "wbb");
+	dev_fmt(info->id, sizeof info->id, "/dev/input/%s", event);
+	dev_fmt(info->name, sizeof info->name, "Wii Balance Board");
+	dev_fmt(path, sizeof path, "%s/device/uniq", sys_dir);
 	if (read_attr(path, buf, sizeof buf))
-		fmt(info->serial, sizeof info->serial, "%s", buf);
+		dev_fmt(info->serial, sizeof info->serial, "%s", buf);
 	info->rate_hz = 60; /* nominal: the board jitters between 30 and 100 Hz */
 	info->rate_irregular = true;
 	wbb_plate(0, &info->plate);
@@ -194,7 +179,7 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 	char drv[64];
 	driver_of(sys_dir, drv, sizeof drv);
 	if (strcmp(drv, WBB_KERNEL_DRIVER) != 0) {
-		fmt(info->note, sizeof info->note,
+		dev_fmt(info->note, sizeof info->note,
 		         "not driven by the kernel's hid-wiimote (driver '%s'): units unknown",
 		         drv[0] ? drv : "none");
 		*why = info->err = POISE_E_UNSUPPORTED;
@@ -204,7 +189,7 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 	if (check_kernel_calib(sys_dir, &bad) != POISE_OK) {
 		static const char *const names[CELL_COUNT] = {"top-left", "top-right", "bottom-left",
 		                                              "bottom-right"};
-		fmt(info->note, sizeof info->note,
+		dev_fmt(info->note, sizeof info->note,
 		    "the board's calibration block is corrupt%s%s%s: its forces would be wrong",
 		    bad >= 0 ? " (sensor " : "", bad >= 0 ? names[bad] : "", bad >= 0 ? ")" : "");
 		*why = info->err = POISE_E_PROTOCOL;
@@ -213,11 +198,11 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 	if (access(info->id, R_OK) != 0) {
 		*why = errno == EACCES || errno == EPERM ? POISE_E_ACCESS : POISE_E_NOT_FOUND;
 		if (errno == EACCES || errno == EPERM)
-			fmt(info->note, sizeof info->note,
+			dev_fmt(info->note, sizeof info->note,
 			         "permission denied on %s: install assets/udev/70-poise-wbb.rules "
 			         "or join the input group (README)", info->id);
 		else
-			fmt(info->note, sizeof info->note, "%s: %s", info->id, strerror(errno));
+			dev_fmt(info->note, sizeof info->note, "%s: %s", info->id, strerror(errno));
 		info->err = *why;
 		return true;
 	}
@@ -252,7 +237,7 @@ static int wbb_enumerate(dev_info *out, size_t max, size_t *n_found)
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
 		dev_info info;
-		fmt(name, sizeof name, "event%u", nums[i]);
+		dev_fmt(name, sizeof name, "event%u", nums[i]);
 		if (!probe_event(name, &info, NULL))
 			continue;
 		if (*n_found < max)
@@ -303,7 +288,7 @@ static int wbb_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 		return POISE_E_NOMEM;
 	w->fd = -1;
 	w->base.ops = &wbb_ops;
-	fmt(w->sys_dir, sizeof w->sys_dir, "%s/%s", SYS_INPUT, which->id + 11);
+	dev_fmt(w->sys_dir, sizeof w->sys_dir, "%s/%s", SYS_INPUT, which->id + 11);
 	/* Re-probe: the node may have been given to another device since. */
 	int rc = POISE_E_NOT_FOUND;
 	if (!probe_event(which->id + 11, &w->base.info, &rc)) {

@@ -108,3 +108,92 @@ int wbb_plate(double depth_mm, cop_plate *out)
 	*out = (cop_plate){WBB_WIDTH_MM, depth_mm};
 	return POISE_OK;
 }
+
+int wbb_battery_pct(uint8_t battery)
+{
+	int pct = (battery - WBB_BATTERY_EMPTY_RAW) * 100 / (WBB_BATTERY_FULL_RAW - WBB_BATTERY_EMPTY_RAW);
+	return pct < 0 ? 0 : pct > 100 ? 100 : pct;
+}
+
+bool wbb_ext_is_board(const uint8_t id[WBB_EXT_ID_LEN])
+{
+	return id[4] == 0x04 && id[5] == 0x02;
+}
+
+size_t wbb_out_leds(uint8_t *out, uint8_t leds)
+{
+	out[0] = WBB_OUT_LEDS;
+	out[1] = leds & 0xf0; /* bit 0 would start the (absent) rumble motor */
+	return 2;
+}
+
+size_t wbb_out_mode(uint8_t *out, uint8_t report_id, bool continuous)
+{
+	out[0] = WBB_OUT_MODE;
+	out[1] = continuous ? WBB_MODE_CONTINUOUS : 0;
+	out[2] = report_id;
+	return 3;
+}
+
+size_t wbb_out_status_request(uint8_t *out)
+{
+	out[0] = WBB_OUT_STATUS_REQ;
+	out[1] = 0;
+	return 2;
+}
+
+static void put_addr24(uint8_t *p, uint32_t addr)
+{
+	p[0] = (uint8_t)(addr >> 16);
+	p[1] = (uint8_t)(addr >> 8);
+	p[2] = (uint8_t)addr;
+}
+
+size_t wbb_out_write(uint8_t *out, uint32_t addr, const uint8_t *data, size_t n)
+{
+	if (n > 16)
+		n = 16;
+	memset(out, 0, WBB_MAX_OUT);
+	out[0] = WBB_OUT_WRITE;
+	out[1] = WBB_SPACE_REGISTERS;
+	put_addr24(out + 2, addr);
+	out[5] = (uint8_t)n;
+	memcpy(out + 6, data, n);
+	return WBB_MAX_OUT;
+}
+
+size_t wbb_out_read(uint8_t *out, uint32_t addr, uint16_t n)
+{
+	out[0] = WBB_OUT_READ;
+	out[1] = WBB_SPACE_REGISTERS;
+	put_addr24(out + 2, addr);
+	out[5] = (uint8_t)(n >> 8);
+	out[6] = (uint8_t)n;
+	return 7;
+}
+
+int wbb_parse_status(const uint8_t *r, size_t n, wbb_status *out)
+{
+	if (!r || n < 7 || r[0] != WBB_IN_STATUS)
+		return POISE_E_PROTOCOL;
+	*out = (wbb_status){.battery_low = r[3] & 0x01, .extension = (r[3] & 0x02) != 0,
+	                    .leds = r[3] & 0xf0, .battery = r[6]};
+	return POISE_OK;
+}
+
+int wbb_parse_read_reply(const uint8_t *r, size_t n, wbb_read_reply *out)
+{
+	if (!r || n < 22 || r[0] != WBB_IN_READ_DATA)
+		return POISE_E_PROTOCOL;
+	*out = (wbb_read_reply){.addr_lo = be16(r + 4), .size = (uint8_t)((r[3] >> 4) + 1),
+	                        .error = r[3] & 0x0f, .data = r + 6};
+	return POISE_OK;
+}
+
+int wbb_parse_ack(const uint8_t *r, size_t n, wbb_ack *out)
+{
+	if (!r || n < 5 || r[0] != WBB_IN_ACK)
+		return POISE_E_PROTOCOL;
+	*out = (wbb_ack){.report = r[3], .error = r[4]};
+	return POISE_OK;
+}

@@ -100,6 +100,90 @@ void wbb_raw_to_n(const wbb_calib *c, const uint16_t raw[CELL_COUNT], double for
 /* True if the battery byte says the board is nearly empty. */
 bool wbb_battery_low(uint8_t battery);
 
+/* Battery byte of a full board (four fresh AA cells) and one below the
+ * last bar: wbb_battery_pct() is linear between them. An estimate from the
+ * voltage, not a measured charge. */
+#define WBB_BATTERY_FULL_RAW 0x83
+#define WBB_BATTERY_EMPTY_RAW 0x69
+
+/* The battery byte as a percentage (0–100, clamped). */
+int wbb_battery_pct(uint8_t battery);
+
+/* ---- HID reports over Bluetooth (the board speaks the Wii Remote's
+ * protocol: WiiBrew's "Wiimote/Protocol", the kernel's hid-wiimote-core.c).
+ * On the HID interrupt channel every input report starts with 0xa1 and
+ * every output report with 0xa2, then the report id. The functions below
+ * take or write reports from the report id on (without that first byte).
+ */
+#define WBB_HIDP_INPUT 0xa1  /* HIDP DATA | input */
+#define WBB_HIDP_OUTPUT 0xa2 /* HIDP DATA | output */
+
+enum wbb_out_report {
+	WBB_OUT_LEDS = 0x11,       /* 1 byte: LED bits 0x10..0x80 */
+	WBB_OUT_MODE = 0x12,       /* flags (0x04 continuous), data report id */
+	WBB_OUT_STATUS_REQ = 0x15, /* 1 byte, 0 */
+	WBB_OUT_WRITE = 0x16,      /* space, 24-bit address, size, 16 data bytes */
+	WBB_OUT_READ = 0x17,       /* space, 24-bit address, 16-bit size */
+};
+
+enum wbb_in_report {
+	WBB_IN_STATUS = 0x20,    /* buttons, flags, 2 reserved, battery */
+	WBB_IN_READ_DATA = 0x21, /* buttons, size-1|error, address low 16, 16 bytes */
+	WBB_IN_ACK = 0x22,       /* buttons, output report id, error */
+};
+
+#define WBB_LED_1 0x10      /* the board's one LED (the power button's) */
+#define WBB_MODE_CONTINUOUS 0x04
+#define WBB_SPACE_REGISTERS 0x04
+#define WBB_MAX_OUT 22      /* the longest output report, with its id */
+
+/* The extension's registers: two writes switch the extension to
+ * unencrypted reports (0x55 at 0xa400f0, then 0x00 at 0xa400fb), six bytes
+ * at 0xa400fa identify it; the board's ends in 04 02. */
+#define WBB_EXT_INIT1_ADDR 0xa400f0u
+#define WBB_EXT_INIT1_VALUE 0x55
+#define WBB_EXT_INIT2_ADDR 0xa400fbu
+#define WBB_EXT_INIT2_VALUE 0x00
+#define WBB_EXT_ID_ADDR 0xa400fau
+#define WBB_EXT_ID_LEN 6
+
+/* True if a 6-byte extension id is the balance board's. */
+bool wbb_ext_is_board(const uint8_t id[WBB_EXT_ID_LEN]);
+
+/* Output reports into out (room for WBB_MAX_OUT); each returns its length. */
+size_t wbb_out_leds(uint8_t *out, uint8_t leds);
+size_t wbb_out_mode(uint8_t *out, uint8_t report_id, bool continuous);
+size_t wbb_out_status_request(uint8_t *out);
+/* n ≤ 16 data bytes (longer is cut at 16). */
+size_t wbb_out_write(uint8_t *out, uint32_t addr, const uint8_t *data, size_t n);
+size_t wbb_out_read(uint8_t *out, uint32_t addr, uint16_t n);
+
+/* Status report 0x20. */
+typedef struct wbb_status {
+	bool battery_low;  /* flag bit 0 */
+	bool extension;    /* flag bit 1: an extension is connected */
+	uint8_t leds;      /* flag bits 4–7 */
+	uint8_t battery;   /* raw byte; the board's says little (its real
+	                    * voltage is in the data reports: WiiBrew forum) */
+} wbb_status;
+int wbb_parse_status(const uint8_t *r, size_t n, wbb_status *out);
+
+/* Read-memory reply 0x21: one report carries up to 16 bytes. */
+typedef struct wbb_read_reply {
+	uint16_t addr_lo; /* the low 16 bits of the address of data[0] */
+	uint8_t size;     /* 1..16 */
+	uint8_t error;    /* 0 ok, 7 write-only, 8 no such address */
+	const uint8_t *data;
+} wbb_read_reply;
+int wbb_parse_read_reply(const uint8_t *r, size_t n, wbb_read_reply *out);
+
+/* Acknowledgement 0x22 of an output report. */
+typedef struct wbb_ack {
+	uint8_t report; /* the output report it answers */
+	uint8_t error;  /* 0 = done */
+} wbb_ack;
+int wbb_parse_ack(const uint8_t *r, size_t n, wbb_ack *out);
+
 /* The board's plate geometry: 433 mm ML and depth_mm AP (0: the default
  * WBB_DEPTH_MM). POISE_E_INVALID for a depth outside 150–300 mm. */
 int wbb_plate(double depth_mm, cop_plate *out);

@@ -8,10 +8,8 @@
  * src/device/sim.c. So the backend's whole path is exercised: libusb, the
  * Linux usbfs backend, our transfers and parsing.
  *
- * Readiness like the kernel's: the device node is a FIFO whose writability
- * (what libusb polls for) this emulator switches on exactly when a URB can
- * be reaped, so libusb sleeps in poll() between packets as it does with
- * real hardware.
+ * The usbdevfs side (URBs, claims, readiness of the node for libusb's
+ * poll) is usbfs_emu.h's, shared with the emulated Bluetooth adapter.
  *
  * Threads: umockdev answers ioctls on its worker thread; in realtime mode
  * a "USB frame" thread ticks once per millisecond (the sampling clock and
