@@ -247,7 +247,7 @@ static void mctsib_runs_four_conditions_three_trials_and_averages(void **state)
 	/* SRD from the spread of 1.0, 1.1, 1.2 × v: SD = 0.1 v */
 	assert_double_equal(value(p.a, "mctsib_firm_eo_srd_mm_s"), 1.96 * sqrt(2) * 0.1 * v1 / sqrt(3),
 	                    0.01 * v1);
-	assert_true(value(p.a, "complete") == 1);
+	assert_true(value(p.a, "test_complete") == 1);
 	atest_destroy(p.a);
 }
 
@@ -291,7 +291,7 @@ static void a_step_off_mid_trial_is_a_fall_and_the_test_goes_on(void **state)
 	assert_double_equal(value(p.a, "mctsib_firm_ec_velocity_mm_s"),
 	                    (t[3].sway.mean_velocity_mm_s + t[5].sway.mean_velocity_mm_s) / 2, 1e-9);
 	assert_double_equal(value(p.a, "mctsib_firm_ec_held_s"), (10 + 4 + 10) / 3.0, 0.02);
-	assert_true(value(p.a, "complete") == 1); /* every condition scored */
+	assert_true(value(p.a, "test_complete") == 1); /* every condition scored */
 	atest_destroy(p.a);
 }
 
@@ -321,7 +321,7 @@ static void moved_feet_and_drift_are_repeated(void **state)
 		snprintf(key, sizeof key, "mctsib_%s_trials", atest_ctsib_key(c));
 		assert_double_equal(value(p.a, key), 3, 0);
 	}
-	assert_double_equal(value(p.a, "trials"), 15, 0);
+	assert_double_equal(value(p.a, "n_trials"), 15, 0);
 	atest_destroy(p.a);
 }
 
@@ -477,7 +477,7 @@ static void los_leans_in_eight_directions(void **state)
 	}
 	assert_double_equal(value(p.a, "los_rt_s"), 0.4, 0.08);
 	assert_double_equal(value(p.a, "los_mxe_pct"), 80, 2);
-	assert_true(value(p.a, "complete") == 1);
+	assert_true(value(p.a, "test_complete") == 1);
 	assert_non_null(strstr(p.log, "cue {\"direction\": \"n\""));
 	atest_destroy(p.a);
 }
@@ -497,7 +497,7 @@ static void a_fall_while_leaning_keeps_the_reach(void **state)
 	assert_true(t[2].los_excursion_mm > 0.7 * t[2].los_target_mm);
 	assert_double_equal(value(p.a, "los_falls_e"), 1, 0);
 	assert_double_equal(value(p.a, "los_falls"), 1, 0);
-	assert_true(value(p.a, "complete") == 1);
+	assert_true(value(p.a, "test_complete") == 1);
 	atest_destroy(p.a);
 }
 

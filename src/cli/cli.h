@@ -90,6 +90,7 @@ int cli_devices(const cli_global *g, int argc, char **argv);
 int cli_play(const cli_global *g, int argc, char **argv);
 int cli_prescribe(const cli_global *g, int argc, char **argv);
 int cli_record(const cli_global *g, int argc, char **argv);
+int cli_assess(const cli_global *g, int argc, char **argv);
 int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
 int cli_report(const cli_global *g, int argc, char **argv);
@@ -97,7 +98,7 @@ int cli_replay(const cli_global *g, int argc, char **argv);
 
 /* Each subcommand's options, defined beside its parser. */
 extern const cli_opts cli_metrics_opts, cli_devices_opts, cli_play_opts, cli_prescribe_opts,
-	cli_record_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts;
+	cli_record_opts, cli_assess_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts;
 
 struct store;
 struct dev;

@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/kind.h"
 #include "device/device.h"
 #include "session/engine.h"
 #include "session/record.h"
@@ -45,7 +46,8 @@ static void usage(FILE *f)
 	      "--device sim records on the simulated plate, stored as simulated.\n"
 	      "\n"
 	      "  --patient CODE    an existing patient (poise patient add CODE)\n"
-	      "  --trial KIND      quiet-eo, quiet-ec, los, game:<id>, ...\n"
+	      "  --trial KIND      quiet-eo, quiet-ec, quiet-eo-foam, quiet-ec-foam (the\n"
+	      "                    standard tests: poise assess)\n"
 	      "  --seconds S       trial length\n"
 	      "  --device SPEC     auto (a real plate), sim, or BACKEND[:ID] (poise devices)\n"
 	      "  --rate HZ         device frame rate (the simulated plate: 10-4000)\n"
@@ -199,11 +201,11 @@ static int record(const cli_global *g, const rec_opts *o, store *s, const store_
                   const sigset_t *sigs)
 {
 	/* The simulated person sways anew in each recording unless --seed
-	 * pins it, and sways more with the eyes closed (quiet-ec). */
-	size_t klen = strlen(o->kind);
+	 * pins it, and sways more with the eyes closed or on foam. */
+	const kind_info *ki = kind_find(o->kind);
 	dev_open_cfg oc = {.rate_hz = o->rate_hz, .realtime = !o->fast,
 	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
-	                   .eyes_closed = klen >= 3 && strcmp(o->kind + klen - 3, "-ec") == 0};
+	                   .eyes_closed = ki && (ki->flags & KIND_EYES_CLOSED), .foam = ki && (ki->flags & KIND_FOAM)};
 	dev *d = NULL;
 	if (cli_open_plate("record", o->device, true, &oc, &d))
 		return CLI_FAIL;
@@ -362,9 +364,12 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	if (!store_kind_valid(o->kind)) {
-		fprintf(stderr, "poise record: '%s' is not a trial kind (quiet-eo, quiet-ec, los, "
-		        "game:<id>; lower-case letters, digits, '-', '_', '.', ':')\n", o->kind);
+	const kind_info *ki = kind_find(o->kind);
+	if (!ki || !(ki->flags & KIND_RECORDABLE)) {
+		fprintf(stderr, "poise record: '%s' is not a kind of trial to record here: quiet-eo, quiet-ec, "
+		        "quiet-eo-foam, quiet-ec-foam%s\n", o->kind,
+		        ki ? " (the tests run with poise assess los|mctsib|symmetry|sit-to-stand; games with "
+		             "poise play)" : "");
 		return CLI_USAGE;
 	}
 	return CLI_OK;

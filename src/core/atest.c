@@ -598,9 +598,23 @@ static void measure_los(atest *a, atest_trial *t)
 	assess_los_cfg lc;
 	assess_los_cfg_default(&lc);
 	lc.baseline_s = a->cfg.baseline_s;
-	if (assess_los_attempt(s.t_s, s.x_mm, s.y_mm, s.n, a->cue_t_s, a->theta, a->target_mm, a->com_h_mm,
-	                       &lc, &t->los) == POISE_OK)
+	/* The reaction time from the recorded COP: its first movement, the
+	 * anticipatory shift away from the target included (unfiltered: a
+	 * zero-phase low-pass would smear that first movement back toward
+	 * the cue). The rest from the
+	 * COG (NeuroCom's measures are of the COG), estimated from the COP:
+	 * the COP's counter-movement and the overshoot of its braking would
+	 * otherwise cut the primary movement short. */
+	assess_los_result cop_r;
+	bool have_cop = assess_los_attempt(a->ct, a->cx, a->cy, n, a->cue_t_s, a->theta, a->target_mm,
+	                                   a->com_h_mm, &lc, &cop_r) == POISE_OK;
+	if (assess_cog_estimate(s.x_mm, s.n, s.fs_hz, a->com_h_mm, s.x_mm) == POISE_OK &&
+	    assess_cog_estimate(s.y_mm, s.n, s.fs_hz, a->com_h_mm, s.y_mm) == POISE_OK &&
+	    assess_los_attempt(s.t_s, s.x_mm, s.y_mm, s.n, a->cue_t_s, a->theta, a->target_mm, a->com_h_mm, &lc,
+	                       &t->los) == POISE_OK) {
 		t->los_excursion_mm = fmax(0, t->los.max_excursion_pct / 100 * a->target_mm);
+		t->los.reaction_time_s = have_cop && cop_r.moved ? cop_r.reaction_time_s : NAN;
+	}
 	ana_series_free(&s);
 }
 
@@ -1650,7 +1664,7 @@ size_t atest_summary_values(const atest *a, atest_value *out, size_t max)
 		summary_sts(a, &v);
 		break;
 	}
-	put(&v, "", a->n_trials, "trials");
-	put(&v, "", atest_complete(a), "complete");
+	put(&v, "", a->n_trials, "n_trials");
+	put(&v, "", atest_complete(a), "test_complete");
 	return v.n;
 }

@@ -70,9 +70,11 @@
  *   - LOS (NeuroCom; Clark et al. 1997): one lean (repeats) toward each
  *     of 8 targets at pct % (100) of the theoretical limit from height, in
  *     the order forward, forward-right, right, back-right, back, back-left,
- *     left, forward-left; per direction reaction time, movement velocity,
- *     endpoint and maximum excursion, directional control (the mean over
- *     repeats), the limit = the maximum excursion in mm; overall = the mean
+ *     left, forward-left; per direction reaction time (of the recorded,
+ *     unfiltered COP: its first movement), movement velocity, endpoint and maximum excursion,
+ *     directional control (of the COG estimated from the COP,
+ *     assess_cog_estimate(), as NeuroCom measures the COG), the mean over
+ *     repeats; the limit = the maximum excursion in mm; overall = the mean
  *     of the 8 directions. A fall keeps the excursion reached before it.
  *   - symmetry (NeuroCom's weight-bearing squat): repeats standing trials
  *     of trial_s then repeats squat trials of squat_s; left/right and

@@ -46,6 +46,7 @@ typedef struct dev_open_cfg {
 	double height_m;    /* sim: the simulated person's height (0: 1.70 m) */
 	bool eyes_closed;   /* sim: without vision people sway more (Romberg):
 	                     * the simulated person's motor noise rises ≈ 45 % */
+	bool foam;          /* sim: standing on foam: less stiff, noisier */
 	double plate_depth_mm; /* wbb: AP sensor spacing (0: 238 mm) */
 } dev_open_cfg;
 
@@ -56,6 +57,26 @@ typedef struct dev_steer {
 	bool on_plate;
 	bool active;       /* false: quiet stance around the centre, x/y ignored */
 } dev_steer;
+
+/* The simulated person's posture (dev_pose.posture). */
+enum dev_posture {
+	DEV_STAND = 0, /* standing */
+	DEV_SIT,       /* seated on a chair, the feet on the plate (about a
+	                * quarter of the weight on the plate); standing up
+	                * again rises with the force overshoot of a real rise */
+	DEV_SQUAT,     /* knees bent and held: the force dips, then overshoots
+	                * as the descent is braked; a little more sway */
+};
+
+/* The simulated person's eyes, surface and posture, for the assessments
+ * (zero: standing on the firm plate with the eyes open). Only the sim
+ * implements it; a posture change reaches the body after the person's
+ * reaction time. */
+typedef struct dev_pose {
+	bool eyes_closed;  /* more sway (as dev_open_cfg.eyes_closed) */
+	bool foam;         /* on foam: more sway (as dev_open_cfg.foam) */
+	enum dev_posture posture;
+} dev_pose;
 
 typedef struct dev dev;
 
@@ -96,6 +117,9 @@ struct dev_ops {
 	/* Optional (NULL for real plates): steers the simulated person. Any
 	 * thread. */
 	int (*steer)(dev *d, const dev_steer *s);
+	/* Optional (NULL for real plates): the simulated person's eyes,
+	 * surface and posture. Any thread. */
+	int (*pose)(dev *d, const dev_pose *p);
 };
 
 /* The head of every backend's device struct. */

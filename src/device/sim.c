@@ -13,10 +13,18 @@
 #define SIM_DELAY_MAX 1024
 #define KP_ACTIVE 3.0 /* voluntary shifts: stiffer ... */
 #define KD_ACTIVE 1.7 /* ... and better damped than quiet stance */
+#define EC_NOISE 1.45 /* eyes closed: motor noise (a Romberg quotient ≈ 1.5) */
+#define FOAM_NOISE 1.6 /* on foam: noisier ... */
+#define FOAM_KP 0.75  /* ... and less stiff */
+#define SIT_NOISE 0.5 /* seated: the feet barely move the COP */
+#define SQUAT_NOISE 1.3
+#define SIT_SHARE 0.25 /* seated: the share of the weight on the feet */
+#define SQUAT_DEPTH_M 0.25 /* how far the centre of mass drops in a squat */
 
 /* One horizontal axis of the simulated person. Millimetres and seconds. */
 typedef struct sim_axis {
 	double kp, kd;        /* feedback stiffness (1) and damping (s) */
+	double kp0, noise0_mm; /* standing on a firm floor, eyes open */
 	double p_min, p_max;  /* the base of support: the COP cannot leave the feet */
 	double noise_mm;      /* motor noise RMS */
 	double noise_tau_s;   /* motor noise correlation time */
@@ -33,7 +41,11 @@ typedef struct sim_dev {
 	sim_axis ax[2];
 	double omega0_sq;     /* g / COM height */
 	double weight_n;
-	double load;          /* 0 = nobody on the plate, 1 = standing */
+	double load;          /* 0 = nobody on the plate, 1 = on it */
+	double share, share_v; /* of the weight on the feet (1 standing, ≈ ¼
+	                        * seated) and its rate */
+	double zt, z, zv, zacc; /* squat: target and centre-of-mass drop (m),
+	                        * its rate and acceleration */
 	double breath_phase;
 	unsigned substeps;    /* integration steps per frame (≈ 1 kHz) */
 	double dt_s;          /* integration step */
@@ -44,10 +56,12 @@ typedef struct sim_dev {
 	 * a reaction time (a delay line of SIM_REACTION_S). */
 	double delay_x[SIM_DELAY_MAX], delay_y[SIM_DELAY_MAX];
 	bool delay_active[SIM_DELAY_MAX];
+	unsigned char delay_posture[SIM_DELAY_MAX];
 	unsigned delay_n, delay_head;
 	/* Steering, written by any thread. */
 	_Atomic double steer_x, steer_y;
-	atomic_bool steer_active, steer_on;
+	atomic_bool steer_active, steer_on, steer_ec, steer_foam;
+	atomic_int steer_posture;
 } sim_dev;
 
 static int sim_enumerate(dev_info *out, size_t max, size_t *n_found)
@@ -70,7 +84,7 @@ static void axis_init(sim_axis *a, double kp, double kd, double noise_mm, double
                       double p_max)
 {
 	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise_tau_s = tau_s, .p_min = p_min,
-	                .p_max = p_max};
+	                .p_max = p_max, .kp0 = kp, .noise0_mm = noise_mm};
 }
 
 static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
@@ -96,9 +110,8 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	/* ML is stiffer and quieter than AP with the feet side by side. */
 	/* Feet about hip-width apart: the COP can reach ±160 mm sideways,
 	 * 160 mm forward (toes) and 90 mm back (heels). */
-	double ec = s->cfg.eyes_closed ? 1.45 : 1.0;
-	axis_init(&s->ax[0], 0.45, 0.20, 1.25 * ec, 0.25, -160, 160);
-	axis_init(&s->ax[1], 0.28, 0.16, 1.5 * ec, 0.3, -90, 160);
+	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25, -160, 160);
+	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3, -90, 160);
 	s->substeps = (unsigned)ceil(1000.0 / rate);
 	s->delay_n = (unsigned)lround(SIM_REACTION_S * rate);
 	if (s->delay_n >= SIM_DELAY_MAX)
@@ -106,10 +119,14 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	s->dt_s = 1.0 / (rate * s->substeps);
 	rng_seed(&s->rng, s->cfg.seed);
 	s->load = 1;
+	s->share = 1;
 	atomic_init(&s->steer_x, 0.0);
 	atomic_init(&s->steer_y, 0.0);
 	atomic_init(&s->steer_active, false);
 	atomic_init(&s->steer_on, true);
+	atomic_init(&s->steer_ec, false);
+	atomic_init(&s->steer_foam, false);
+	atomic_init(&s->steer_posture, DEV_STAND);
 	*out = &s->base;
 	return POISE_OK;
 }
@@ -144,6 +161,15 @@ static int sim_steer(dev *d, const dev_steer *st)
 	return POISE_OK;
 }
 
+static int sim_pose(dev *d, const dev_pose *p)
+{
+	sim_dev *s = (sim_dev *)d;
+	atomic_store(&s->steer_ec, p->eyes_closed);
+	atomic_store(&s->steer_foam, p->foam);
+	atomic_store(&s->steer_posture, (int)p->posture);
+	return POISE_OK;
+}
+
 /* Advances one axis by dt toward target (mm). */
 static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, bool active, double dt)
 {
@@ -174,6 +200,42 @@ static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, bool
 	a->c += a->v * dt;
 }
 
+/* The eyes, the surface and the posture set the sway: motor noise and
+ * stiffness (all factors 1 when standing on a firm floor, eyes open). */
+static void sim_senses(sim_dev *s, int posture)
+{
+	bool ec = s->cfg.eyes_closed || atomic_load(&s->steer_ec);
+	bool foam = s->cfg.foam || atomic_load(&s->steer_foam);
+	double noise = (ec ? EC_NOISE : 1.0) * (foam ? FOAM_NOISE : 1.0) *
+	               (posture == DEV_SIT ? SIT_NOISE : posture == DEV_SQUAT ? SQUAT_NOISE : 1.0);
+	for (int a = 0; a < 2; a++) {
+		s->ax[a].noise_mm = s->ax[a].noise0_mm * noise;
+		s->ax[a].kp = s->ax[a].kp0 * (foam ? FOAM_KP : 1.0);
+	}
+}
+
+/* The vertical: the share of the weight on the feet (seated ≈ ¼; a rise
+ * from the chair is an underdamped second-order response, ζ = 0.45 at
+ * 0.7 Hz, so the force overshoots body weight by ≈ 15 % and seat-off
+ * comes ≈ 0.5 s after the start, as in healthy rises (Cheng et al. 1998);
+ * sitting down is critically damped), and a squat's centre-of-mass drop
+ * (second order at 0.6 Hz, ζ = 0.55, after a 0.1 s smoothing of the
+ * command), whose acceleration adds m·z'' to the force: a dip on the way
+ * down, an overshoot as the descent is braked. */
+static void vertical_step(sim_dev *s, int posture, double dt)
+{
+	double target = posture == DEV_SIT ? SIT_SHARE : 1.0;
+	double w = 2 * M_PI * 0.7, zeta = target > s->share ? 0.45 : 1.0;
+	double a = w * w * (target - s->share) - 2 * zeta * w * s->share_v;
+	s->share_v += a * dt;
+	s->share += s->share_v * dt;
+	s->zt += ((posture == DEV_SQUAT ? -SQUAT_DEPTH_M : 0) - s->zt) * dt / (0.1 + dt);
+	double wz = 2 * M_PI * 0.6;
+	s->zacc = wz * wz * (s->zt - s->z) - 2 * 0.55 * wz * s->zv;
+	s->zv += s->zacc * dt;
+	s->z += s->zv * dt;
+}
+
 static void sim_next_frame(sim_dev *s, poise_frame *f)
 {
 	/* Today's command enters the delay line; the body acts on the one from
@@ -182,11 +244,14 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 	s->delay_active[in] = atomic_load(&s->steer_active);
 	s->delay_x[in] = atomic_load(&s->steer_x);
 	s->delay_y[in] = atomic_load(&s->steer_y);
+	s->delay_posture[in] = (unsigned char)atomic_load(&s->steer_posture);
 	bool active = s->delay_active[s->delay_head];
+	int posture = s->delay_posture[s->delay_head];
 	double tx = active ? s->delay_x[s->delay_head] : 0;
 	double ty = active ? s->delay_y[s->delay_head] : 0;
 	s->delay_head = (s->delay_head + 1) % SIM_DELAY_MAX;
 	double load_target = atomic_load(&s->steer_on) ? 1.0 : 0.0;
+	sim_senses(s, posture);
 	for (unsigned i = 0; i < s->substeps; i++) {
 		axis_step(&s->ax[0], &s->rng, s->omega0_sq, tx, active, s->dt_s);
 		axis_step(&s->ax[1], &s->rng, s->omega0_sq, ty, active, s->dt_s);
@@ -194,6 +259,7 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 		double dl = s->dt_s / 0.4;
 		s->load += fmax(-dl, fmin(dl, load_target - s->load));
 		s->breath_phase += 2.0 * M_PI * 0.25 * s->dt_s;
+		vertical_step(s, posture, s->dt_s);
 	}
 	if (s->load <= 0) {
 		/* An empty plate: the person is reset to quiet stance. */
@@ -201,7 +267,8 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 			s->ax[a].c = s->ax[a].v = s->ax[a].r = s->ax[a].rv = 0;
 		}
 	}
-	double fz = s->load * (s->weight_n + 1.5 * sin(s->breath_phase) + 0.5 * rng_normal(&s->rng));
+	double fz = s->load * (s->weight_n * s->share + s->weight_n * s->zacc / G_M_S2 +
+	                       1.5 * sin(s->breath_phase) + 0.5 * rng_normal(&s->rng));
 	double period_us = 1e6 / s->base.info.rate_hz;
 	f->t_us = s->t0_us + (mono_us)llround((double)s->k * period_us);
 	f->seq = (uint32_t)s->k;
@@ -254,4 +321,5 @@ const struct dev_ops sim_ops = {
 	.stop = sim_stop,
 	.close = sim_close,
 	.steer = sim_steer,
+	.pose = sim_pose,
 };

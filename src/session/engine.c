@@ -320,6 +320,12 @@ void ses_steer(ses_engine *e, const dev_steer *st)
 		e->src->d->ops->steer(e->src->d, st);
 }
 
+void ses_pose(ses_engine *e, const dev_pose *p)
+{
+	if (e->src->d && e->src->d->ops->pose)
+		e->src->d->ops->pose(e->src->d, p);
+}
+
 void ses_stats_get(const ses_engine *e, ses_stats *out)
 {
 	*out = e->stats;

@@ -166,6 +166,10 @@ bool ses_can_steer(const ses_engine *e);
 /* Steers the simulated person (no-op for real plates). */
 void ses_steer(ses_engine *e, const dev_steer *st);
 
+/* Sets the simulated person's eyes, surface and posture (no-op for real
+ * plates): the assessments' simulated patient. */
+void ses_pose(ses_engine *e, const dev_pose *p);
+
 /* Counters of the whole session. */
 typedef struct ses_stats {
 	uint64_t frames;     /* frames read from the source */
