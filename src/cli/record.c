@@ -366,7 +366,7 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 	}
 	const kind_info *ki = kind_find(o->kind);
 	if (!ki || !(ki->flags & KIND_RECORDABLE)) {
-		fprintf(stderr, "poise record: '%s' is not a kind of trial to record here: quiet-eo, quiet-ec, "
+		fprintf(stderr, "poise record: '%s' is not a trial kind to record here: quiet-eo, quiet-ec, "
 		        "quiet-eo-foam, quiet-ec-foam%s\n", o->kind,
 		        ki ? " (the tests run with poise assess los|mctsib|symmetry|sit-to-stand; games with "
 		             "poise play)" : "");
