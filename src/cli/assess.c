@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,7 +27,6 @@
 #include "session/training.h"
 #include "store/store.h"
 
-#define RING_FRAMES 65536
 #define SIM_FRAMES 8      /* frames per turn on the simulated plate: the
                            * simulated patient follows the prompt every 80 ms */
 #define SIM_MAX_S 7200.0  /* a test on the simulated plate never runs longer */
@@ -91,17 +89,6 @@ typedef struct as_opts {
 	bool json;
 } as_opts;
 
-static bool parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo) || !(v <= hi))
-		return false;
-	*out = v;
-	return true;
-}
-
 static bool parse_conditions(const char *s, unsigned *out)
 {
 	unsigned m = 0;
@@ -159,16 +146,16 @@ static int parse_args(as_opts *o, int argc, char **argv)
 			o->json = true;
 			break;
 		case 'r':
-			if (!parse_num(optarg, 1, ASSESS_MAX_TRIALS, &v) || v != floor(v))
+			if (!cli_parse_num(optarg, 1, ASSESS_MAX_TRIALS, &v) || v != floor(v))
 				return bad_value("--repeats", "1 to 8", optarg);
 			o->repeats = (int)v;
 			break;
 		case 's':
-			if (!parse_num(optarg, 5, 600, &o->seconds))
+			if (!cli_parse_num(optarg, 5, 600, &o->seconds))
 				return bad_value("--seconds", "5 to 600", optarg);
 			break;
 		case 'S':
-			if (!parse_num(optarg, 0, 60, &o->settle_s))
+			if (!cli_parse_num(optarg, 0, 60, &o->settle_s))
 				return bad_value("--settle", "0 to 60 seconds", optarg);
 			break;
 		case 'c':
@@ -176,7 +163,7 @@ static int parse_args(as_opts *o, int argc, char **argv)
 				return bad_value("--conditions", "a list of firm_eo, firm_ec, foam_eo, foam_ec", optarg);
 			break;
 		case 't':
-			if (!parse_num(optarg, 10, 150, &o->target_pct))
+			if (!cli_parse_num(optarg, 10, 150, &o->target_pct))
 				return bad_value("--target-pct", "10 to 150", optarg);
 			break;
 		case 'o':
@@ -186,13 +173,13 @@ static int parse_args(as_opts *o, int argc, char **argv)
 			o->notes = optarg;
 			break;
 		case 'R':
-			if (!parse_num(optarg, 5, 150, &o->reach_pct))
+			if (!cli_parse_num(optarg, 5, 150, &o->reach_pct))
 				return bad_value("--sim-reach", "5 to 150 (%)", optarg);
 			break;
 		case 'X': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '@' || n < 1 || !parse_num(end + 1, 0, 600, &o->off_after_s))
+			if (end == optarg || *end != '@' || n < 1 || !cli_parse_num(end + 1, 0, 600, &o->off_after_s))
 				return bad_value("--sim-step-off", "N@S, e.g. 2@10", optarg);
 			o->off_trial = (int)n;
 			break;
@@ -225,24 +212,6 @@ static int parse_args(as_opts *o, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	return CLI_OK;
-}
-
-/* The engine: the simulated plate read directly, a real one through the
- * acquisition thread. Takes d. */
-static int make_engine(dev *d, ses_engine **out)
-{
-	ses_source *src = NULL;
-	int rc = dev_is_simulated(&d->info) ? ses_source_direct(&src, d) : ses_source_thread(&src, d, RING_FRAMES);
-	if (rc) {
-		dev_close(d);
-		return rc;
-	}
-	ses_cfg sc;
-	ses_cfg_default(&sc, &src->info);
-	rc = ses_create(out, src, &sc);
-	if (rc)
-		ses_source_destroy(src);
-	return rc;
 }
 
 /* The simulated patient: follows the prompt, and steps off when asked. */
@@ -294,15 +263,8 @@ static void say_prompt(ses_assess *a, char *last, size_t len)
 	}
 }
 
-static int pending_signal(const sigset_t *set)
-{
-	struct timespec ts = {0, 0};
-	int sig = sigtimedwait(set, NULL, &ts);
-	return sig > 0 ? sig : 0;
-}
-
 /* Runs the test to its end; returns the device error that ended it, or 0. */
-static int run_test(ses_engine *e, ses_assess *a, const as_opts *o, const sigset_t *sigs)
+static int run_test(ses_engine *e, ses_assess *a, const as_opts *o, const cli_signals *sigs)
 {
 	bool sim = ses_can_steer(e);
 	sim_patient sp = {0};
@@ -322,7 +284,7 @@ static int run_test(ses_engine *e, ses_assess *a, const as_opts *o, const sigset
 			fprintf(stderr, "poise assess: the simulated test did not end within %.0f s; stopped\n", SIM_MAX_S);
 			ses_assess_stop(a);
 		}
-		int sig = pending_signal(sigs);
+		int sig = cli_signal_pending(sigs, 0);
 		if (sig) {
 			fprintf(stderr, "poise assess: interrupted (%s); the trials recorded are kept\n", strsignal(sig));
 			ses_assess_stop(a);
@@ -407,7 +369,7 @@ static void test_cfg(const as_opts *o, const store_patient *p, const ses_engine 
 		c->los_pct = o->target_pct;
 }
 
-static int assess(const cli_global *g, const as_opts *o, store *s, const store_patient *p, const sigset_t *sigs)
+static int assess(const cli_global *g, const as_opts *o, store *s, const store_patient *p, const cli_signals *sigs)
 {
 	dev_open_cfg oc = {.realtime = false,
 	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
@@ -420,7 +382,7 @@ static int assess(const cli_global *g, const as_opts *o, store *s, const store_p
 	ses_assess *a = NULL;
 	int64_t session_id = 0;
 	int code = CLI_FAIL;
-	int rc = make_engine(d, &e);
+	int rc = cli_engine_open(d, dev_is_simulated(&d->info), &e);
 	if (rc) {
 		fprintf(stderr, "poise assess: cannot set up the test: %s\n", poise_strerror(rc));
 		return CLI_FAIL;
@@ -471,24 +433,13 @@ int cli_assess(const cli_global *g, int argc, char **argv)
 	if (code)
 		return code < 0 ? CLI_OK : code;
 	store *s = NULL;
-	if ((code = cli_open_store(g, "assess", 0, &s)))
-		return code;
 	store_patient p;
-	if (store_patient_get(s, o.patient, &p) != POISE_OK) {
-		fprintf(stderr, "poise assess: %s; add the patient first: poise patient add %s\n", store_errmsg(s),
-		        o.patient);
-		store_close(s);
-		return CLI_USAGE;
-	}
-	sigset_t sigs, old;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	if ((code = cli_open_patient(g, "assess", o.patient, &s, &p)))
+		return code;
+	cli_signals sigs;
+	cli_signals_block(&sigs);
 	code = assess(g, &o, s, &p, &sigs);
 	store_close(s);
-	while (pending_signal(&sigs))
-		;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	cli_signals_restore(&sigs);
 	return code;
 }

@@ -32,17 +32,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static bool parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		return false;
-	*out = v;
-	return true;
-}
-
 const cli_opts cli_patient_opts = {
 	":hy",
 	(const struct option[]){
@@ -82,20 +71,20 @@ static int parse(pat_opts *o, int argc, char **argv)
 			snprintf(o->p.display_name, sizeof o->p.display_name, "%s", optarg);
 			break;
 		case 'b':
-			if (!parse_num(optarg, 1880, 2200, &v) || v != (int)v) {
+			if (!cli_parse_num(optarg, 1880, 2200, &v) || v != (int)v) {
 				fprintf(stderr, "poise patient: --birth-year wants a year, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
 			o->p.birth_year = (int)v;
 			break;
 		case 'H':
-			if (!parse_num(optarg, 30, 300, &o->p.height_cm)) {
+			if (!cli_parse_num(optarg, 30, 300, &o->p.height_cm)) {
 				fprintf(stderr, "poise patient: --height-cm wants 30-300 cm, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
 			break;
 		case 'W':
-			if (!parse_num(optarg, 2, 500, &o->p.weight_kg)) {
+			if (!cli_parse_num(optarg, 2, 500, &o->p.weight_kg)) {
 				fprintf(stderr, "poise patient: --weight-kg wants 2-500 kg, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}

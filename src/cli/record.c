@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,7 +26,6 @@
 #include "session/training.h"
 #include "store/store.h"
 
-#define RING_FRAMES 65536
 #define POLL_MS 5
 
 static void usage(FILE *f)
@@ -113,35 +111,9 @@ static void print_result(const rec_opts *o, const store_patient *p, int64_t sess
 }
 
 
-/* A blocked SIGINT/SIGTERM, waiting up to wait_ms for one. */
-static int pending_signal(const sigset_t *set, int wait_ms)
-{
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait_ms * 1000000L};
-	int sig = sigtimedwait(set, NULL, &ts);
-	return sig > 0 ? sig : 0;
-}
-
-/* The engine for the plate: the acquisition thread, or (--fast) a direct
- * read. Takes d. */
-static int make_engine(dev *d, bool fast, ses_engine **out)
-{
-	ses_source *src = NULL;
-	int rc = fast ? ses_source_direct(&src, d) : ses_source_thread(&src, d, RING_FRAMES);
-	if (rc) {
-		dev_close(d);
-		return rc;
-	}
-	ses_cfg sc;
-	ses_cfg_default(&sc, &src->info);
-	rc = ses_create(out, src, &sc);
-	if (rc)
-		ses_source_destroy(src);
-	return rc;
-}
-
 /* Runs the trial until it ends; returns the signal that interrupted it (0
  * if none). */
-static int run_trial(ses_engine *e, ses_record *r, const sigset_t *sigs, bool fast)
+static int run_trial(ses_engine *e, ses_record *r, const cli_signals *sigs, bool fast)
 {
 	int sig = 0;
 	while (ses_record_phase(r) != SES_REC_DONE) {
@@ -150,7 +122,7 @@ static int run_trial(ses_engine *e, ses_record *r, const sigset_t *sigs, bool fa
 		ses_record_tick(r, dev_now_us());
 		if (ses_record_phase(r) == SES_REC_DONE)
 			break;
-		if ((sig = pending_signal(sigs, n == 0 && !fast ? POLL_MS : 0)) != 0) {
+		if ((sig = cli_signal_pending(sigs, n == 0 && !fast ? POLL_MS : 0)) != 0) {
 			ses_record_interrupt(r);
 			break;
 		}
@@ -198,7 +170,7 @@ static void say_early(ses_record *r, const dev_info *plate, const store_trial *t
 }
 
 static int record(const cli_global *g, const rec_opts *o, store *s, const store_patient *p,
-                  const sigset_t *sigs)
+                  const cli_signals *sigs)
 {
 	/* The simulated person sways anew in each recording unless --seed
 	 * pins it, and sways more with the eyes closed or on foam. */
@@ -218,7 +190,7 @@ static int record(const cli_global *g, const rec_opts *o, store *s, const store_
 	ses_record *r = NULL;
 	int64_t session_id = 0;
 	int code = CLI_FAIL;
-	int rc = make_engine(d, o->fast, &e);
+	int rc = cli_engine_open(d, o->fast, &e);
 	if (rc) {
 		fprintf(stderr, "poise record: cannot set up the recording: %s\n", poise_strerror(rc));
 		return CLI_FAIL;
@@ -385,26 +357,15 @@ int cli_record(const cli_global *g, int argc, char **argv)
 		o.device = g->device;
 
 	store *s = NULL;
-	if ((code = cli_open_store(g, "record", 0, &s)))
-		return code;
 	store_patient p;
-	if (store_patient_get(s, o.patient, &p) != POISE_OK) {
-		fprintf(stderr, "poise record: %s; add the patient first: poise patient add %s\n",
-		        store_errmsg(s), o.patient);
-		store_close(s);
-		return CLI_USAGE;
-	}
+	if ((code = cli_open_patient(g, "record", o.patient, &s, &p)))
+		return code;
 	/* Signals end the trial cleanly: blocked here (and in the acquisition
 	 * thread, which inherits the mask), polled in the loop. */
-	sigset_t sigs, old;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	cli_signals sigs;
+	cli_signals_block(&sigs);
 	code = record(g, &o, s, &p, &sigs);
 	store_close(s);
-	while (pending_signal(&sigs, 0)) /* a late Ctrl-C: the work is already saved */
-		;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	cli_signals_restore(&sigs);
 	return code;
 }

@@ -80,3 +80,14 @@ int cli_bad_option(const char *cmd, int c, char **argv)
 		fprintf(stderr, "poise %s: unknown option '%s'\n", cmd, argv[optind - 1]);
 	return CLI_USAGE;
 }
+
+bool cli_parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return false;
+	*out = v;
+	return true;
+}
