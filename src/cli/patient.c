@@ -251,7 +251,7 @@ static int do_show(store *s, const pat_opts *o)
 		size_t nt;
 		if (store_trials(s, se[i].id, &t, &nt) == POISE_OK) {
 			for (size_t j = 0; j < nt; j++) {
-				printf("  trial %lld  %-14s %-12s ", (long long)t[j].id, t[j].kind,
+				printf("  trial %lld  %-12s %-12s ", (long long)t[j].id, t[j].kind,
 				       store_status_name(t[j].status));
 				if (t[j].n_samples >= 0)
 					printf("%lld samples  %.2f s", (long long)t[j].n_samples, t[j].duration_s);
