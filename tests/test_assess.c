@@ -221,6 +221,55 @@ static void los_bad_input(void **state)
 	free_lean(&l);
 }
 
+/* The COG estimate: a COM oscillating at f gives a COP (1 + (2πf)²h/g)
+ * times as large (the inverted pendulum), a lean from rest to rest a COP
+ * with the anticipatory counter-movement; the estimate recovers the COM. */
+static void cog_from_cop(void **state)
+{
+	(void)state;
+	const double fs = 100, h = 940;
+	size_t n = 2000; /* 20 s: whole periods of 0.25 and 0.8 Hz */
+	double *cop = malloc(n * sizeof *cop), *cog = malloc(n * sizeof *cog), *com = malloc(n * sizeof *com);
+	double w0_sq = 9810 / h;
+	for (size_t i = 0; i < n; i++) {
+		double t = (double)i / fs, w1 = 2 * M_PI * 0.25, w2 = 2 * M_PI * 0.8;
+		com[i] = 10 * sin(w1 * t) + 4 * sin(w2 * t + 1) + 3 + 0.5 * t;
+		cop[i] = 10 * (1 + w1 * w1 / w0_sq) * sin(w1 * t) + 4 * (1 + w2 * w2 / w0_sq) * sin(w2 * t + 1) + 3 +
+		         0.5 * t;
+	}
+	assert_int_equal(assess_cog_estimate(cop, n, fs, h, cog), POISE_OK);
+	double worst = 0;
+	for (size_t i = 200; i < n - 200; i++) /* away from the ends, where the */
+		worst = fmax(worst, fabs(cog[i] - com[i])); /* mirror assumes rest */
+	if (worst > 0.05)
+		fail_msg("COG estimate off by %.3f mm", worst);
+	/* a lean from rest to rest (minimum jerk, 100 mm in 1.5 s): right
+	 * everywhere, the ends included */
+	for (size_t i = 0; i < 800; i++) {
+		double t = (double)i / fs, tau = (t - 2) / 1.5, acc = 0;
+		if (tau > 0 && tau < 1) /* d²/dt² of 100·(10τ³ − 15τ⁴ + 6τ⁵) */
+			acc = 100 * (60 * tau - 180 * tau * tau + 120 * tau * tau * tau) / (1.5 * 1.5);
+		com[i] = 100 * minjerk(tau);
+		cop[i] = com[i] - acc / w0_sq;
+	}
+	assert_int_equal(assess_cog_estimate(cop, 800, fs, h, cog), POISE_OK);
+	worst = 0;
+	for (size_t i = 0; i < 800; i++)
+		worst = fmax(worst, fabs(cog[i] - com[i]));
+	if (worst > 0.5)
+		fail_msg("COG estimate of a lean off by %.3f mm", worst);
+	/* in place, and standing still stays put */
+	for (size_t i = 0; i < n; i++)
+		cop[i] = 5;
+	assert_int_equal(assess_cog_estimate(cop, n, fs, h, cop), POISE_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_double_equal(cop[i], 5, 1e-9);
+	assert_int_equal(assess_cog_estimate(cop, 3, fs, h, cog), POISE_E_RANGE);
+	cop[7] = NAN;
+	assert_int_equal(assess_cog_estimate(cop, n, fs, h, cog), POISE_E_INVALID);
+	free(cop), free(cog), free(com);
+}
+
 static void weight_bearing(void **state)
 {
 	(void)state;
@@ -421,6 +470,7 @@ int main(void)
 		cmocka_unit_test(lean_on_top_of_sway),
 		cmocka_unit_test(no_lean_or_the_wrong_way),
 		cmocka_unit_test(los_bad_input),
+		cmocka_unit_test(cog_from_cop),
 		cmocka_unit_test(weight_bearing),
 		cmocka_unit_test(sit_to_stand),
 		cmocka_unit_test(equilibrium_score),

@@ -340,11 +340,12 @@ static void full_report_holds_the_database_numbers(void **state)
 	int rc = poise(&out, &err, "report --patient P01 -o '%s'", pdf);
 	if (rc)
 		fail_msg("poise report exited %d: %s", rc, err);
-	assert_non_null(strstr(out, "5 pages"));
+	assert_non_null(strstr(out, "6 pages"));
 	free(out);
 	free(err);
-	/* overview, eyes open, eyes closed, training and progress, history */
-	assert_int_equal(pdf_pages(pdf), 5);
+	/* overview, eyes open, eyes closed, training and progress, history,
+	 * notes and signature */
+	assert_int_equal(pdf_pages(pdf), 6);
 	assert_int_equal(mode_of(pdf), 0600);
 
 	char *all = pdf_text(pdf, 0);
@@ -355,9 +356,9 @@ static void full_report_holds_the_database_numbers(void **state)
 	assert_has(all, "J. Physio");
 	assert_has(all, "Session of 8 Apr 2024");
 	assert_has(all, "4 sessions since 4 Mar 2024");
-	for (int k = 1; k <= 5; k++) {
+	for (int k = 1; k <= 6; k++) {
 		char pg[32];
-		snprintf(pg, sizeof pg, "page %d of 5", k);
+		snprintf(pg, sizeof pg, "page %d of 6", k);
 		assert_has(all, pg);
 	}
 	char *ver = NULL;
@@ -546,7 +547,7 @@ static void session_option_reports_that_day(void **state)
 	char pdf[700];
 	snprintf(pdf, sizeof pdf, "%s/s2.pdf", F->dir);
 	poise_ok("report --patient P01 --session %lld -o '%s'", (long long)F->eo_session[1], pdf);
-	assert_int_equal(pdf_pages(pdf), 5);
+	assert_int_equal(pdf_pages(pdf), 6);
 	char *all = pdf_text(pdf, 0), b[32];
 	assert_has(all, "Session of 11 Mar 2024");
 	assert_has(all, "No training recorded in this session.");
@@ -714,11 +715,12 @@ static void simulated_numbers_carry_a_banner_on_their_pages(void **state)
 	char pdf[700];
 	snprintf(pdf, sizeof pdf, "%s/p04.pdf", F->dir);
 	poise_ok("report --patient P04 -o '%s'", pdf);
-	assert_int_equal(pdf_pages(pdf), 5);
-	/* overview, eyes open, eyes closed, training and progress, history */
-	const bool want[5] = {true, false, false, true, true};
-	char *pg[5];
-	for (int k = 0; k < 5; k++) {
+	assert_int_equal(pdf_pages(pdf), 6);
+	/* overview, eyes open, eyes closed, training and progress, history,
+	 * notes (words only) */
+	const bool want[6] = {true, false, false, true, true, false};
+	char *pg[6];
+	for (int k = 0; k < 6; k++) {
 		pg[k] = pdf_text(pdf, k + 1);
 		if (has_banner(pg[k]) != want[k])
 			fail_msg("page %d %s the simulated-plate banner: %.600s", k + 1,
@@ -739,14 +741,15 @@ static void simulated_numbers_carry_a_banner_on_their_pages(void **state)
 	assert_has(pg[2], tr);
 	for (int k = 1; k <= 2; k++)
 		assert_lacks(pg[k], "SIMULATED");
-	for (int k = 0; k < 5; k++)
+	assert_has(pg[5], "Notes and sign-off");
+	for (int k = 0; k < 6; k++)
 		free(pg[k]);
 
 	/* The simulated week alone: every page. */
 	poise_ok("report --patient P04 --session %lld -o '%s'", (long long)g1, pdf);
 	int n = pdf_pages(pdf);
 	assert_true(n >= 3);
-	for (int k = 1; k <= n; k++) {
+	for (int k = 1; k < n; k++) { /* the last page, notes and signature, has no numbers */
 		char *t = pdf_text(pdf, k);
 		if (!has_banner(t))
 			fail_msg("page %d of the simulated week lacks the banner: %.600s", k, t);
@@ -833,7 +836,7 @@ static void png_pages_on_request(void **state)
 	snprintf(pdf, sizeof pdf, "%s/png.pdf", F->dir);
 	snprintf(dir, sizeof dir, "%s/png", F->dir);
 	poise_ok("report --patient P01 -o '%s' --png '%s' --dpi 50", pdf, dir);
-	for (int k = 1; k <= 5; k++) {
+	for (int k = 1; k <= 6; k++) {
 		snprintf(path, sizeof path, "%s/P01-page-%d.png", dir, k);
 		assert_int_equal(mode_of(path), 0600);
 		FILE *fp = fopen(path, "rb");
@@ -845,7 +848,7 @@ static void png_pages_on_request(void **state)
 		assert_int_equal(be32(h + 16), 414); /* ceil(595.276 / 72 × 50) */
 		assert_int_equal(be32(h + 20), 585);
 	}
-	snprintf(path, sizeof path, "%s/P01-page-6.png", dir);
+	snprintf(path, sizeof path, "%s/P01-page-7.png", dir);
 	assert_false(exists(path));
 }
 
@@ -855,8 +858,8 @@ static void los_plot_when_measured(void **state)
 	char pdf[700];
 	snprintf(pdf, sizeof pdf, "%s/p03.pdf", F->dir);
 	poise_ok("report --patient P03 -o '%s'", pdf);
-	/* overview, one trial, progress, history */
-	assert_int_equal(pdf_pages(pdf), 4);
+	/* overview, one trial, progress, history, notes */
+	assert_int_equal(pdf_pages(pdf), 5);
 	char *p1 = pdf_text(pdf, 1);
 	assert_lacks(p1, "LOS not measured yet");
 	assert_has(p1, "Limits of stability");
@@ -872,6 +875,64 @@ static void los_plot_when_measured(void **state)
 	assert_has(p3, "Limits-of-stability area");
 	assert_has(p3, "No training recorded in this session.");
 	free(p3);
+}
+
+/* The standard tests (poise assess) get a page each with the stored
+ * numbers; the notes page prints the session notes and the comment. */
+static void standard_tests_have_their_pages(void **state)
+{
+	(void)state;
+	poise_ok("patient add P06 --height-cm 170 --weight-kg 70");
+	char *out = NULL, *err = NULL;
+	int rc = poise(&out, &err, "--seed 3 assess mctsib --patient P06 --device sim --seconds 10 --repeats 2 "
+	                           "--sim-step-off 3@4 --notes 'New foam pad.' --json");
+	if (rc)
+		fail_msg("assess mctsib exited %d: %s", rc, err);
+	double comp = tu_json_num(out, "mctsib_composite_velocity_mm_s");
+	double session = tu_json_num(out, "session");
+	free(out);
+	free(err);
+	poise_ok("--seed 4 assess los --patient P06 --device sim");
+	poise_ok("--seed 5 assess symmetry --patient P06 --device sim --seconds 5");
+	poise_ok("--seed 6 assess sit-to-stand --patient P06 --device sim");
+	poise_ok("patient comment P06 %.0f 'Foam eyes-closed sway is raised; review in four weeks.'", session);
+	char pdf[700];
+	snprintf(pdf, sizeof pdf, "%s/p06.pdf", F->dir);
+	poise_ok("report --patient P06 -o '%s'", pdf);
+	/* overview, mCTSIB, LOS, weight bearing and sit to stand, progress,
+	 * history, notes: no page per mCTSIB trial */
+	assert_int_equal(pdf_pages(pdf), 7);
+	char *p2 = pdf_text(pdf, 2), b[32];
+	assert_has(p2, "mCTSIB");
+	assert_has(p2, "Foam, eyes closed");
+	assert_has(p2, "Composite (mean of the four)");
+	assert_has(p2, fmt(b, comp));
+	assert_has(p2, "1 fall");
+	assert_has(p2, "Romberg quotient, firm");
+	assert_has(p2, "No published age- and sex-stratified reference band");
+	assert_true(has_banner(p2));
+	free(p2);
+	char *p3 = pdf_text(pdf, 3);
+	assert_has(p3, "Limits of stability");
+	assert_has(p3, "forward-right");
+	assert_has(p3, "Overall (mean)");
+	free(p3);
+	char *p4 = pdf_text(pdf, 4);
+	assert_has(p4, "Weight-bearing symmetry");
+	assert_has(p4, "Sit to stand");
+	assert_has(p4, "Weight-transfer time");
+	free(p4);
+	char *p7 = pdf_text(pdf, 7);
+	assert_has(p7, "Notes and sign-off");
+	assert_has(p7, "New foam pad.");
+	assert_has(p7, "Foam eyes-closed sway is raised; review in four weeks.");
+	assert_has(p7, "Signature");
+	assert_false(has_banner(p7));
+	free(p7);
+	/* the overview's polar plot is the test's */
+	char *p1 = pdf_text(pdf, 1);
+	assert_lacks(p1, "LOS not measured yet");
+	free(p1);
 }
 
 /* ---- bad input -------------------------------------------------------- */
@@ -963,7 +1024,7 @@ static void full_disk_keeps_the_old_report(void **state)
 		fail_msg("%s", e2);
 	free(e2);
 	assert_int_equal(mode_of(pdf), 0600);
-	assert_int_equal(pdf_pages(pdf), 5);
+	assert_int_equal(pdf_pages(pdf), 6);
 }
 
 /* The app's Export action (key E) goes through report_export_pdf(). */
@@ -974,9 +1035,9 @@ static void app_export_writes_the_latest_session(void **state)
 	snprintf(pdf, sizeof pdf, "%s/app.pdf", F->dir);
 	report_result res = {0};
 	assert_int_equal(report_export_pdf(F->db, "P01", pdf, &res, msg, sizeof msg), POISE_OK);
-	assert_int_equal(res.pages, 5);
-	assert_has(msg, "Report of P01 (session of 2024-04-08, 5 pages) saved as");
-	assert_int_equal(pdf_pages(pdf), 5);
+	assert_int_equal(res.pages, 6);
+	assert_has(msg, "Report of P01 (session of 2024-04-08, 6 pages) saved as");
+	assert_int_equal(pdf_pages(pdf), 6);
 	assert_int_equal(report_export_pdf(F->db, NULL, pdf, NULL, msg, sizeof msg), POISE_E_INVALID);
 	assert_has(msg, "--patient CODE");
 	assert_int_equal(report_export_pdf(F->db, "P99", pdf, NULL, msg, sizeof msg), POISE_E_NOT_FOUND);
@@ -1120,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(a_report_of_real_plates_has_no_banner),
 		cmocka_unit_test(png_pages_on_request),
 		cmocka_unit_test(los_plot_when_measured),
+		cmocka_unit_test(standard_tests_have_their_pages),
 		cmocka_unit_test(bad_input_gets_clear_messages_and_no_file),
 		cmocka_unit_test(full_disk_keeps_the_old_report),
 		cmocka_unit_test(app_export_writes_the_latest_session),

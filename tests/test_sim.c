@@ -227,6 +227,69 @@ static void stepping_off_empties_the_plate(void **state)
 	dev_close(d);
 }
 
+/* Eyes closed and foam: more sway, in the order the mCTSIB expects. */
+static void eyes_closed_and_foam_sway_more(void **state)
+{
+	(void)state;
+	double v[4] = {0};
+	for (uint64_t seed = 1; seed <= 3; seed++)
+		for (int c = 0; c < 4; c++) {
+			dev_posture p = {.eyes_closed = c & 1, .foam = c >= 2};
+			v[c] += quiet_metrics_in(seed, 30, &p).mean_velocity_mm_s / 3;
+		}
+	/* Romberg quotient ≈ 1.5 on firm ground; foam ≈ 1.5–2.5 times firm */
+	if (!(v[1] / v[0] > 1.2 && v[1] / v[0] < 1.9 && v[2] / v[0] > 1.3 && v[2] / v[0] < 2.6 && v[3] > v[2] &&
+	      v[3] > v[1]))
+		fail_msg("velocities firm EO %.1f, EC %.1f, foam EO %.1f, EC %.1f mm/s", v[0], v[1], v[2], v[3]);
+}
+
+static double frame_fz(const poise_frame *f)
+{
+	return f->force_n[0] + f->force_n[1] + f->force_n[2] + f->force_n[3];
+}
+
+/* Seated: a quarter of the weight on the plate; standing up: the force
+ * overshoots body weight, as a real rise does, after the reaction time. */
+static void sitting_and_standing_up(void **state)
+{
+	(void)state;
+	dev *d = open_sim(4, 100);
+	poise_frame *f = calloc(600, sizeof *f);
+	double w = 70 * 9.81;
+	dev_posture p = {.body = DEV_SIT};
+	d->ops->posture(d, &p);
+	read_n(d, f, 400);
+	assert_double_equal(frame_fz(&f[399]), 0.25 * w, 0.03 * w);
+	p.body = DEV_STAND;
+	d->ops->posture(d, &p);
+	read_n(d, f, 600);
+	assert_true(frame_fz(&f[20]) < 0.3 * w); /* the reaction time */
+	double peak = 0;
+	int seat_off = -1;
+	for (int i = 0; i < 600; i++) {
+		peak = fmax(peak, frame_fz(&f[i]));
+		if (seat_off < 0 && frame_fz(&f[i]) >= w)
+			seat_off = i;
+	}
+	if (!(peak > 1.08 * w && peak < 1.25 * w && seat_off > 40 && seat_off < 120))
+		fail_msg("rise: peak %.0f %% of body weight, seat-off after %d ms", peak / w * 100, seat_off * 10);
+	assert_double_equal(frame_fz(&f[599]), w, 0.03 * w);
+	/* a squat: the force dips, then overshoots, then holds the weight */
+	p.body = DEV_SQUAT;
+	d->ops->posture(d, &p);
+	read_n(d, f, 600);
+	double lo = INFINITY, hi = 0;
+	for (int i = 0; i < 300; i++) {
+		lo = fmin(lo, frame_fz(&f[i]));
+		hi = fmax(hi, frame_fz(&f[i]));
+	}
+	if (!(lo < 0.9 * w && hi > 1.05 * w))
+		fail_msg("squat: force from %.0f to %.0f %% of body weight", lo / w * 100, hi / w * 100);
+	assert_double_equal(frame_fz(&f[599]), w, 0.03 * w);
+	free(f);
+	dev_close(d);
+}
+
 static void realtime_frames_are_never_from_the_future(void **state)
 {
 	(void)state;
@@ -279,6 +342,8 @@ int main(void)
 		cmocka_unit_test(the_simulated_person_answers_at_the_error_rate),
 		cmocka_unit_test(steering_shifts_the_weight_to_the_target),
 		cmocka_unit_test(stepping_off_empties_the_plate),
+		cmocka_unit_test(eyes_closed_and_foam_sway_more),
+		cmocka_unit_test(sitting_and_standing_up),
 		cmocka_unit_test(realtime_frames_are_never_from_the_future),
 		cmocka_unit_test(registry_finds_the_sim),
 	};

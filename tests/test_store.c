@@ -1170,9 +1170,9 @@ static void export_writes_csv_and_json_0600(void **state)
 	assert_non_null(strstr(t, "\nP01,1,1,game:reach,stepped-off,"));
 	assert_non_null(strstr(t, "patient,session,trial,kind,status,started_at,duration_s,rate_hz,"
 	                          "n_samples,device,device_serial,simulated,operator,params,level,"
-	                          "samples_file\n"));
+	                          "samples_file,session_notes,session_comment\n"));
 	assert_non_null(strstr(t, ",3.000000,100,301,sim,SIM-0001,1,,\"{\"\"targets\"\": 8}\",3,"
-	                          "P01_s1_t1_game-reach_samples.csv\n"));
+	                          "P01_s1_t1_game-reach_samples.csv,"));
 	free(t);
 	t = read_text(out, "README.txt");
 	assert_non_null(strstr(t, "cop_x       mm"));

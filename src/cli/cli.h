@@ -7,6 +7,7 @@
 #define POISE_CLI_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,6 +91,7 @@ int cli_devices(const cli_global *g, int argc, char **argv);
 int cli_play(const cli_global *g, int argc, char **argv);
 int cli_prescribe(const cli_global *g, int argc, char **argv);
 int cli_record(const cli_global *g, int argc, char **argv);
+int cli_assess(const cli_global *g, int argc, char **argv);
 int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
 int cli_report(const cli_global *g, int argc, char **argv);
@@ -97,7 +99,7 @@ int cli_replay(const cli_global *g, int argc, char **argv);
 
 /* Each subcommand's options, defined beside its parser. */
 extern const cli_opts cli_metrics_opts, cli_devices_opts, cli_play_opts, cli_prescribe_opts,
-	cli_record_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts;
+	cli_record_opts, cli_assess_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts;
 
 struct store;
 struct dev;
@@ -114,12 +116,42 @@ struct dev_open_cfg;
 int cli_open_plate(const char *cmd, const char *spec, bool for_patient, const struct dev_open_cfg *oc,
                    struct dev **out);
 
+struct ses_engine;
+
+/* The session engine for plate d (taken: closed on failure too): read on
+ * this thread (direct: the simulated plate as fast as it goes) or through
+ * the acquisition thread (a real plate, in real time). POISE_OK, or the
+ * source's or engine's error. Used by `poise record` and `poise assess`. */
+int cli_engine_open(struct dev *d, bool direct, struct ses_engine **out);
+
+/* SIGINT and SIGTERM, blocked (in this thread and the threads it starts
+ * afterwards) and polled, so a command ends its trial cleanly. */
+typedef struct cli_signals {
+	sigset_t set, old;
+} cli_signals;
+
+void cli_signals_block(cli_signals *s);
+
+/* The signal that came (waiting up to wait_ms), or 0. */
+int cli_signal_pending(const cli_signals *s, int wait_ms);
+
+/* Drops signals that came late and restores the old mask. */
+void cli_signals_restore(cli_signals *s);
+
 /* Opens the database for subcommand cmd: --db, else the default path
  * (store_default_path). flags as for store_open(). On failure prints
  * "poise CMD: <why>" to stderr and returns the exit code (CLI_USAGE for a
  * file that is not a Poise database or is too new, else CLI_FAIL); on
  * success *out owns the store (store_close) and CLI_OK is returned. */
 int cli_open_store(const cli_global *g, const char *cmd, unsigned flags, struct store **out);
+
+struct store_patient;
+
+/* cli_open_store() for writing, then the patient called code into *p;
+ * an unknown patient is CLI_USAGE after saying how to add one (the store
+ * is then closed). On CLI_OK the caller owns *s. */
+int cli_open_patient(const cli_global *g, const char *cmd, const char *code, struct store **s,
+                     struct store_patient *p);
 
 /* Reads a whole file into a NUL-terminated buffer (free() it). Returns
  * NULL with errno set on failure. */
@@ -167,6 +199,9 @@ struct met_static;
  * simulated. Used by `poise play` and `poise replay`. */
 void cli_print_game_result(FILE *f, const struct game_result *r, const struct met_static *sway,
                            bool have_sway, int64_t trial_id, bool simulated, bool json);
+
+/* A number lo ≤ v ≤ hi, the whole of s, into *out; false if s is not one. */
+bool cli_parse_num(const char *s, double lo, double hi, double *out);
 
 /* Prints a JSON string literal (quoted, escaped) to f. */
 void cli_json_string(FILE *f, const char *s);

@@ -16,6 +16,8 @@ static const cli_command commands[] = {
 	 cli_prescribe},
 	{"record", "record", "record a trial into the database (poise record --help)",
 	 &cli_record_opts, cli_record},
+	{"assess", "assess TEST", "a standard balance test: mctsib, los, symmetry, sit-to-stand "
+	 "(poise assess --help)", &cli_assess_opts, cli_assess},
 	{"export", "export", "a patient's recordings as CSV/JSON (poise export --help)",
 	 &cli_export_opts, cli_export},
 	{"patient", "patient", "add, list, show, rename, delete patients", &cli_patient_opts,

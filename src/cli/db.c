@@ -25,3 +25,18 @@ int cli_open_store(const cli_global *g, const char *cmd, unsigned flags, struct 
 	}
 	return CLI_OK;
 }
+
+int cli_open_patient(const cli_global *g, const char *cmd, const char *code, store **s, store_patient *p)
+{
+	int rc = cli_open_store(g, cmd, 0, s);
+	if (rc)
+		return rc;
+	if (store_patient_get(*s, code, p) != POISE_OK) {
+		fprintf(stderr, "poise %s: %s; add the patient first: poise patient add %s\n", cmd, store_errmsg(*s),
+		        code);
+		store_close(*s);
+		*s = NULL;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}

@@ -19,25 +19,17 @@ static void usage(FILE *f)
 	      "                       [--notes TEXT]\n"
 	      "       poise [--db PATH] patient list [--json]\n"
 	      "       poise [--db PATH] patient show CODE      sessions and trials\n"
+	      "       poise [--db PATH] patient comment CODE SESSION TEXT   the therapist's comment\n"
 	      "       poise [--db PATH] patient rename CODE NEW_CODE\n"
 	      "       poise [--db PATH] patient delete CODE [--yes]\n"
 	      "\n"
 	      "A patient is known by a pseudonymous code (1-32 letters, digits, '.', '_',\n"
 	      "'-'); a name is optional. delete removes the patient and all of their data\n"
 	      "(sessions, trials, samples, metrics, prescriptions) for good: on a terminal\n"
-	      "it asks you to type the code again; scripts pass --yes.\n",
+	      "it asks you to type the code again; scripts pass --yes. comment sets (or,\n"
+	      "with \"\", clears) the therapist's comment on one of the patient's sessions;\n"
+	      "the sway report prints it.\n",
 	      f);
-}
-
-static bool parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		return false;
-	*out = v;
-	return true;
 }
 
 const cli_opts cli_patient_opts = {
@@ -63,7 +55,7 @@ const cli_opts cli_patient_opts = {
 typedef struct pat_opts {
 	store_patient p;
 	bool yes, json;
-	const char *pos[3];
+	const char *pos[4];
 	int n_pos;
 } pat_opts;
 
@@ -79,20 +71,20 @@ static int parse(pat_opts *o, int argc, char **argv)
 			snprintf(o->p.display_name, sizeof o->p.display_name, "%s", optarg);
 			break;
 		case 'b':
-			if (!parse_num(optarg, 1880, 2200, &v) || v != (int)v) {
+			if (!cli_parse_num(optarg, 1880, 2200, &v) || v != (int)v) {
 				fprintf(stderr, "poise patient: --birth-year wants a year, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
 			o->p.birth_year = (int)v;
 			break;
 		case 'H':
-			if (!parse_num(optarg, 30, 300, &o->p.height_cm)) {
+			if (!cli_parse_num(optarg, 30, 300, &o->p.height_cm)) {
 				fprintf(stderr, "poise patient: --height-cm wants 30-300 cm, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
 			break;
 		case 'W':
-			if (!parse_num(optarg, 2, 500, &o->p.weight_kg)) {
+			if (!cli_parse_num(optarg, 2, 500, &o->p.weight_kg)) {
 				fprintf(stderr, "poise patient: --weight-kg wants 2-500 kg, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}
@@ -133,7 +125,7 @@ static int parse(pat_opts *o, int argc, char **argv)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		if (o->n_pos == 3) {
+		if (o->n_pos == 4) {
 			fprintf(stderr, "poise patient: unexpected argument '%s'\n", argv[i]);
 			return CLI_USAGE;
 		}
@@ -251,6 +243,10 @@ static int do_show(store *s, const pat_opts *o)
 		       se[i].device_backend, se[i].device_serial,
 		       se[i].operator_name[0] ? "  operator " : "", se[i].operator_name,
 		       sim ? "  SIMULATED plate: demo data, not measured" : "");
+		if (se[i].notes[0])
+			printf("  notes: %s\n", se[i].notes);
+		if (se[i].comment[0])
+			printf("  therapist's comment: %s\n", se[i].comment);
 		store_trial *t;
 		size_t nt;
 		if (store_trials(s, se[i].id, &t, &nt) == POISE_OK) {
@@ -272,6 +268,31 @@ static int do_show(store *s, const pat_opts *o)
 		printf("\n%zu of %zu sessions ran on the simulated plate: their numbers are "
 		       "a demonstration, not a measurement of this patient.\n", n_sim, ns);
 	free(se);
+	return CLI_OK;
+}
+
+static int do_comment(store *s, const pat_opts *o)
+{
+	store_patient p;
+	store_session se;
+	char *end;
+	long long id = strtoll(o->pos[2], &end, 10);
+	if (store_patient_get(s, o->pos[1], &p)) {
+		fprintf(stderr, "poise patient comment: %s\n", store_errmsg(s));
+		return CLI_USAGE;
+	}
+	if (*end || end == o->pos[2] || id <= 0 || store_session_get(s, id, &se) || se.patient_id != p.id) {
+		fprintf(stderr, "poise patient comment: '%s' is not one of %s's sessions (poise patient show "
+		        "%s lists them)\n", o->pos[2], p.code, p.code);
+		return CLI_USAGE;
+	}
+	int rc = store_session_comment_set(s, id, o->pos[3]);
+	if (rc) {
+		fprintf(stderr, "poise patient comment: %s\n", store_errmsg(s));
+		return rc == POISE_E_INVALID ? CLI_USAGE : CLI_FAIL;
+	}
+	printf(o->pos[3][0] ? "comment set on session %lld of %s\n" : "comment cleared on session %lld of %s\n",
+	       id, p.code);
 	return CLI_OK;
 }
 
@@ -341,7 +362,7 @@ int cli_patient(const cli_global *g, int argc, char **argv)
 	if (code)
 		return code < 0 ? CLI_OK : code;
 	if (o.n_pos == 0) {
-		fprintf(stderr, "poise patient: add, list, show, rename or delete?\n");
+		fprintf(stderr, "poise patient: add, list, show, rename, delete or comment?\n");
 		usage(stderr);
 		return CLI_USAGE;
 	}
@@ -356,13 +377,14 @@ int cli_patient(const cli_global *g, int argc, char **argv)
 		{"show", 1, false, "which patient? (poise patient show CODE)"},
 		{"rename", 2, true, "wants CODE NEW_CODE"},
 		{"delete", 1, true, "which patient? (poise patient delete CODE)"},
+		{"comment", 3, true, "wants CODE SESSION TEXT (\"\" clears the comment)"},
 	};
 	const char *act = o.pos[0];
 	size_t a = 0, n_acts = sizeof acts / sizeof acts[0];
 	while (a < n_acts && strcmp(acts[a].name, act) != 0)
 		a++;
 	if (a == n_acts) {
-		fprintf(stderr, "poise patient: unknown action '%s' (add, list, show, rename, delete)\n",
+		fprintf(stderr, "poise patient: unknown action '%s' (add, list, show, rename, delete, comment)\n",
 		        act);
 		return CLI_USAGE;
 	}
@@ -380,6 +402,8 @@ int cli_patient(const cli_global *g, int argc, char **argv)
 		code = do_show(s, &o);
 	else if (strcmp(act, "rename") == 0)
 		code = do_rename(s, &o);
+	else if (strcmp(act, "comment") == 0)
+		code = do_comment(s, &o);
 	else
 		code = do_delete(s, &o);
 	store_close(s);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/kind.h"
 #include "device/device.h"
 #include "session/engine.h"
 #include "session/record.h"
@@ -27,7 +27,6 @@
 #include "session/training.h"
 #include "store/store.h"
 
-#define RING_FRAMES 65536
 #define POLL_MS 5
 
 static void usage(FILE *f)
@@ -46,7 +45,8 @@ static void usage(FILE *f)
 	      "--device sim records on the simulated plate, stored as simulated.\n"
 	      "\n"
 	      "  --patient CODE    an existing patient (poise patient add CODE)\n"
-	      "  --trial KIND      quiet-eo, quiet-ec, los, game:<id>, ...\n"
+	      "  --trial KIND      quiet-eo, quiet-ec, quiet-eo-foam, quiet-ec-foam (the\n"
+	      "                    standard tests: poise assess)\n"
 	      "  --seconds S       trial length\n"
 	      "  --device SPEC     auto (a real plate), sim, or BACKEND[:ID] (poise devices)\n"
 	      "  --rate HZ         device frame rate (the simulated plate: 10-4000)\n"
@@ -112,35 +112,9 @@ static void print_result(const rec_opts *o, const store_patient *p, int64_t sess
 }
 
 
-/* A blocked SIGINT/SIGTERM, waiting up to wait_ms for one. */
-static int pending_signal(const sigset_t *set, int wait_ms)
-{
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait_ms * 1000000L};
-	int sig = sigtimedwait(set, NULL, &ts);
-	return sig > 0 ? sig : 0;
-}
-
-/* The engine for the plate: the acquisition thread, or (--fast) a direct
- * read. Takes d. */
-static int make_engine(dev *d, bool fast, ses_engine **out)
-{
-	ses_source *src = NULL;
-	int rc = fast ? ses_source_direct(&src, d) : ses_source_thread(&src, d, RING_FRAMES);
-	if (rc) {
-		dev_close(d);
-		return rc;
-	}
-	ses_cfg sc;
-	ses_cfg_default(&sc, &src->info);
-	rc = ses_create(out, src, &sc);
-	if (rc)
-		ses_source_destroy(src);
-	return rc;
-}
-
 /* Runs the trial until it ends; returns the signal that interrupted it (0
  * if none). */
-static int run_trial(ses_engine *e, ses_record *r, const sigset_t *sigs, bool fast)
+static int run_trial(ses_engine *e, ses_record *r, const cli_signals *sigs, bool fast)
 {
 	int sig = 0;
 	while (ses_record_phase(r) != SES_REC_DONE) {
@@ -149,7 +123,7 @@ static int run_trial(ses_engine *e, ses_record *r, const sigset_t *sigs, bool fa
 		ses_record_tick(r, dev_now_us());
 		if (ses_record_phase(r) == SES_REC_DONE)
 			break;
-		if ((sig = pending_signal(sigs, n == 0 && !fast ? POLL_MS : 0)) != 0) {
+		if ((sig = cli_signal_pending(sigs, n == 0 && !fast ? POLL_MS : 0)) != 0) {
 			ses_record_interrupt(r);
 			break;
 		}
@@ -197,14 +171,14 @@ static void say_early(ses_record *r, const dev_info *plate, const store_trial *t
 }
 
 static int record(const cli_global *g, const rec_opts *o, store *s, const store_patient *p,
-                  const sigset_t *sigs)
+                  const cli_signals *sigs)
 {
 	/* The simulated person sways anew in each recording unless --seed
-	 * pins it, and sways more with the eyes closed (quiet-ec). */
-	size_t klen = strlen(o->kind);
+	 * pins it, and sways more with the eyes closed or on foam. */
+	const kind_info *ki = kind_find(o->kind);
 	dev_open_cfg oc = {.rate_hz = o->rate_hz, .realtime = !o->fast,
 	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
-	                   .eyes_closed = klen >= 3 && strcmp(o->kind + klen - 3, "-ec") == 0};
+	                   .eyes_closed = ki && (ki->flags & KIND_EYES_CLOSED), .foam = ki && (ki->flags & KIND_FOAM)};
 	dev *d = NULL;
 	if (cli_open_plate("record", o->device, true, &oc, &d))
 		return CLI_FAIL;
@@ -217,7 +191,7 @@ static int record(const cli_global *g, const rec_opts *o, store *s, const store_
 	ses_record *r = NULL;
 	int64_t session_id = 0;
 	int code = CLI_FAIL;
-	int rc = make_engine(d, o->fast, &e);
+	int rc = cli_engine_open(d, o->fast, &e);
 	if (rc) {
 		fprintf(stderr, "poise record: cannot set up the recording: %s\n", poise_strerror(rc));
 		return CLI_FAIL;
@@ -366,9 +340,12 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	if (!store_kind_valid(o->kind)) {
-		fprintf(stderr, "poise record: '%s' is not a trial kind (quiet-eo, quiet-ec, los, "
-		        "game:<id>; lower-case letters, digits, '-', '_', '.', ':')\n", o->kind);
+	const kind_info *ki = kind_find(o->kind);
+	if (!ki || !(ki->flags & KIND_RECORDABLE)) {
+		fprintf(stderr, "poise record: '%s' is not a trial kind to record here: quiet-eo, quiet-ec, "
+		        "quiet-eo-foam, quiet-ec-foam%s\n", o->kind,
+		        ki ? " (the tests run with poise assess los|mctsib|symmetry|sit-to-stand; games with "
+		             "poise play)" : "");
 		return CLI_USAGE;
 	}
 	return CLI_OK;
@@ -384,26 +361,15 @@ int cli_record(const cli_global *g, int argc, char **argv)
 		o.device = g->device;
 
 	store *s = NULL;
-	if ((code = cli_open_store(g, "record", 0, &s)))
-		return code;
 	store_patient p;
-	if (store_patient_get(s, o.patient, &p) != POISE_OK) {
-		fprintf(stderr, "poise record: %s; add the patient first: poise patient add %s\n",
-		        store_errmsg(s), o.patient);
-		store_close(s);
-		return CLI_USAGE;
-	}
+	if ((code = cli_open_patient(g, "record", o.patient, &s, &p)))
+		return code;
 	/* Signals end the trial cleanly: blocked here (and in the acquisition
 	 * thread, which inherits the mask), polled in the loop. */
-	sigset_t sigs, old;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	cli_signals sigs;
+	cli_signals_block(&sigs);
 	code = record(g, &o, s, &p, &sigs);
 	store_close(s);
-	while (pending_signal(&sigs, 0)) /* a late Ctrl-C: the work is already saved */
-		;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	cli_signals_restore(&sigs);
 	return code;
 }

@@ -136,3 +136,14 @@ bool cli_cond_option(const char *cmd, int c, const char *arg, cond_set *k)
 		return false;
 	}
 }
+
+bool cli_parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return false;
+	*out = v;
+	return true;
+}

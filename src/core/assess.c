@@ -1,9 +1,11 @@
 #include "core/assess.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/fft.h"
 #include "core/frame.h"
 
 #define DEG (180.0 / M_PI)
@@ -234,6 +236,44 @@ int assess_los_attempt(const double *t, const double *x, const double *y, size_t
 }
 
 /* ---- Weight-bearing symmetry ---- */
+
+int assess_cog_estimate(const double *cop, size_t n, double fs_hz, double h_mm, double *cog)
+{
+	if (n < 4)
+		return POISE_E_RANGE;
+	if (!(fs_hz > 0) || !(h_mm > 0))
+		return POISE_E_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(cop[i]))
+			return POISE_E_INVALID;
+	size_t m = fft_next_pow2(2 * n);
+	if (m == 0)
+		return POISE_E_NOMEM;
+	double *re = calloc(m, sizeof *re), *im = calloc(m, sizeof *im), *tw = malloc(m * sizeof *tw);
+	if (!re || !im || !tw) {
+		free(re), free(im), free(tw);
+		return POISE_E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) /* mirrored, then held at the start */
+		re[i] = re[2 * n - 1 - i] = cop[i]; /* value: no step anywhere */
+	for (size_t i = 2 * n; i < m; i++)
+		re[i] = cop[0];
+	fft_twiddles(tw, m);
+	fft_run(re, im, m, tw, false);
+	double w0_sq = 9810.0 / h_mm; /* g/h, 1/s² */
+	for (size_t k = 0; k < m; k++) {
+		double f = (double)(k <= m / 2 ? k : m - k) * fs_hz / (double)m;
+		double w = 2 * M_PI * f;
+		double g = 1.0 / (1.0 + w * w / w0_sq);
+		re[k] *= g;
+		im[k] *= g;
+	}
+	fft_run(re, im, m, tw, true);
+	for (size_t i = 0; i < n; i++)
+		cog[i] = re[i] / (double)m;
+	free(re), free(im), free(tw);
+	return POISE_OK;
+}
 
 int assess_weight_bearing(const double *force_n, size_t n, double bw, assess_wb *out)
 {

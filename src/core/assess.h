@@ -136,6 +136,23 @@ int assess_los_attempt(const double *t_s, const double *x_mm, const double *y_mm
                        double cue_t_s, double theta_rad, double target_mm, double com_height_mm,
                        const assess_los_cfg *cfg, assess_los_result *out);
 
+/* A centre-of-gravity estimate from one COP coordinate cop_mm[0..n),
+ * sampled at fs_hz, for a person whose COM is com_height_mm above the
+ * ankles, into cog_mm (may be cop_mm). The body as an inverted pendulum
+ * (a point mass: ω0² = g/h) gives COP = COG − COG''/ω0², so each
+ * frequency f of the COG is the COP's scaled by 1/(1 + (2πf/ω0)²): a
+ * zero-phase low-pass at ω0/2π ≈ 0.5 Hz (Brenière 1996, J Mot Behav
+ * 28:291–298; Caron, Faure & Brenière 1997, J Biomech 30:1169–1171). The
+ * straight line through the first and last samples is taken out before
+ * the transform (it passes unchanged) and added back, so the ends do not
+ * wrap around. NeuroCom's LOS measures are of the COG; the COP's
+ * anticipatory counter-movement before a lean would otherwise spoil the
+ * onset and the end of the movement. POISE_E_RANGE for n < 4,
+ * POISE_E_INVALID for a non-finite sample or a rate or height that is not
+ * positive, POISE_E_NOMEM (it allocates a transform buffer). */
+int assess_cog_estimate(const double *cop_mm, size_t n, double fs_hz, double com_height_mm,
+                        double *cog_mm);
+
 /* ---- Weight-bearing symmetry ---- */
 
 typedef struct assess_wb {

@@ -48,6 +48,7 @@ typedef struct dev_open_cfg {
 	double height_m;    /* sim: the simulated person's height (0: 1.70 m) */
 	bool eyes_closed;   /* sim: without vision people sway more (Romberg):
 	                     * the simulated person's motor noise rises ≈ 45 % */
+	bool foam;          /* sim: standing on foam: less stiff, noisier */
 	double plate_depth_mm; /* wbb: AP sensor spacing (0: 238 mm) */
 	double answer_error_rate; /* sim: the share of cognitive-task answers the
 	                     * simulated person gets wrong (0: the default 15 %;
@@ -69,14 +70,26 @@ typedef struct dev_steer {
 	                    * standing at (x, y): a known-mass plate check */
 } dev_steer;
 
-/* How the simulated person stands (zero: feet apart, firm, eyes open):
- * the stance sets their base of support (cond_support_scale) and, seated,
- * the weight on the plate (cond_load_fraction); narrow stances, foam and
- * closed eyes make them sway more. */
+/* What the simulated person's body does (dev_posture.body). */
+enum dev_body {
+	DEV_STAND = 0, /* standing */
+	DEV_SIT,       /* seated on a chair, the feet on the plate (about a
+	                * quarter of the weight on the plate); standing up
+	                * again rises with the force overshoot of a real rise */
+	DEV_SQUAT,     /* knees bent and held: the force dips, then overshoots
+	                * as the descent is braked; a little more sway */
+};
+
+/* How the simulated person stands (zero: feet apart, standing, firm, eyes
+ * open): the stance sets their base of support (cond_support_scale) and,
+ * seated on the plate, the weight on it (cond_load_fraction); narrow
+ * stances, foam and closed eyes make them sway more. A change of `body`
+ * reaches the body after the person's reaction time; the rest at once. */
 typedef struct dev_posture {
 	int stance;        /* enum cond_stance */
-	bool foam;
-	bool eyes_closed;
+	bool foam;         /* on foam: noisier and less stiff */
+	bool eyes_closed;  /* more sway (as dev_open_cfg.eyes_closed) */
+	enum dev_body body;
 } dev_posture;
 
 typedef struct dev dev;

@@ -20,13 +20,20 @@
 #define BOS_ML_MM 160.0
 #define BOS_FWD_MM 160.0
 #define BOS_BACK_MM 90.0
+#define EC_NOISE 1.45 /* eyes closed: motor noise (a Romberg quotient ≈ 1.5) */
+#define FOAM_NOISE 1.6 /* on foam: noisier ... */
+#define FOAM_KP 0.75  /* ... and less stiff */
+#define SIT_NOISE 0.5 /* seated on a chair: the feet barely move the COP */
+#define SQUAT_NOISE 1.3
+#define SIT_SHARE 0.25 /* seated on a chair: the share of the weight on the feet */
+#define SQUAT_DEPTH_M 0.25 /* how far the centre of mass drops in a squat */
 
 /* One horizontal axis of the simulated person. Millimetres and seconds. */
 typedef struct sim_axis {
 	double kp, kd;        /* feedback stiffness (1) and damping (s) */
+	double kp0, noise0_mm; /* standing on a firm floor, eyes open */
 	double p_min, p_max;  /* the base of support: the COP cannot leave the feet */
 	double noise_mm;      /* motor noise RMS */
-	double noise0_mm;     /* ... feet apart, firm, eyes open */
 	double noise_tau_s;   /* motor noise correlation time */
 	double c, v;          /* centre of mass position and velocity */
 	double r, rv;         /* reference and its rate */
@@ -41,7 +48,11 @@ typedef struct sim_dev {
 	sim_axis ax[2];
 	double omega0_sq;     /* g / COM height */
 	double weight_n;
-	double load;          /* 0 = nobody on the plate, 1 = standing */
+	double load;          /* 0 = nobody on the plate, 1 = on it */
+	double share, share_v; /* of the weight on the feet (1 standing, ≈ ¼
+	                        * seated) and its rate */
+	double zt, z, zv, zacc; /* squat: target and centre-of-mass drop (m),
+	                        * its rate and acceleration */
 	double breath_phase;
 	unsigned substeps;    /* integration steps per frame (≈ 1 kHz) */
 	double dt_s;          /* integration step */
@@ -52,13 +63,14 @@ typedef struct sim_dev {
 	 * a reaction time (a delay line of SIM_REACTION_S). */
 	double delay_x[SIM_DELAY_MAX], delay_y[SIM_DELAY_MAX];
 	bool delay_active[SIM_DELAY_MAX];
+	unsigned char delay_body[SIM_DELAY_MAX]; /* sit, squat: after the reaction time */
 	unsigned delay_n, delay_head;
 	/* Steering, written by any thread. */
 	_Atomic double steer_x, steer_y, steer_object_kg;
 	atomic_bool steer_active, steer_on;
-	atomic_int steer_stance;
+	atomic_int steer_stance, steer_body;
 	atomic_bool steer_foam, steer_ec;
-	int stance;           /* the posture the body is in (acquisition thread) */
+	int stance, body;     /* the posture the body is in (acquisition thread) */
 	bool foam, ec;
 	double error_rate;    /* cognitive answers wrong */
 } sim_dev;
@@ -82,28 +94,32 @@ static int sim_enumerate(dev_info *out, size_t max, size_t *n_found)
 static void axis_init(sim_axis *a, double kp, double kd, double noise_mm, double tau_s, double p_min,
                       double p_max)
 {
-	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise0_mm = noise_mm, .noise_tau_s = tau_s,
-	                .p_min = p_min, .p_max = p_max};
+	*a = (sim_axis){.kp = kp, .kd = kd, .noise_mm = noise_mm, .noise_tau_s = tau_s, .p_min = p_min,
+	                .p_max = p_max, .kp0 = kp, .noise0_mm = noise_mm};
 }
 
 /* The body's posture: the base of support of the stance, and how much
  * more it sways. Narrow stances sway more sideways (feet together ×1.4,
- * tandem ×1.8, one leg ×2.2 ML), foam ×1.3 and closed eyes ×1.45 (a
- * typical Romberg quotient) both ways; seated, the trunk sways about half
- * as much as standing. */
+ * tandem ×1.8, one leg ×2.2 ML); foam makes the body noisier (×1.6) and
+ * less stiff (×0.75), closed eyes noisier (×1.45, a typical Romberg
+ * quotient); seated, the trunk (or, on a chair, the feet) sway about half
+ * as much as standing, a held squat a little more. */
 static void apply_posture(sim_dev *s)
 {
 	double ml, fwd, back;
 	cond_support_scale(s->stance, &ml, &fwd, &back);
 	static const double ml_noise[COND_STANCE_COUNT] = {1, 1.4, 1.8, 2.2, 2.2, 0.5};
 	static const double ap_noise[COND_STANCE_COUNT] = {1, 1.05, 1.3, 1.6, 1.6, 0.5};
-	double k = (s->foam ? 1.3 : 1.0) * (s->ec ? 1.45 : 1.0);
+	double k = (s->foam ? FOAM_NOISE : 1.0) * (s->ec ? EC_NOISE : 1.0) *
+	           (s->body == DEV_SIT ? SIT_NOISE : s->body == DEV_SQUAT ? SQUAT_NOISE : 1.0);
 	s->ax[0].p_min = -BOS_ML_MM * ml;
 	s->ax[0].p_max = BOS_ML_MM * ml;
 	s->ax[1].p_min = -BOS_BACK_MM * back;
 	s->ax[1].p_max = BOS_FWD_MM * fwd;
 	s->ax[0].noise_mm = s->ax[0].noise0_mm * ml_noise[s->stance] * k;
 	s->ax[1].noise_mm = s->ax[1].noise0_mm * ap_noise[s->stance] * k;
+	for (int a = 0; a < 2; a++)
+		s->ax[a].kp = s->ax[a].kp0 * (s->foam ? FOAM_KP : 1.0);
 }
 
 static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
@@ -130,6 +146,7 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	axis_init(&s->ax[0], 0.45, 0.20, 1.25, 0.25, -BOS_ML_MM, BOS_ML_MM);
 	axis_init(&s->ax[1], 0.28, 0.16, 1.5, 0.3, -BOS_BACK_MM, BOS_FWD_MM);
 	s->ec = s->cfg.eyes_closed;
+	s->foam = s->cfg.foam;
 	apply_posture(s);
 	s->error_rate = s->cfg.answer_error_rate > 0 ? fmin(1, s->cfg.answer_error_rate)
 	              : s->cfg.answer_error_rate < 0 ? 0 : SIM_ERROR_RATE;
@@ -140,13 +157,15 @@ static int sim_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 	s->dt_s = 1.0 / (rate * s->substeps);
 	rng_seed(&s->rng, s->cfg.seed);
 	s->load = 1;
+	s->share = 1;
 	atomic_init(&s->steer_x, 0.0);
 	atomic_init(&s->steer_y, 0.0);
 	atomic_init(&s->steer_active, false);
 	atomic_init(&s->steer_on, true);
 	atomic_init(&s->steer_object_kg, 0.0);
 	atomic_init(&s->steer_stance, 0);
-	atomic_init(&s->steer_foam, false);
+	atomic_init(&s->steer_body, DEV_STAND);
+	atomic_init(&s->steer_foam, s->cfg.foam);
 	atomic_init(&s->steer_ec, s->cfg.eyes_closed);
 	*out = &s->base;
 	return POISE_OK;
@@ -187,8 +206,9 @@ static int sim_posture(dev *d, const dev_posture *p)
 {
 	sim_dev *s = (sim_dev *)d;
 	atomic_store(&s->steer_stance, p->stance >= 0 && p->stance < COND_STANCE_COUNT ? p->stance : 0);
-	atomic_store(&s->steer_foam, p->foam);
+	atomic_store(&s->steer_foam, p->foam || s->cfg.foam);
 	atomic_store(&s->steer_ec, p->eyes_closed || s->cfg.eyes_closed);
+	atomic_store(&s->steer_body, p->body >= DEV_STAND && p->body <= DEV_SQUAT ? (int)p->body : DEV_STAND);
 	return POISE_OK;
 }
 
@@ -244,6 +264,28 @@ static void axis_step(sim_axis *a, rng *r, double omega0_sq, double target, bool
 	a->c += a->v * dt;
 }
 
+/* The vertical: the share of the weight on the feet (seated ≈ ¼; a rise
+ * from the chair is an underdamped second-order response, ζ = 0.45 at
+ * 0.7 Hz, so the force overshoots body weight by ≈ 15 % and seat-off
+ * comes ≈ 0.5 s after the start, as in healthy rises (Cheng et al. 1998);
+ * sitting down is critically damped), and a squat's centre-of-mass drop
+ * (second order at 0.6 Hz, ζ = 0.55, after a 0.1 s smoothing of the
+ * command), whose acceleration adds m·z'' to the force: a dip on the way
+ * down, an overshoot as the descent is braked. */
+static void vertical_step(sim_dev *s, int body, double dt)
+{
+	double target = body == DEV_SIT ? SIT_SHARE : 1.0;
+	double w = 2 * M_PI * 0.7, zeta = target > s->share ? 0.45 : 1.0;
+	double a = w * w * (target - s->share) - 2 * zeta * w * s->share_v;
+	s->share_v += a * dt;
+	s->share += s->share_v * dt;
+	s->zt += ((body == DEV_SQUAT ? -SQUAT_DEPTH_M : 0) - s->zt) * dt / (0.1 + dt);
+	double wz = 2 * M_PI * 0.6;
+	s->zacc = wz * wz * (s->zt - s->z) - 2 * 0.55 * wz * s->zv;
+	s->zv += s->zacc * dt;
+	s->z += s->zv * dt;
+}
+
 static void sim_next_frame(sim_dev *s, poise_frame *f)
 {
 	/* Today's command enters the delay line; the body acts on the one from
@@ -252,16 +294,19 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 	s->delay_active[in] = atomic_load(&s->steer_active);
 	s->delay_x[in] = atomic_load(&s->steer_x);
 	s->delay_y[in] = atomic_load(&s->steer_y);
+	s->delay_body[in] = (unsigned char)atomic_load(&s->steer_body);
 	bool active = s->delay_active[s->delay_head];
+	int body = s->delay_body[s->delay_head];
 	double tx = active ? s->delay_x[s->delay_head] : 0;
 	double ty = active ? s->delay_y[s->delay_head] : 0;
 	s->delay_head = (s->delay_head + 1) % SIM_DELAY_MAX;
 	int stance = atomic_load(&s->steer_stance);
 	bool foam = atomic_load(&s->steer_foam), ec = atomic_load(&s->steer_ec);
-	if (stance != s->stance || foam != s->foam || ec != s->ec) {
+	if (stance != s->stance || foam != s->foam || ec != s->ec || body != s->body) {
 		s->stance = stance;
 		s->foam = foam;
 		s->ec = ec;
+		s->body = body;
 		apply_posture(s);
 	}
 	double load_target = atomic_load(&s->steer_on) ? cond_load_fraction(s->stance) : 0.0;
@@ -272,6 +317,7 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 		double dl = s->dt_s / 0.4;
 		s->load += fmax(-dl, fmin(dl, load_target - s->load));
 		s->breath_phase += 2.0 * M_PI * 0.25 * s->dt_s;
+		vertical_step(s, body, s->dt_s);
 	}
 	if (s->load <= 0) {
 		/* An empty plate: the person is reset to quiet stance. */
@@ -279,7 +325,8 @@ static void sim_next_frame(sim_dev *s, poise_frame *f)
 			s->ax[a].c = s->ax[a].v = s->ax[a].r = s->ax[a].rv = 0;
 		}
 	}
-	double fz = s->load * (s->weight_n + 1.5 * sin(s->breath_phase) + 0.5 * rng_normal(&s->rng));
+	double fz = s->load * (s->weight_n * s->share + s->weight_n * s->zacc / G_M_S2 +
+	                       1.5 * sin(s->breath_phase) + 0.5 * rng_normal(&s->rng));
 	double period_us = 1e6 / s->base.info.rate_hz;
 	f->t_us = s->t0_us + (mono_us)llround((double)s->k * period_us);
 	f->seq = (uint32_t)s->k;

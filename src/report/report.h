@@ -31,12 +31,21 @@
  * the report is; the history marks the rows; the CSV has a `simulated`
  * column. A report of real-plate sessions has none of it.
  *
- * LOS data convention (until the LOS test lands): a trial of kind "los"
- * whose metrics "los_limit_<dir>_mm" (dir = e, ne, n, nw, w, sw, s, se;
- * the patient's maximal COP excursion in that direction, mm) give the
- * polar plot. Game trials are kind "game:<id>" with metrics named after
- * game_result's fields (level_start, level_end, level_max, score, hits,
- * misses, time_in_target_s, play_time_s).
+ * Standard tests (`poise assess`, session/assess.h): a test's summary
+ * trial test:<name> holds its results as metrics (report_test); the
+ * report gives the latest mCTSIB, LOS and weight-bearing/sit-to-stand
+ * tests of the detailed visit a page each. The quiet-stance trials of an
+ * mCTSIB are report_assess entries marked in_test (they count for the key
+ * results and the Romberg quotient, and are drawn on the mCTSIB page
+ * rather than a page each); the other trials of a test (los, symmetry,
+ * squat, sit-to-stand) are summed up by their test.
+ *
+ * LOS data: the metrics "los_limit_<dir>_mm" (dir = e, ne, n, nw, w, sw, s,
+ * se; the patient's maximal excursion in that direction, mm) of a test:los
+ * summary, or of a trial of kind "los" from before the test existed, give
+ * the polar plot. Game trials are kind "game:<id>" with metrics named
+ * after game_result's fields (level_start, level_end, level_max, score,
+ * hits, misses, time_in_target_s, play_time_s).
  */
 #ifndef POISE_REPORT_REPORT_H
 #define POISE_REPORT_REPORT_H
@@ -66,6 +75,7 @@ typedef struct report_assess {
 	 * (NULL, 0 otherwise). Owned by the report_data. */
 	double *t_s, *x_mm, *y_mm;
 	size_t n;
+	bool in_test;                     /* a trial of a standard test (mCTSIB) */
 } report_assess;
 
 /* One game played (a trial "game:<id>"); NaN = not stored. */
@@ -89,7 +99,35 @@ typedef struct report_los {
 	char started_at[REPORT_TIME_LEN];
 	bool simulated;                   /* measured on the simulated plate */
 	double limit_mm[LOS_DIRS];        /* enum los_dir order; NaN = missing */
+	bool summary;                     /* from a test:los summary (else an older los trial) */
 } report_los;
+
+/* A stored number by name. */
+typedef struct report_metric {
+	char name[48];
+	double value;
+	char unit[16];
+} report_metric;
+
+/* One standard test's summary (a trial test:<name>). */
+typedef struct report_test {
+	int64_t session_id, trial_id;
+	char kind[48];                    /* "test:mctsib", "test:los", ... */
+	char status[16];                  /* complete: every condition scored */
+	char started_at[REPORT_TIME_LEN];
+	bool simulated;
+	report_metric *m;                 /* its metrics (owned by the report_data) */
+	size_t n_m;
+} report_test;
+
+/* A session's notes and the therapist's comment. */
+typedef struct report_note {
+	int64_t session_id;
+	char started_at[REPORT_TIME_LEN];
+	char operator_name[64];
+	char notes[512];
+	char comment[1024];
+} report_note;
 
 /* The sessions of one day. */
 typedef struct report_visit {
@@ -107,6 +145,11 @@ typedef struct report_visit {
 	size_t n_games;
 	report_los *los;
 	size_t n_los;
+	report_test *tests;
+	size_t n_tests;
+	report_note *notes;               /* its sessions with notes or a comment */
+	size_t n_notes;
+	size_t n_trials;                  /* every trial of the visit */
 } report_visit;
 
 typedef struct report_patient {
@@ -190,6 +233,17 @@ double report_romberg(const report_visit *v, size_t metric_offset);
 /* True if anything the visit holds (a test, a game, an LOS measurement)
  * was recorded on the simulated plate. */
 bool report_visit_simulated(const report_visit *v);
+
+/* The value of test metric name (NaN if not stored). */
+double report_test_value(const report_test *t, const char *name);
+
+/* The visit's latest test of kind ("test:mctsib"...), NULL if none. */
+const report_test *report_visit_test(const report_visit *v, const char *kind);
+
+/* The latest test of kind in a visit before index `before`; *visit (may be
+ * NULL) gets its index. NULL if none. */
+const report_test *report_previous_test(const report_data *d, size_t before, const char *kind,
+                                        size_t *visit);
 
 /* The latest LOS measurement up to visit index upto; NULL if none. */
 const report_los *report_latest_los(const report_data *d, size_t upto);

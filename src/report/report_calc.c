@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "core/kind.h"
 #include "report/report.h"
 #include "report/report_impl.h"
 
@@ -149,7 +150,39 @@ bool report_visit_simulated(const report_visit *v)
 		sim |= v->games[i].simulated;
 	for (size_t i = 0; i < v->n_los; i++)
 		sim |= v->los[i].simulated;
+	for (size_t i = 0; i < v->n_tests; i++)
+		sim |= v->tests[i].simulated;
 	return sim;
+}
+
+double report_test_value(const report_test *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->n_m; i++)
+		if (strcmp(t->m[i].name, name) == 0)
+			return t->m[i].value;
+	return NAN;
+}
+
+const report_test *report_visit_test(const report_visit *v, const char *kind)
+{
+	for (size_t i = v->n_tests; i-- > 0;)
+		if (strcmp(v->tests[i].kind, kind) == 0)
+			return &v->tests[i];
+	return NULL;
+}
+
+const report_test *report_previous_test(const report_data *d, size_t before, const char *kind,
+                                        size_t *visit)
+{
+	for (size_t i = before; i-- > 0;) {
+		const report_test *t = report_visit_test(&d->visits[i], kind);
+		if (t) {
+			if (visit)
+				*visit = i;
+			return t;
+		}
+	}
+	return NULL;
 }
 
 const report_los *report_latest_los(const report_data *d, size_t upto)
@@ -170,13 +203,8 @@ const report_los *report_latest_los(const report_data *d, size_t upto)
 
 const char *report_kind_label(const char *kind)
 {
-	if (strcmp(kind, REPORT_EO) == 0)
-		return "Quiet stance, eyes open";
-	if (strcmp(kind, REPORT_EC) == 0)
-		return "Quiet stance, eyes closed";
-	if (strcmp(kind, "los") == 0)
-		return "Limits of stability";
-	return kind;
+	const kind_info *k = kind_find(kind);
+	return k && !(k->flags & KIND_GAME) ? k->label : kind;
 }
 
 /* "eyes-open" for sentences. */

@@ -157,14 +157,23 @@ int report_write_csv(const report_data *d, const char *dir, int *files, char *ms
 		static const char *const dir_key[LOS_DIRS] = {"e", "ne", "n", "nw", "w", "sw", "s", "se"};
 		for (size_t k = 0; k < v->n_los; k++)
 			for (int dd = 0; dd < LOS_DIRS; dd++) {
-				if (!isfinite(v->los[k].limit_mm[dd]))
-					continue;
+				if (!isfinite(v->los[k].limit_mm[dd]) || v->los[k].summary)
+					continue; /* a test's: among its metrics below */
 				tb_add(&t, "%s,%lld,%lld,los,,,los_limit_%s_mm,", v->date,
 				       (long long)v->los[k].session_id, (long long)v->los[k].trial_id,
 				       dir_key[dd]);
 				tb_num(&t, v->los[k].limit_mm[dd]);
 				tb_add(&t, ",mm,%d\n", v->los[k].simulated);
 			}
+		for (size_t k = 0; k < v->n_tests; k++) { /* the standard tests' summaries */
+			const report_test *x = &v->tests[k];
+			for (size_t m = 0; m < x->n_m; m++) {
+				tb_add(&t, "%s,%lld,%lld,%s,%s,,%s,", v->date, (long long)x->session_id,
+				       (long long)x->trial_id, x->kind, x->status, x->m[m].name);
+				tb_num(&t, x->m[m].value);
+				tb_add(&t, ",%s,%d\n", x->m[m].unit, x->simulated);
+			}
+		}
 	}
 	rc = write_file(dir, d->patient.code, "metrics", &t, files, msg, len);
 	free(t.p);

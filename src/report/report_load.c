@@ -144,13 +144,66 @@ static void fill_conditions(store *s, report_game *g)
 		cond_describe(&c, g->conditions, sizeof g->conditions);
 }
 
-static void fill_los(report_los *l, const store_metric *m, size_t nm)
+/* The LOS limits of m into l; false if there is none. */
+static bool fill_los(report_los *l, const store_metric *m, size_t nm)
 {
+	bool any = false;
 	for (int d = 0; d < LOS_DIRS; d++) {
 		char key[32];
 		snprintf(key, sizeof key, "los_limit_%s_mm", los_dir_key[d]);
 		l->limit_mm[d] = store_metric_find(m, nm, key);
+		any |= isfinite(l->limit_mm[d]);
 	}
+	return any;
+}
+
+/* The trials a test sums up, which get no place of their own. */
+static bool test_part(const char *kind)
+{
+	return strcmp(kind, "symmetry") == 0 || strcmp(kind, "squat") == 0 || strcmp(kind, "sit-to-stand") == 0;
+}
+
+static int add_los(report_visit *v, const store_trial *t, bool sim, const store_metric *m, size_t nm,
+                   bool summary)
+{
+	report_los probe;
+	if (!fill_los(&probe, m, nm))
+		return POISE_OK; /* one lean of a test, or a trial without limits */
+	report_los *l;
+	APPEND(v->los, v->n_los, l);
+	if (!l)
+		return POISE_E_NOMEM;
+	*l = probe;
+	l->session_id = t->session_id;
+	l->trial_id = t->id;
+	snprintf(l->started_at, sizeof l->started_at, "%s", t->started_at);
+	l->simulated = sim;
+	l->summary = summary;
+	return POISE_OK;
+}
+
+static int add_test(report_visit *v, const store_trial *t, bool sim, const store_metric *m, size_t nm)
+{
+	report_test *x;
+	APPEND(v->tests, v->n_tests, x);
+	if (!x)
+		return POISE_E_NOMEM;
+	x->session_id = t->session_id;
+	x->trial_id = t->id;
+	snprintf(x->kind, sizeof x->kind, "%s", t->kind);
+	snprintf(x->status, sizeof x->status, "%s", store_status_name(t->status));
+	snprintf(x->started_at, sizeof x->started_at, "%s", t->started_at);
+	x->simulated = sim;
+	x->m = malloc((nm ? nm : 1) * sizeof *x->m);
+	if (!x->m)
+		return POISE_E_NOMEM;
+	for (size_t i = 0; i < nm; i++) {
+		snprintf(x->m[i].name, sizeof x->m[i].name, "%s", m[i].name);
+		snprintf(x->m[i].unit, sizeof x->m[i].unit, "%s", m[i].unit);
+		x->m[i].value = m[i].value;
+	}
+	x->n_m = nm;
+	return strcmp(t->kind, "test:los") == 0 ? add_los(v, t, sim, m, nm, true) : POISE_OK;
 }
 
 /* Adds trial t (with its stored metrics) to visit v; sim: its session ran
@@ -166,7 +219,14 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, bool sim, 
 		            store_errmsg(s));
 	}
 	rc = POISE_E_NOMEM;
-	if (strncmp(t->kind, "game:", 5) == 0) {
+	v->n_trials++;
+	if (strncmp(t->kind, "test:", 5) == 0) {
+		rc = add_test(v, t, sim, m, nm);
+	} else if (strcmp(t->kind, "los") == 0) {
+		rc = add_los(v, t, sim, m, nm, false);
+	} else if (test_part(t->kind)) {
+		rc = POISE_OK;
+	} else if (strncmp(t->kind, "game:", 5) == 0) {
 		report_game *g;
 		APPEND(v->games, v->n_games, g);
 		if (g) {
@@ -178,17 +238,6 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, bool sim, 
 			g->simulated = sim;
 			fill_game(g, m, nm);
 			fill_conditions(s, g);
-			rc = POISE_OK;
-		}
-	} else if (strcmp(t->kind, "los") == 0) {
-		report_los *l;
-		APPEND(v->los, v->n_los, l);
-		if (l) {
-			l->session_id = t->session_id;
-			l->trial_id = t->id;
-			snprintf(l->started_at, sizeof l->started_at, "%s", t->started_at);
-			l->simulated = sim;
-			fill_los(l, m, nm);
 			rc = POISE_OK;
 		}
 	} else {
@@ -203,6 +252,8 @@ static int add_trial(store *s, report_visit *v, const store_trial *t, bool sim, 
 			a->duration_s = t->duration_s;
 			a->simulated = sim;
 			fill_metrics(a, m, nm);
+			char test[16];
+			a->in_test = store_trial_param(s, t->id, "$.test", NULL, test, sizeof test) == POISE_OK;
 			rc = POISE_OK;
 		}
 	}
@@ -266,6 +317,10 @@ void report_data_free(report_data *d)
 		free(v->assess);
 		free(v->games);
 		free(v->los);
+		for (size_t k = 0; k < v->n_tests; k++)
+			free(v->tests[k].m);
+		free(v->tests);
+		free(v->notes);
 	}
 	free(d->visits);
 	memset(d, 0, sizeof *d);
@@ -356,6 +411,20 @@ int report_load(store *s, const char *code, const report_sel *sel, report_data *
 		}
 		if (ss[i].operator_name[0])
 			snprintf(v->operator_name, sizeof v->operator_name, "%s", ss[i].operator_name);
+		if (ss[i].notes[0] || ss[i].comment[0]) {
+			report_note *no;
+			APPEND(v->notes, v->n_notes, no);
+			if (!no) {
+				free(tr);
+				rc = fail(msg, len, POISE_E_NOMEM, "out of memory reading the sessions");
+				break;
+			}
+			no->session_id = ss[i].id;
+			snprintf(no->started_at, sizeof no->started_at, "%s", ss[i].started_at);
+			snprintf(no->operator_name, sizeof no->operator_name, "%s", ss[i].operator_name);
+			snprintf(no->notes, sizeof no->notes, "%s", ss[i].notes);
+			snprintf(no->comment, sizeof no->comment, "%s", ss[i].comment);
+		}
 		if (ss[i].id == sel->session_id) {
 			cur = d.n_visits - 1;
 			sel_has_trials = true;

@@ -17,44 +17,11 @@
 #include "report/report_impl.h"
 #include "sys/asset.h"
 
-#ifndef POISE_VERSION
-#define POISE_VERSION "0.0.0"
-#endif
-
-#define PAGE_W 595.276 /* A4 in points */
-#define PAGE_H 841.890
-#define ML 50.0        /* margins */
-#define MR 50.0
-#define CW (PAGE_W - ML - MR)
-#define CONTENT_BOTTOM 790.0
-#define HISTORY_ROWS_FIRST 36
-#define HISTORY_ROWS 40
-#define MAX_PAGES 4096
-
-enum page_kind { PG_OVERVIEW, PG_TRIAL, PG_PROGRESS, PG_HISTORY };
-
-typedef struct page {
-	enum page_kind kind;
-	size_t idx;   /* trial index in the current visit, or first history row */
-	size_t count; /* history rows */
-	char sim_note[200]; /* "" = no number on the page is simulated; else what is */
-} page;
-
-typedef struct ctx {
-	const report_data *d;
-	const report_visit *cur;
-	char version[64];
-	char generated[64];
-	char processing[400];
-	page *pages;
-	int n_pages;
-	report_ellipse *ell; /* per assessment trial of the current visit */
-	bool *have_ell;
-} ctx;
+#include "report/report_page.h"
 
 /* ---- small text helpers ---------------------------------------------- */
 
-static const char *num(char *buf, size_t len, double v)
+const char *rp_num(char *buf, size_t len, double v)
 {
 	return report_fmt_num(buf, len, v);
 }
@@ -65,7 +32,7 @@ static double metric_at(const met_static *m, size_t off)
 }
 
 /* "−1.23 (−9 %)", or "−1.23" where a percentage means little. */
-static const char *change_text(char *buf, size_t len, double prev, double cur, bool pct)
+const char *rp_change_text(char *buf, size_t len, double prev, double cur, bool pct)
 {
 	char a[24];
 	if (!isfinite(prev) || !isfinite(cur)) {
@@ -73,7 +40,7 @@ static const char *change_text(char *buf, size_t len, double prev, double cur, b
 		return buf;
 	}
 	double dv = cur - prev;
-	num(a, sizeof a, dv);
+	rp_num(a, sizeof a, dv);
 	const char *sign = dv > 0 && strpbrk(a, "123456789") ? "+" : "";
 	if (pct && fabs(prev) > 1e-12) {
 		double p = dv / fabs(prev) * 100;
@@ -87,7 +54,7 @@ static const char *change_text(char *buf, size_t len, double prev, double cur, b
 	return buf;
 }
 
-static const char *local_time(char *buf, size_t len, const char *iso)
+const char *rp_local_time(char *buf, size_t len, const char *iso)
 {
 	struct tm tm;
 	if (report_iso_to_local(iso, &tm)) {
@@ -136,7 +103,7 @@ static void sim_banner(rd *r, const char *note)
 	rd_text(r, false, size, ML + CW / 2, BANNER_Y + 26, RD_CENTER, "%s", note);
 }
 
-static void running_head(rd *r, const ctx *c, const char *title)
+void rp_running_head(rd *r, const ctx *c, const char *title)
 {
 	char hd[32];
 	rd_gray(r, 0);
@@ -149,14 +116,14 @@ static void running_head(rd *r, const ctx *c, const char *title)
 	rd_gray(r, 0);
 }
 
-static double heading(rd *r, double y, const char *text)
+double rp_heading(rd *r, double y, const char *text)
 {
 	rd_gray(r, 0);
 	rd_text(r, true, 11.5, ML, y, RD_LEFT, "%s", text);
 	return y + 16;
 }
 
-static void label_value(rd *r, double x, double y, const char *label, const char *value)
+void rp_label_value(rd *r, double x, double y, const char *label, const char *value)
 {
 	rd_gray(r, 0.35);
 	rd_text(r, false, 8, x, y, RD_LEFT, "%s", label);
@@ -166,7 +133,7 @@ static void label_value(rd *r, double x, double y, const char *label, const char
 
 /* ---- plots -------------------------------------------------------------- */
 
-static double nice_ceil(double v)
+double rp_nice_ceil(double v)
 {
 	double s = rd_nice_step(v, 4);
 	return ceil(v / s - 1e-9) * s;
@@ -225,8 +192,8 @@ static double trial_plots(rd *r, const ctx *c, size_t ti, double y)
 	}
 	if (e)
 		half = fmax(half, e->a_mm);
-	half = nice_ceil(half * 1.05);
-	half_t = nice_ceil(half_t * 1.05);
+	half = rp_nice_ceil(half * 1.05);
+	half_t = rp_nice_ceil(half_t * 1.05);
 
 	double s = 232;
 	rd_axes sk = {.x = ML + 32, .y = y, .w = s, .h = s, .x0 = -half, .x1 = half, .y0 = -half,
@@ -278,13 +245,13 @@ static double trial_plots(rd *r, const ctx *c, size_t ti, double y)
 		double deg = e->angle_rad * 180 / M_PI;
 		rd_text(r, false, 8, ML, ly + 13, RD_LEFT,
 		        "Ellipse: semi-axes %s × %s mm, major axis %.0f° from ML, area %s mm².",
-		        num(b1, sizeof b1, e->a_mm), num(b2, sizeof b2, e->b_mm),
-		        deg, num(b4, sizeof b4, e->area_mm2));
+		        rp_num(b1, sizeof b1, e->a_mm), rp_num(b2, sizeof b2, e->b_mm),
+		        deg, rp_num(b4, sizeof b4, e->area_mm2));
 	}
 	char cap[300];
 	snprintf(cap, sizeof cap, "Plots centred on the mean position (ML %s mm, AP %s mm; %zu "
 	         "samples on the plate); both stabilograms share one scale.",
-	         num(b1, sizeof b1, cx), num(b5, sizeof b5, cy), a->n);
+	         rp_num(b1, sizeof b1, cx), rp_num(b5, sizeof b5, cy), a->n);
 	double yb = rd_paragraph(r, false, 8, 11, ML, ly + 24, CW, cap);
 
 	/* Stabilograms */
@@ -331,10 +298,10 @@ static void page_overview(rd *r, const ctx *c)
 
 	double y = 106, x2 = ML + CW / 2 + 10;
 	const report_patient *p = &d->patient;
-	label_value(r, ML, y, "Patient code", p->code);
-	label_value(r, ML, y + 15, "Name", p->name[0] ? p->name : "not recorded");
+	rp_label_value(r, ML, y, "Patient code", p->code);
+	rp_label_value(r, ML, y + 15, "Name", p->name[0] ? p->name : "not recorded");
 	report_age_band(b1, sizeof b1, p->birth_year, v->date);
-	label_value(r, ML, y + 30, "Age band", b1[0] ? b1 : "not recorded");
+	rp_label_value(r, ML, y + 30, "Age band", b1[0] ? b1 : "not recorded");
 	if (p->height_cm > 0 && p->weight_kg > 0)
 		snprintf(b2, sizeof b2, "%.0f cm / %.1f kg", p->height_cm, p->weight_kg);
 	else if (p->height_cm > 0)
@@ -343,20 +310,20 @@ static void page_overview(rd *r, const ctx *c)
 		snprintf(b2, sizeof b2, "height not recorded / %.1f kg", p->weight_kg);
 	else
 		snprintf(b2, sizeof b2, "not recorded");
-	label_value(r, ML, y + 45, "Height / weight", b2);
+	rp_label_value(r, ML, y + 45, "Height / weight", b2);
 
-	size_t ntr = v->n_assess + v->n_games + v->n_los;
-	snprintf(b3, sizeof b3, "%s (%zu trial%s)", local_time(b1, sizeof b1, v->started_at), ntr,
+	size_t ntr = rp_visit_trials(v);
+	snprintf(b3, sizeof b3, "%s (%zu trial%s)", rp_local_time(b1, sizeof b1, v->started_at), ntr,
 	         ntr == 1 ? "" : "s");
-	label_value(r, x2, y, "Session", b3);
+	rp_label_value(r, x2, y, "Session", b3);
 	if (v->n_simulated == v->n_sessions)
 		snprintf(b3, sizeof b3, "simulated plate (demo data, not measured)");
 	else
 		snprintf(b3, sizeof b3, "%s%s%s%s", v->device_backend,
 		         v->device_serial[0] ? ", serial " : "", v->device_serial,
 		         v->n_simulated ? ", and the simulated plate" : "");
-	label_value(r, x2, y + 15, "Device", b3);
-	label_value(r, x2, y + 30, "Operator", v->operator_name[0] ? v->operator_name
+	rp_label_value(r, x2, y + 15, "Device", b3);
+	rp_label_value(r, x2, y + 30, "Operator", v->operator_name[0] ? v->operator_name
 	                                                           : "not recorded");
 	size_t nr = d->current - d->first + 1;
 	if (nr > 1)
@@ -364,12 +331,12 @@ static void page_overview(rd *r, const ctx *c)
 		         report_human_date(hd, sizeof hd, d->visits[d->first].date));
 	else
 		snprintf(b3, sizeof b3, "this session only");
-	label_value(r, x2, y + 45, "Report covers", b3);
+	rp_label_value(r, x2, y + 45, "Report covers", b3);
 	rd_gray(r, 0.6);
 	rd_line(r, ML, y + 56, PAGE_W - MR, y + 56, 0.6);
 
 	y += 78;
-	y = heading(r, y, "Summary");
+	y = rp_heading(r, y, "Summary");
 	char summary[4096];
 	report_summary(d, summary, sizeof summary);
 	rd_gray(r, 0);
@@ -377,7 +344,7 @@ static void page_overview(rd *r, const ctx *c)
 
 	/* Key results */
 	y += 10;
-	y = heading(r, y, "Key results");
+	y = rp_heading(r, y, "Key results");
 	const report_assess *eo = report_visit_assess(v, REPORT_EO);
 	const report_assess *ec = report_visit_assess(v, REPORT_EC);
 	size_t pv_eo = 0, pv_ec = 0;
@@ -434,9 +401,9 @@ static void page_overview(rd *r, const ctx *c)
 					snprintf(pc, sizeof pc, "%s%.0f %%", pcv < -0.5 ? "−" : pcv > 0.5 ? "+" : "",
 					         fmin(fabs(pcv), 1e9));
 				}
-				rd_text(r, true, 8.5, cx[3 * k], y, RD_RIGHT, "%s", num(b1, sizeof b1, vn));
+				rd_text(r, true, 8.5, cx[3 * k], y, RD_RIGHT, "%s", rp_num(b1, sizeof b1, vn));
 				rd_gray(r, 0.3);
-				rd_text(r, false, 8.5, cx[3 * k + 1], y, RD_RIGHT, "%s", num(b1, sizeof b1, vp));
+				rd_text(r, false, 8.5, cx[3 * k + 1], y, RD_RIGHT, "%s", rp_num(b1, sizeof b1, vp));
 				rd_gray(r, 0);
 				rd_text(r, false, 8.5, cx[3 * k + 2], y, RD_RIGHT, "%s", pc);
 			}
@@ -499,7 +466,7 @@ static void page_overview(rd *r, const ctx *c)
 
 	/* LOS */
 	y += 8;
-	y = heading(r, y, "Limits of stability");
+	y = rp_heading(r, y, "Limits of stability");
 	const report_los *los = report_latest_los(d, d->current);
 	if (!los) {
 		rd_gray(r, 0.25);
@@ -515,73 +482,9 @@ static void page_overview(rd *r, const ctx *c)
 	if (s < 80)
 		s = 80;
 	double cxp = ML + 20 + s / 2, cyp = y + 6 + s / 2;
-	double rmax = 0;
-	for (int k = 0; k < LOS_DIRS; k++)
-		if (isfinite(los->limit_mm[k]))
-			rmax = fmax(rmax, los->limit_mm[k]);
 	los_model def;
 	los_default(&def, d->patient.height_cm > 0 ? d->patient.height_cm / 100 : 0);
-	for (int k = 0; k < LOS_DIRS; k++)
-		rmax = fmax(rmax, def.limit_mm[k]);
-	double step = rd_nice_step(rmax, 4);
-	double rtop = ceil(rmax / step - 1e-9) * step;
-	double scale = (s / 2) / rtop;
-	/* rings and spokes */
-	for (double rr = step; rr <= rtop + 1e-9; rr += step) {
-		rd_gray(r, 0.8);
-		cairo_new_sub_path(r->cr);
-		cairo_arc(r->cr, cxp, cyp, rr * scale, 0, 2 * M_PI);
-		cairo_set_line_width(r->cr, 0.4);
-		cairo_stroke(r->cr);
-		rd_gray(r, 0.35);
-		double lth = M_PI / 8; /* labels between the right and forward-right spokes */
-		rd_text(r, false, 6.5, cxp + rr * scale * cos(lth) + 1.5,
-		        cyp - rr * scale * sin(lth) - 1.5, RD_LEFT, "%.0f", rr);
-	}
-	for (int k = 0; k < LOS_DIRS; k++) {
-		double th = k * M_PI / 4;
-		rd_gray(r, 0.8);
-		rd_line(r, cxp, cyp, cxp + rtop * scale * cos(th), cyp - rtop * scale * sin(th), 0.4);
-	}
-	rd_gray(r, 0.2);
-	rd_text(r, false, 7.5, cxp, cyp - s / 2 - 4, RD_CENTER, "forward");
-	rd_text(r, false, 7.5, cxp, cyp + s / 2 + 10, RD_CENTER, "back");
-	rd_text(r, false, 7.5, cxp + s / 2 + 3, cyp + 3, RD_LEFT, "right");
-	rd_text(r, false, 7.5, cxp - s / 2 - 3, cyp + 3, RD_RIGHT, "left");
-	/* default (dashed) and measured (solid, markers) */
-	rd_gray(r, 0.45);
-	rd_dash(r, RD_DASHED);
-	for (int k = 0; k <= LOS_DIRS; k++) {
-		double th = (k % LOS_DIRS) * M_PI / 4, rr = def.limit_mm[k % LOS_DIRS] * scale;
-		if (k == 0)
-			cairo_move_to(r->cr, cxp + rr * cos(th), cyp - rr * sin(th));
-		else
-			cairo_line_to(r->cr, cxp + rr * cos(th), cyp - rr * sin(th));
-	}
-	cairo_set_line_width(r->cr, 0.9);
-	cairo_stroke(r->cr);
-	rd_dash(r, RD_SOLID);
-	rd_gray(r, 0);
-	bool started = false;
-	for (int k = 0; k <= LOS_DIRS; k++) {
-		double lim = los->limit_mm[k % LOS_DIRS];
-		if (!isfinite(lim))
-			continue;
-		double th = (k % LOS_DIRS) * M_PI / 4, rr = lim * scale;
-		if (!started)
-			cairo_move_to(r->cr, cxp + rr * cos(th), cyp - rr * sin(th));
-		else
-			cairo_line_to(r->cr, cxp + rr * cos(th), cyp - rr * sin(th));
-		started = true;
-	}
-	cairo_set_line_width(r->cr, 1.4);
-	cairo_stroke(r->cr);
-	for (int k = 0; k < LOS_DIRS; k++) {
-		double lim = los->limit_mm[k];
-		if (isfinite(lim))
-			rd_marker(r, RD_CIRCLE, cxp + lim * scale * cos(k * M_PI / 4),
-			          cyp - lim * scale * sin(k * M_PI / 4), 4.5, true);
-	}
+	rp_los_polar(r, cxp, cyp, s, los, &def, NULL, NULL);
 	/* the numbers beside it */
 	static const char *const dir_name[LOS_DIRS] = {"right",       "forward-right", "forward",
 	                                               "forward-left", "left",          "back-left",
@@ -603,9 +506,9 @@ static void page_overview(rd *r, const ctx *c)
 		rd_gray(r, 0.3);
 		rd_text(r, false, 8.5, tx, ty, RD_LEFT, "%s", dir_name[k]);
 		rd_gray(r, 0);
-		rd_text(r, false, 8.5, tx + 120, ty, RD_RIGHT, "%s", num(b1, sizeof b1, los->limit_mm[k]));
+		rd_text(r, false, 8.5, tx + 120, ty, RD_RIGHT, "%s", rp_num(b1, sizeof b1, los->limit_mm[k]));
 		rd_gray(r, 0.3);
-		rd_text(r, false, 8.5, tx + 190, ty, RD_RIGHT, "%s", num(b1, sizeof b1, def.limit_mm[k]));
+		rd_text(r, false, 8.5, tx + 190, ty, RD_RIGHT, "%s", rp_num(b1, sizeof b1, def.limit_mm[k]));
 		ty += 12;
 	}
 	ty += 6;
@@ -619,11 +522,11 @@ static void page_trial(rd *r, const ctx *c, size_t ti)
 	const report_data *d = c->d;
 	const report_assess *a = &c->cur->assess[ti];
 	char b1[64], b2[64], b3[64], hd[32];
-	running_head(r, c, report_kind_label(a->kind));
+	rp_running_head(r, c, report_kind_label(a->kind));
 	rd_gray(r, 0.25);
 	double w = rd_text(r, false, 8.5, ML, 84, RD_LEFT, "Trial %lld (session %lld) · %s · %s s · %s",
 	                   (long long)a->trial_id, (long long)a->session_id,
-	                   local_time(b1, sizeof b1, a->started_at), num(b2, sizeof b2, a->duration_s),
+	                   rp_local_time(b1, sizeof b1, a->started_at), rp_num(b2, sizeof b2, a->duration_s),
 	                   a->status);
 	rd_gray(r, 0);
 	if (a->simulated)
@@ -635,7 +538,7 @@ static void page_trial(rd *r, const ctx *c, size_t ti)
 	size_t pv = 0;
 	const report_assess *p = report_previous(d, d->current, a->kind, &pv);
 	y += 6;
-	y = heading(r, y, "Sway metrics");
+	y = rp_heading(r, y, "Sway metrics");
 	double xv = ML + 230, xu = ML + 236, xp = ML + 360, xc = ML + CW;
 	rd_gray(r, 0.3);
 	rd_text(r, false, 7.5, ML, y, RD_LEFT, "Measure");
@@ -668,12 +571,12 @@ static void page_trial(rd *r, const ctx *c, size_t ti)
 		bool pct = f[i].offset != offsetof(met_static, mean_ml_mm) &&
 		           f[i].offset != offsetof(met_static, mean_ap_mm);
 		rd_text(r, false, 8.5, ML, y, RD_LEFT, "%s", f[i].label);
-		rd_text(r, true, 8.5, xv, y, RD_RIGHT, "%s", num(b1, sizeof b1, vn));
+		rd_text(r, true, 8.5, xv, y, RD_RIGHT, "%s", rp_num(b1, sizeof b1, vn));
 		rd_text(r, false, 8.5, xu, y, RD_LEFT, "%s", f[i].unit);
 		rd_gray(r, 0.3);
-		rd_text(r, false, 8.5, xp, y, RD_RIGHT, "%s", num(b2, sizeof b2, vp));
+		rd_text(r, false, 8.5, xp, y, RD_RIGHT, "%s", rp_num(b2, sizeof b2, vp));
 		rd_gray(r, 0);
-		rd_text(r, false, 8.5, xc, y, RD_RIGHT, "%s", change_text(b3, sizeof b3, vp, vn, pct));
+		rd_text(r, false, 8.5, xc, y, RD_RIGHT, "%s", rp_change_text(b3, sizeof b3, vp, vn, pct));
 		y += 13.5;
 	}
 	rd_gray(r, 0.3);
@@ -690,7 +593,7 @@ static void page_trial(rd *r, const ctx *c, size_t ti)
 			snprintf(note, sizeof note,
 			         "Note: the ellipse drawn (area %s mm²) differs from the stored area (%s mm²): "
 			         "the trial was analysed with other settings than those in the footer.",
-			         num(b1, sizeof b1, dr), num(b2, sizeof b2, st));
+			         rp_num(b1, sizeof b1, dr), rp_num(b2, sizeof b2, st));
 			rd_paragraph(r, true, 8, 10, ML, y + 2, CW, note);
 		}
 	}
@@ -761,7 +664,7 @@ static void chart(rd *r, const ctx *c, double y, double h, const char *title, co
 	if (y_fixed_max > 0)
 		ymax = y_fixed_max;
 	else
-		ymax = ymax > 0 ? nice_ceil(ymax * 1.12) : 1;
+		ymax = ymax > 0 ? rp_nice_ceil(ymax * 1.12) : 1;
 	rd_axes ax = {.x = ML + 34, .y = y, .w = CW - 34, .h = h, .x0 = x0 - pad, .x1 = x1 + pad,
 	              .y0 = 0, .y1 = ymax, .x_dates = true, .x_anchor = x0};
 	rd_text(r, true, 9, ML, y - 7, RD_LEFT, "%s", title);
@@ -849,8 +752,8 @@ static void page_progress(rd *r, const ctx *c)
 	const report_data *d = c->d;
 	const report_visit *v = c->cur;
 	char b1[32], b2[32], b3[32], b4[32];
-	running_head(r, c, "Training and progress");
-	double y = heading(r, 94, "Games in this session");
+	rp_running_head(r, c, "Training and progress");
+	double y = rp_heading(r, 94, "Games in this session");
 	if (v->n_games == 0) {
 		rd_gray(r, 0.25);
 		rd_text(r, false, 9, ML, y, RD_LEFT, "No training recorded in this session.");
@@ -882,7 +785,7 @@ static void page_progress(rd *r, const ctx *c)
 			rd_text(r, true, 8.5, cx[2], y, RD_RIGHT, "%s",
 			        isfinite(g->level_max) ? (snprintf(b1, sizeof b1, "%.0f", g->level_max), b1)
 			                               : "–");
-			rd_text(r, false, 8.5, cx[3], y, RD_RIGHT, "%s", num(b2, sizeof b2, g->score));
+			rd_text(r, false, 8.5, cx[3], y, RD_RIGHT, "%s", rp_num(b2, sizeof b2, g->score));
 			if (isfinite(g->hits))
 				rd_text(r, false, 8.5, cx[4], y, RD_RIGHT, "%.0f / %s", g->hits,
 				        isfinite(g->misses) ? (snprintf(b3, sizeof b3, "%.0f", g->misses), b3)
@@ -890,8 +793,8 @@ static void page_progress(rd *r, const ctx *c)
 			else
 				rd_text(r, false, 8.5, cx[4], y, RD_RIGHT, "–");
 			rd_text(r, false, 8.5, cx[5], y, RD_RIGHT, "%s s",
-			        num(b4, sizeof b4, g->time_in_target_s));
-			rd_text(r, false, 8.5, cx[6], y, RD_RIGHT, "%s s", num(b1, sizeof b1, g->play_time_s));
+			        rp_num(b4, sizeof b4, g->time_in_target_s));
+			rd_text(r, false, 8.5, cx[6], y, RD_RIGHT, "%s s", rp_num(b1, sizeof b1, g->play_time_s));
 			y += 13.5;
 			y = game_conditions_line(r, g, y, i % 2 == 1);
 		}
@@ -933,7 +836,7 @@ static void page_progress(rd *r, const ctx *c)
 	rd_gray(r, 0);
 
 	y += 10;
-	y = heading(r, y, "Progress over sessions");
+	y = rp_heading(r, y, "Progress over sessions");
 	if (d->current == d->first) {
 		rd_gray(r, 0.25);
 		rd_text(r, false, 8.5, ML, y, RD_LEFT,
@@ -995,7 +898,7 @@ static void page_history(rd *r, const ctx *c, size_t first_row, size_t count)
 {
 	const report_data *d = c->d;
 	char b[32], hd[32];
-	running_head(r, c, first_row == 0 ? "Session history" : "Session history (continued)");
+	rp_running_head(r, c, first_row == 0 ? "Session history" : "Session history (continued)");
 	double y = 94;
 	double cx[] = {ML, ML + 122, ML + 180, ML + 232, ML + 290, ML + 342, ML + 400, ML + 448, ML + CW};
 	const char *h1[] = {"", "", "", "", "", "", "Romberg", "Games", "Best"};
@@ -1028,15 +931,15 @@ static void page_history(rd *r, const ctx *c, size_t first_row, size_t count)
 		                   report_human_date(hd, sizeof hd, v->date), now ? " (this)" : "");
 		if (report_visit_simulated(v))
 			rd_text(r, true, 7, cx[0] + w + 4, y, RD_LEFT, "SIM");
-		rd_text(r, now, 8.5, cx[1], y, RD_RIGHT, "%zu", v->n_assess + v->n_games + v->n_los);
+		rd_text(r, now, 8.5, cx[1], y, RD_RIGHT, "%zu", rp_visit_trials(v));
 		rd_text(r, now, 8.5, cx[2], y, RD_RIGHT, "%s",
-		        num(b, sizeof b, eo ? eo->m.mean_velocity_mm_s : NAN));
+		        rp_num(b, sizeof b, eo ? eo->m.mean_velocity_mm_s : NAN));
 		rd_text(r, now, 8.5, cx[3], y, RD_RIGHT, "%s",
-		        num(b, sizeof b, eo ? eo->m.ellipse95_area_mm2 : NAN));
+		        rp_num(b, sizeof b, eo ? eo->m.ellipse95_area_mm2 : NAN));
 		rd_text(r, now, 8.5, cx[4], y, RD_RIGHT, "%s",
-		        num(b, sizeof b, ec ? ec->m.mean_velocity_mm_s : NAN));
+		        rp_num(b, sizeof b, ec ? ec->m.mean_velocity_mm_s : NAN));
 		rd_text(r, now, 8.5, cx[5], y, RD_RIGHT, "%s",
-		        num(b, sizeof b, ec ? ec->m.ellipse95_area_mm2 : NAN));
+		        rp_num(b, sizeof b, ec ? ec->m.ellipse95_area_mm2 : NAN));
 		double rq = report_romberg(v, offsetof(met_static, ellipse95_area_mm2));
 		if (isfinite(rq))
 			rd_text(r, now, 8.5, cx[6], y, RD_RIGHT, "%.2f", rq);
@@ -1078,6 +981,18 @@ static void draw_page(rd *r, const ctx *c, int k)
 		break;
 	case PG_HISTORY:
 		page_history(r, c, p->idx, p->count);
+		break;
+	case PG_MCTSIB:
+		rp_page_mctsib(r, c);
+		break;
+	case PG_LOS:
+		rp_page_los(r, c);
+		break;
+	case PG_WEIGHT:
+		rp_page_weight(r, c);
+		break;
+	case PG_NOTES:
+		rp_page_notes(r, c);
 		break;
 	}
 	if (p->sim_note[0])
@@ -1124,14 +1039,21 @@ static int plan_pages(ctx *c)
 {
 	const report_data *d = c->d;
 	size_t n_hist = d->current - d->first + 1;
-	size_t max = 3 + c->cur->n_assess + n_hist / HISTORY_ROWS + 1;
+	size_t max = 7 + c->cur->n_assess + n_hist / HISTORY_ROWS + 1;
 	c->pages = calloc(max, sizeof *c->pages);
 	if (!c->pages)
 		return POISE_E_NOMEM;
 	int n = 0;
 	c->pages[n++] = (page){.kind = PG_OVERVIEW};
 	for (size_t i = 0; i < c->cur->n_assess; i++)
-		c->pages[n++] = (page){.kind = PG_TRIAL, .idx = i};
+		if (!c->cur->assess[i].in_test) /* an mCTSIB's trials are on its page */
+			c->pages[n++] = (page){.kind = PG_TRIAL, .idx = i};
+	if (report_visit_test(c->cur, "test:mctsib"))
+		c->pages[n++] = (page){.kind = PG_MCTSIB};
+	if (report_visit_test(c->cur, "test:los"))
+		c->pages[n++] = (page){.kind = PG_LOS};
+	if (report_visit_test(c->cur, "test:symmetry") || report_visit_test(c->cur, "test:sit-to-stand"))
+		c->pages[n++] = (page){.kind = PG_WEIGHT};
 	c->pages[n++] = (page){.kind = PG_PROGRESS};
 	for (size_t row = 0; row < n_hist;) {
 		size_t per = row == 0 ? HISTORY_ROWS_FIRST : HISTORY_ROWS;
@@ -1139,6 +1061,7 @@ static int plan_pages(ctx *c)
 		c->pages[n++] = (page){.kind = PG_HISTORY, .idx = row, .count = cnt};
 		row += cnt;
 	}
+	c->pages[n++] = (page){.kind = PG_NOTES};
 	c->n_pages = n;
 	return POISE_OK;
 }
@@ -1197,6 +1120,23 @@ static void mark_simulated(const ctx *c, const page *p, bool *vis)
 	case PG_HISTORY:
 		for (size_t i = d->first + p->idx; i < d->first + p->idx + p->count; i++)
 			vis[i] |= report_visit_simulated(&d->visits[i]);
+		break;
+	case PG_MCTSIB:
+	case PG_LOS:
+	case PG_WEIGHT: { /* this visit's test (and its trials), and the previous test */
+		static const char *const kinds[3][2] = {{"test:mctsib", NULL}, {"test:los", NULL},
+		                                        {"test:symmetry", "test:sit-to-stand"}};
+		int k = p->kind == PG_MCTSIB ? 0 : p->kind == PG_LOS ? 1 : 2;
+		for (int j = 0; j < 2 && kinds[k][j]; j++) {
+			const report_test *t = report_visit_test(c->cur, kinds[k][j]);
+			if (t && t->simulated)
+				vis[d->current] = true;
+			if ((t = report_previous_test(d, d->current, kinds[k][j], &pv)) && t->simulated)
+				vis[pv] = true;
+		}
+		break;
+	}
+	case PG_NOTES: /* words only */
 		break;
 	}
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/atest.h"
 #include "core/error.h"
 
 static void json_inner(const char *s, char *buf, size_t len);
@@ -274,6 +275,58 @@ void train_plan_default(const struct game_ops *ops, train_plan *out)
 	out->ref_score = out->ref_sway_mm_s = NAN;
 }
 
+const char *train_los_source_name(enum train_los_source src)
+{
+	return src == TRAIN_LOS_MEASURED ? "measured" : "height";
+}
+
+/* The eight limits of an LOS trial (a test:los summary, or an older los
+ * trial holding them) into lim; false unless all are there and positive. */
+static bool los_limits(store *s, const store_trial *t, double lim[LOS_DIRS])
+{
+	if (t->status != STORE_COMPLETE || (strcmp(t->kind, "test:los") != 0 && strcmp(t->kind, "los") != 0))
+		return false;
+	store_metric *m = NULL;
+	size_t n = 0;
+	bool ok = store_metrics(s, t->id, &m, &n) == POISE_OK;
+	for (int d = 0; ok && d < LOS_DIRS; d++) {
+		char key[32];
+		snprintf(key, sizeof key, "los_limit_%s_mm", atest_los_key(d));
+		lim[d] = store_metric_find(m, n, key);
+		ok = isfinite(lim[d]) && lim[d] > 0;
+	}
+	free(m);
+	return ok;
+}
+
+/* The game space from the patient's latest complete LOS test on this kind
+ * of plate (sessions ss[0..n), oldest first), if there is one. */
+static int measured_los(store *s, const store_session *ss, size_t n, bool simulated, train_plan *p)
+{
+	for (size_t i = n; i-- > 0;) {
+		if (store_session_is_simulated(&ss[i]) != simulated)
+			continue;
+		store_trial *tr = NULL;
+		size_t n_tr = 0;
+		int rc = store_trials(s, ss[i].id, &tr, &n_tr);
+		if (rc)
+			return rc;
+		double lim[LOS_DIRS];
+		for (size_t j = n_tr; j-- > 0;) {
+			if (!los_limits(s, &tr[j], lim))
+				continue;
+			for (int d = 0; d < LOS_DIRS; d++)
+				p->los.limit_mm[d] = fmax(lim[d], TRAIN_LOS_MIN_MM);
+			p->los_source = TRAIN_LOS_MEASURED;
+			p->los_trial_id = tr[j].id;
+			free(tr);
+			return POISE_OK;
+		}
+		free(tr);
+	}
+	return POISE_OK;
+}
+
 int train_plan_load(store *s, const store_patient *pat, const struct game_ops *ops, bool simulated,
                     train_plan *out)
 {
@@ -310,6 +363,10 @@ int train_plan_load(store *s, const store_patient *pat, const struct game_ops *o
 	rc = store_sessions(s, patient_id, &ses, &n_ses);
 	if (rc)
 		return rc;
+	if ((rc = measured_los(s, ses, n_ses, simulated, &p)) != POISE_OK) {
+		free(ses);
+		return rc;
+	}
 	for (size_t i = n_ses; i-- > 0 && p.n_prev < TRAIN_HISTORY;) {
 		if (store_session_is_simulated(&ses[i]) != simulated)
 			continue; /* another kind of plate: not this progression */

@@ -32,11 +32,27 @@
 #define TRAIN_REPLAY_VERSION 2
 #define TRAIN_LADDER_LEN 128
 
+/* Where a plan's game space (train_plan.los) came from. */
+enum train_los_source {
+	TRAIN_LOS_HEIGHT = 0, /* the height-based default (los_default()) */
+	TRAIN_LOS_MEASURED,   /* the patient's latest complete LOS test */
+};
+
+/* "height", "measured"; static. */
+const char *train_los_source_name(enum train_los_source s);
+
+/* The smallest limit a game space takes from a measured LOS (mm): a
+ * direction measured below it is raised to it, so a game stays playable. */
+#define TRAIN_LOS_MIN_MM 10.0
+
 typedef struct train_plan {
 	game_cfg game;          /* level (start), playing time, LOS range; seed not set */
 	stair_cfg stair;        /* the prescription's range and adaptivity */
-	los_model los;          /* the patient's game space: from their height
-	                         * (1.70 m when unknown) until a LOS test */
+	los_model los;          /* the patient's game space: their latest
+	                         * complete LOS test, else from their height
+	                         * (1.70 m when unknown) */
+	enum train_los_source los_source;
+	int64_t los_trial_id;   /* the LOS test's trial (measured), else 0 */
 	bool prescribed;        /* false: defaults (levels 1–10, adaptive) */
 	int n_prev;             /* earlier plays of this game, newest first */
 	game_result prev[TRAIN_HISTORY];
@@ -57,12 +73,16 @@ typedef struct train_plan {
 void train_plan_default(const struct game_ops *ops, train_plan *out);
 
 /* Fills *out for patient p and game ops: the prescription (or the
- * defaults), the patient's LOS from their height, and the results of the
+ * defaults), the patient's game space, and the results of the
  * latest plays on the same kind of plate (simulated: plays on the
  * simulated plate; else plays on real plates, so a demonstration never
  * moves a patient's progression); the start level is where the last of
- * those plays ended, kept inside the prescribed range. POISE_OK or a store
- * error. */
+ * those plays ended, kept inside the prescribed range. The game space is
+ * the per-direction limits (los_limit_<dir>_mm) of the patient's latest
+ * complete LOS test on the same kind of plate (a test:los summary of
+ * `poise assess los`, or an older trial of kind los holding the eight
+ * limits), each at least TRAIN_LOS_MIN_MM; without one, the height
+ * default; los_source says which. POISE_OK or a store error. */
 int train_plan_load(store *s, const store_patient *p, const struct game_ops *ops, bool simulated,
                     train_plan *out);
 

@@ -63,7 +63,10 @@ static const char readme[] =
 	"session: kind, status (complete, aborted, stepped-off, device-lost,\n"
 	"crashed = Poise was stopped before the trial ended; its samples up to\n"
 	"then are kept), start, duration, sample rate, device, simulated,\n"
-	"operator, parameters and level (JSON).\n";
+	"operator, parameters and level (JSON), and the session's notes and the\n"
+	"therapist's comment. A trial of kind test:<name> (test:mctsib, test:los,\n"
+	"test:symmetry, test:sit-to-stand) is a test's summary: it has no samples;\n"
+	"its metrics are the test's results and its parameters list its trials.\n";
 
 typedef struct out_file {
 	FILE *f;
@@ -327,6 +330,8 @@ static int write_json(store *s, const char *code, const store_session *se, const
 	json_text_or_null(f, se->operator_name);
 	fputs(", \"notes\": ", f);
 	json_text_or_null(f, se->notes);
+	fputs(", \"comment\": ", f);
+	json_text_or_null(f, se->comment);
 	fprintf(f, "},\n  \"trial\": {\"id\": %lld, \"kind\": ", (long long)t->id);
 	json_text(f, t->kind);
 	fprintf(f, ", \"status\": \"%s\", \"simulated\": %s, \"started_at\": ",
@@ -395,6 +400,10 @@ static void index_row(FILE *f, const char *code, const store_session *se, const 
 	csv_text(f, t->level_json);
 	fputc(',', f);
 	csv_text(f, samples_name);
+	fputc(',', f);
+	csv_text(f, se->notes);
+	fputc(',', f);
+	csv_text(f, se->comment);
 	fputc('\n', f);
 }
 
@@ -435,7 +444,8 @@ int store_export(store *s, const char *code, int64_t session_id, enum store_expo
 		if ((err = out_open(s, &idx, dir, "trials.csv")))
 			goto out;
 		fputs("patient,session,trial,kind,status,started_at,duration_s,rate_hz,n_samples,device,"
-		      "device_serial,simulated,operator,params,level,samples_file\n",
+		      "device_serial,simulated,operator,params,level,samples_file,session_notes,"
+		      "session_comment\n",
 		      idx.f);
 	}
 	for (size_t i = 0; i < ns && !err; i++) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/kind.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -855,17 +856,7 @@ static enum store_status status_parse(const char *t)
 
 bool store_kind_valid(const char *kind)
 {
-	if (!kind || !*kind)
-		return false;
-	size_t n = 0;
-	for (const char *p = kind; *p; p++, n++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		          c == '.' || c == ':';
-		if (!ok)
-			return false;
-	}
-	return n < 48;
+	return kind && strlen(kind) < sizeof ((store_trial *)0)->kind && kind_known(kind);
 }
 
 int store_trial_begin(store *s, int64_t session_id, const char *kind, const char *params_json,
@@ -876,8 +867,9 @@ int store_trial_begin(store *s, int64_t session_id, const char *kind, const char
 	if (err)
 		return err;
 	if (!store_kind_valid(kind))
-		return store_fail(s, POISE_E_INVALID, "%s: '%s' is not a trial kind (e.g. quiet-eo, "
-		                  "quiet-ec, los, game:<id>)", what, kind ? kind : "");
+		return store_fail(s, POISE_E_INVALID, "%s: '%s' is not a trial kind (quiet-eo, quiet-ec, "
+		                  "quiet-eo-foam, quiet-ec-foam, los, symmetry, squat, sit-to-stand, test:<test>, "
+		                  "game:<id>)", what, kind ? kind : "");
 	if (params_json && strlen(params_json) >= sizeof ((store_trial *)0)->params_json)
 		return store_fail(s, POISE_E_INVALID, "%s: the parameters are too long", what);
 	if (level_json && strlen(level_json) >= sizeof ((store_trial *)0)->level_json)

@@ -195,7 +195,7 @@ const char *store_status_name(enum store_status st);
 typedef struct store_trial {
 	int64_t id;
 	int64_t session_id;
-	char kind[48];                   /* "quiet-eo", "quiet-ec", "los", "game:<id>" */
+	char kind[48];                   /* core/kind.h: "quiet-eo", "los", "game:<id>"... */
 	char params_json[2048];          /* JSON object; "{}" if none */
 	char level_json[256];            /* JSON; "" if none */
 	char started_at[STORE_TIME_LEN];
@@ -205,8 +205,9 @@ typedef struct store_trial {
 	enum store_status status;
 } store_trial;
 
-/* True for a trial kind: 1–47 characters from lower-case letters, digits,
- * '-', '_', '.', ':' (e.g. "quiet-eo", "game:reach"). */
+/* True for a kind on the list of trial kinds (core/kind.h: "quiet-eo",
+ * "los", "test:mctsib", "game:reach"...). New trials must have one;
+ * trials read back keep whatever kind an older Poise wrote. */
 bool store_kind_valid(const char *kind);
 
 /* Writes a trial row with status 'crashed' (so a killed process leaves it
