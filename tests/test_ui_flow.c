@@ -52,6 +52,7 @@ typedef struct flow {
 	char shot[600];
 	char trail[2048];     /* screens and states seen, for a failure message */
 	int spot;             /* the known-mass check's spot */
+	double go_t, rec_t;   /* the tests: last Enter, first recording seen */
 	bool failed;
 	const char *stuck_at;
 } flow;
@@ -356,11 +357,189 @@ static void a_patient_on_the_command_line_opens_their_home(void **state)
 	tu_rmdir(dir);
 }
 
+/* ---- the standard tests ------------------------------------------------- */
+
+/* A sit-to-stand test of one rise, complete; then an mCTSIB of one 10 s
+ * trial per condition, stopped by the therapist during the first
+ * recording. The therapist presses Enter at each new condition. */
+static bool the_tests(void *ctx, app_script_io *io)
+{
+	flow *f = ctx;
+	if (f->step_t == 0)
+		f->step_t = io->t_s;
+	size_t n = strlen(f->trail);
+	if (n + 60 < sizeof f->trail && (n < 30 || !strstr(f->trail + n - 30, io->state)))
+		snprintf(f->trail + n, sizeof f->trail - n, " %s/%s", io->screen, io->state);
+	if (io->t_s - f->step_t > 60) { /* a step that never comes: fail, quit */
+		f->failed = true;
+		return true;
+	}
+	if (!io->confirm_open) {
+		bool with_state = strncmp(io->screen, "assess", 6) == 0 && strcmp(io->screen, "assess-pick") != 0;
+		photograph(f, io, io->screen, with_state ? io->state : "");
+		if (io->screenshot)
+			return false;
+	}
+	switch (f->step) {
+	case 0: /* home → Assess */
+		if (!on(io, "home", NULL) || io->t_s - f->step_t < 0.8)
+			return false;
+		key(SDLK_a);
+		next(f, io);
+		return false;
+	case 1: /* sit-to-stand, one rise */
+		if (!on(io, "assess-pick", NULL) || io->t_s - f->step_t < 0.8)
+			return false;
+		{ /* POISE_FLOW_ASSESS=1..4 runs another test first, to look at it */
+			const char *look = getenv("POISE_FLOW_ASSESS");
+			key(look && *look >= '1' && *look <= '4' ? (SDL_Keycode)(SDLK_1 + (*look - '1')) : SDLK_4);
+		}
+		for (int i = 0; i < 4; i++)
+			key(SDLK_LEFT);
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 2:
+	case 5: /* the test runs: Enter at each new condition */
+		if (on(io, "assess-results", NULL)) {
+			next(f, io);
+			return false;
+		}
+		if (on(io, "assess", "instruct") && io->t_s - f->go_t > 1.0) {
+			key(SDLK_RETURN);
+			f->go_t = io->t_s;
+			f->step_t = io->t_s; /* progress */
+		}
+		if (f->step == 5 && on(io, "assess", "record") && f->rec_t == 0)
+			f->rec_t = io->t_s;
+		if (f->step == 5 && f->rec_t > 0 && io->t_s - f->rec_t > 2.0 && !io->confirm_open) {
+			key(SDLK_ESCAPE); /* stop the test... */
+			f->rec_t = -1;
+		}
+		if (f->step == 5 && io->confirm_open) {
+			key(SDLK_RETURN); /* ...yes */
+		}
+		return false;
+	case 3: /* the results, then back to the list */
+		if (io->t_s - f->step_t < 1.0)
+			return false;
+		if (!on(io, "assess-results", "complete")) {
+			f->failed = true;
+			f->stuck_at = "the sit-to-stand test is not complete";
+			return true;
+		}
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 4: /* the mCTSIB: one trial of 10 s per condition */
+		if (!on(io, "assess-pick", NULL) || io->t_s - f->step_t < 0.8)
+			return false;
+		key(SDLK_1);
+		key(SDLK_LEFT);
+		key(SDLK_LEFT);
+		for (int i = 0; i < 4; i++)
+			key(SDLK_LEFTBRACKET);
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 6:
+		if (io->t_s - f->step_t < 1.0)
+			return false;
+		if (!on(io, "assess-results", "incomplete")) {
+			f->failed = true;
+			f->stuck_at = "the stopped mCTSIB is not marked incomplete";
+			return true;
+		}
+		key(SDLK_RETURN); /* the list */
+		next(f, io);
+		return false;
+	case 7:
+		if (!on(io, "assess-pick", NULL) || io->t_s - f->step_t < 0.5)
+			return false;
+		next(f, io);
+		return true; /* done: quit */
+	default:
+		return true;
+	}
+}
+
+static void standard_tests_in_the_app(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp();
+	char db[600], msg[512];
+	snprintf(db, sizeof db, "%s/tests.db", dir);
+	mkdir(POISE_TEST_OUT, 0700);
+	store *s;
+	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
+	store_patient p = {.height_cm = 172};
+	snprintf(p.code, sizeof p.code, "A-1");
+	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
+	store_close(s);
+
+	flow f = {0};
+	app_cfg cfg = {.db = db, .device = "sim", .seed = 9, .patient = "A-1", .script = the_tests, .script_ctx = &f};
+	int code = app_run(&cfg, msg, sizeof msg);
+	if (code)
+		fail_msg("app_run: %s", msg);
+	if (f.failed || f.step < 8)
+		fail_msg("the tests stopped at step %d%s%s; screens seen:%s", f.step, f.stuck_at ? ": " : "",
+		         f.stuck_at ? f.stuck_at : "", f.trail);
+
+	/* The database: one session on the simulated plate with the rise
+	 * (complete), the test:sit-to-stand summary (complete, with its
+	 * numbers), the first mCTSIB trial (stopped) and the test:mctsib
+	 * summary (aborted: incomplete). */
+	assert_int_equal(store_open(&s, db, STORE_READ_ONLY, msg, sizeof msg), POISE_OK);
+	assert_int_equal(store_patient_get(s, "A-1", &p), POISE_OK);
+	store_session *se = NULL;
+	size_t ns = 0;
+	assert_int_equal(store_sessions(s, p.id, &se, &ns), POISE_OK);
+	assert_int_equal(ns, 1);
+	assert_true(store_session_is_simulated(&se[0]));
+	store_trial *t = NULL;
+	size_t nt = 0;
+	assert_int_equal(store_trials(s, se[0].id, &t, &nt), POISE_OK);
+	int sts = -1, sts_sum = -1, ctsib = -1, ctsib_sum = -1;
+	for (size_t i = 0; i < nt; i++) {
+		if (strcmp(t[i].kind, "sit-to-stand") == 0)
+			sts = (int)i;
+		else if (strcmp(t[i].kind, "test:sit-to-stand") == 0)
+			sts_sum = (int)i;
+		else if (strcmp(t[i].kind, "quiet-eo") == 0 && ctsib < 0)
+			ctsib = (int)i;
+		else if (strcmp(t[i].kind, "test:mctsib") == 0)
+			ctsib_sum = (int)i;
+	}
+	if (sts < 0 || sts_sum < 0 || ctsib < 0 || ctsib_sum < 0)
+		fail_msg("trials missing (%zu stored): rise %d, its summary %d, quiet-eo %d, mCTSIB summary %d", nt, sts,
+		         sts_sum, ctsib, ctsib_sum);
+	assert_int_equal(t[sts].status, STORE_COMPLETE);
+	assert_true(t[sts].n_samples > 100);
+	assert_int_equal(t[sts_sum].status, STORE_COMPLETE);
+	assert_int_equal(t[ctsib].status, STORE_ABORTED);
+	assert_int_equal(t[ctsib_sum].status, STORE_ABORTED);
+	store_metric *m = NULL;
+	size_t nm = 0;
+	assert_int_equal(store_metrics(s, t[sts_sum].id, &m, &nm), POISE_OK);
+	/* A healthy simulated rise: weight transfer within 0.3–2 s, the force
+	 * overshooting body weight by a few per cent up to 40 %. */
+	double transfer = store_metric_find(m, nm, "sts_transfer_s"), rising = store_metric_find(m, nm, "sts_rising_index_pct");
+	if (!(transfer > 0.3 && transfer < 2.0) || !(rising > 102 && rising < 140))
+		fail_msg("rise: transfer %.2f s, rising index %.1f %%", transfer, rising);
+	free(m);
+	free(t);
+	free(se);
+	store_close(s);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_patient_on_the_command_line_opens_their_home),
 		cmocka_unit_test(a_clinic_day_in_the_app),
+		cmocka_unit_test(standard_tests_in_the_app),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,6 +224,47 @@ double ses_assess_value(const ses_assess_result *r, const char *key)
 	return NAN;
 }
 
+int ses_assess_previous(store *db, int64_t patient_id, enum atest_test t, bool simulated, int64_t before_id,
+                        ses_assess_result *out, bool *found)
+{
+	*found = false;
+	store_session *ss = NULL;
+	size_t ns = 0;
+	int rc = store_sessions(db, patient_id, &ss, &ns);
+	for (size_t i = ns; rc == POISE_OK && !*found && i-- > 0;) {
+		if (store_session_is_simulated(&ss[i]) != simulated)
+			continue;
+		store_trial *tr = NULL;
+		size_t nt = 0;
+		if ((rc = store_trials(db, ss[i].id, &tr, &nt)) != POISE_OK)
+			break;
+		for (size_t j = nt; !*found && j-- > 0;) {
+			if ((before_id && tr[j].id >= before_id) || tr[j].status != STORE_COMPLETE ||
+			    strcmp(tr[j].kind, atest_summary_kind(t)) != 0)
+				continue;
+			store_metric *m = NULL;
+			size_t nm = 0;
+			if ((rc = store_metrics(db, tr[j].id, &m, &nm)) != POISE_OK)
+				break;
+			memset(out, 0, sizeof *out);
+			out->test = t;
+			out->complete = true;
+			out->summary_trial_id = tr[j].id;
+			for (size_t k = 0; k < nm && out->n_values < ATEST_MAX_VALUES; k++) {
+				atest_value *v = &out->values[out->n_values++];
+				snprintf(v->key, sizeof v->key, "%s", m[k].name);
+				v->unit = "";
+				v->v = m[k].value;
+			}
+			free(m);
+			*found = true;
+		}
+		free(tr);
+	}
+	free(ss);
+	return rc;
+}
+
 /* The summary trial: no samples, the settings and the trials in its
  * parameters, the results as metrics. */
 static int store_summary(ses_assess *a, const ses_assess_result *r, int64_t *id)

@@ -107,6 +107,14 @@ typedef struct ses_assess_result {
  * store's error (the result is filled all the same). */
 int ses_assess_finish(ses_assess *a, ses_assess_result *out);
 
+/* The patient's latest complete result of test t before trial
+ * `before_id` (0: the latest of all), from sessions on the same kind of
+ * plate (simulated or real: a test on the simulated plate is never the
+ * baseline of a real one). *found says if there was one; out's values have
+ * no units (unit ""). POISE_OK, or the store's error. */
+int ses_assess_previous(store *db, int64_t patient_id, enum atest_test t, bool simulated, int64_t before_id,
+                        ses_assess_result *out, bool *found);
+
 /* The value called key in r (NaN if absent). */
 double ses_assess_value(const ses_assess_result *r, const char *key);
 

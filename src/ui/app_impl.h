@@ -15,12 +15,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "session/assess.h"
 #include "session/engine.h"
 #include "session/history.h"
 #include "session/play.h"
 #include "session/training.h"
 #include "store/store.h"
 #include "ui/app.h"
+#include "ui/assess_view.h"
 #include "ui/audio.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
@@ -179,6 +181,17 @@ struct app {
 		bool was_playing;      /* the game had begun (for the start cue) */
 		gfx_label lab[24];
 	} play;
+	struct scr_assess_state {
+		int sel;               /* enum atest_test */
+		int repeats;           /* 0: the test's default */
+		double trial_s;        /* 0: the test's default */
+		ses_assess *run;       /* the test running (attached), or NULL */
+		ui_assess view;
+		ses_assess_result res, prev;
+		bool have_prev;
+		char last[ATEST_TESTS][STORE_TIME_LEN]; /* the latest complete one, "" none */
+		gfx_label lab[24];
+	} assess;
 	struct scr_history_state {
 		int scroll;
 		char lines[HISTORY_LINES][200]; /* newest first, built on entry */
@@ -273,7 +286,7 @@ int patient_max_session_min(app *a, int64_t patient_id);
 
 /* The screens. */
 extern const app_screen scr_patients, scr_check, scr_home, scr_train, scr_play, scr_rest, scr_rating,
-	scr_results, scr_history, scr_settings, scr_live;
+	scr_results, scr_history, scr_settings, scr_live, scr_assess_pick, scr_assess, scr_assess_results;
 
 /* For the screens' files: the game list, its size. */
 const struct game_ops *app_game(const app *a, int i);

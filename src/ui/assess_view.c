@@ -216,6 +216,16 @@ static const char *shown(char *buf, size_t len, double v, const char *unit)
 	return buf;
 }
 
+/* A ratio to 0.01, or a dash. Returns buf. */
+static const char *ratio(char *buf, size_t len, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, len, "%.2f", v);
+	else
+		snprintf(buf, len, "–");
+	return buf;
+}
+
 /* A thin circle. */
 static void circle(gfx *g, float cx, float cy, float r, SDL_Color c)
 {
@@ -249,6 +259,8 @@ static void mctsib_results(rview *rv, SDL_FRect box, const ses_assess_result *r,
 			float h = hmax * (float)(vel / vmax);
 			gfx_fill(g, (SDL_FRect){x - bw / 2, base - h, bw, h}, g->theme.accent);
 			rtext(rv, FONT_BODY, g->theme.ink, x, base - h - 30 * s, 1, "%.1f mm/s", vel);
+		} else {
+			rtext(rv, FONT_SMALL, g->theme.ink_soft, x, base - 30 * s, 1, "not scored");
 		}
 		double pv = val(prev, "mctsib_%s_velocity_mm_s", atest_ctsib_key(c));
 		if (isfinite(pv)) {
@@ -260,11 +272,15 @@ static void mctsib_results(rview *rv, SDL_FRect box, const ses_assess_result *r,
 		if (falls > 0)
 			rtext(rv, FONT_SMALL, g->theme.warn, x, base + 34 * s, 1, "%.0f fall%s", falls, falls == 1 ? "" : "s");
 	}
+	/* Numbers not measured (a condition left out or stopped) show as a dash. */
+	char comp[32], rf[32], rfo[32], feo[32], fec[32];
 	rtext(rv, FONT_BODY, g->theme.ink, box.x + box.w / 2, box.y, 1,
-	      "composite %.1f mm/s · Romberg firm %.2f, foam %.2f · foam ratio eyes open %.2f, closed %.2f%s",
-	      ses_assess_value(r, "mctsib_composite_velocity_mm_s"), ses_assess_value(r, "romberg_firm"),
-	      ses_assess_value(r, "romberg_foam"), ses_assess_value(r, "foam_ratio_eo"),
-	      ses_assess_value(r, "foam_ratio_ec"), prev ? " · dark line: previous test" : "");
+	      "composite %s · Romberg firm %s, foam %s · foam ratio eyes open %s, closed %s%s",
+	      shown(comp, sizeof comp, ses_assess_value(r, "mctsib_composite_velocity_mm_s"), "mm/s"),
+	      ratio(rf, sizeof rf, ses_assess_value(r, "romberg_firm")),
+	      ratio(rfo, sizeof rfo, ses_assess_value(r, "romberg_foam")),
+	      ratio(feo, sizeof feo, ses_assess_value(r, "foam_ratio_eo")),
+	      ratio(fec, sizeof fec, ses_assess_value(r, "foam_ratio_ec")), prev ? " · dark line: previous test" : "");
 }
 
 static void los_results(rview *rv, SDL_FRect box, const ses_assess_result *r, const ses_assess_result *prev)
@@ -314,7 +330,8 @@ static void los_results(rview *rv, SDL_FRect box, const ses_assess_result *r, co
 			      shown(a, sizeof a, x, rows[i].unit));
 	}
 	rtext(rv, FONT_SMALL, g->theme.ink_soft, tx, ty + 6.5f * lh, 0,
-	      "blue: reach measured · grey: targets%s · the games now use this reach", prev ? " · black: previous" : "");
+	      "blue: reach measured · grey: targets%s%s", prev ? " · black: previous" : "",
+	      r->complete ? " · the games now use this reach" : " · incomplete: the games keep their reach");
 }
 
 static void split(rview *rv, float x, float y, float w, double left, const char *l, const char *r)
@@ -341,8 +358,9 @@ static void symmetry_results(rview *rv, SDL_FRect box, const ses_assess_result *
 		double l = val(r, "wb_%s_left_pct", posture[p]), rr = val(r, "wb_%s_right_pct", posture[p]);
 		double f = val(r, "wb_%s_front_pct", posture[p]), b = val(r, "wb_%s_back_pct", posture[p]);
 		rtext(rv, FONT_TITLE, g->theme.ink, x, y, 0, "%s", name[p]);
-		rtext(rv, FONT_SMALL, g->theme.ink_soft, x + w, y + 8 * s, 2, "symmetry index %.1f %% (0 = even)",
-		      val(r, "wb_%s_si_pct", posture[p]));
+		char si[32];
+		rtext(rv, FONT_SMALL, g->theme.ink_soft, x + w, y + 8 * s, 2, "symmetry index %s (0 = even)",
+		      shown(si, sizeof si, val(r, "wb_%s_si_pct", posture[p]), "%"));
 		split(rv, x, y + 50 * s, w, l + rr > 0 ? l / (l + rr) * 100 : NAN, "left", "right");
 		split(rv, x, y + 106 * s, w, f + b > 0 ? f / (f + b) * 100 : NAN, "front", "back");
 	}

@@ -47,7 +47,9 @@ static void home_action(app *a, int id)
 	char msg[900];
 	switch (id) {
 	case ACT_ASSESS:
-		app_toast(a, "%s", ui_str(UI_S_HOME_ASSESS_SOON));
+		if (!a->have_patient)
+			break;
+		app_push(a, a->eng ? &scr_assess_pick : &scr_check);
 		break;
 	case ACT_TRAIN:
 		if (!a->eng) {

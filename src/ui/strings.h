@@ -91,7 +91,23 @@
 	X(HOME_SESSION_LONG, "Session %d:%02d, longer than the %d minutes set for this patient")          \
 	X(HOME_KEYS, "A assess · T train · H history · L live view · R report · Tab numbers · F2 edit patient · Esc patients") \
 	X(HOME_REPORT_SAVED, "Report saved: %s")                                                          \
-	X(HOME_ASSESS_SOON, "The standard tests (LOS, mCTSIB, symmetry) come with the next version; record quiet stance with poise record meanwhile.") \
+	/* assess */                                                                                      \
+	X(ASSESS_TITLE, "Assess: choose a test")                                                          \
+	X(ASSESS_MCTSIB, "Quiet stance on the firm plate and on foam, eyes open and closed: sway velocity per condition, Romberg quotients") \
+	X(ASSESS_LOS, "A lean toward 8 targets from the patient's height: reaction time, velocity, reach, control; the reach becomes the games' space") \
+	X(ASSESS_SYMMETRY, "Weight bearing left/right and front/back, standing and in a squat")           \
+	X(ASSESS_STS, "Rising from a chair, the feet on the plate: weight-transfer time, rising index, sway after rising") \
+	X(ASSESS_TRIALS, "%d trials per condition")                                                       \
+	X(ASSESS_TRIAL, "1 trial per condition")                                                          \
+	X(ASSESS_SECONDS, "%.0f s a trial")                                                               \
+	X(ASSESS_LAST, "Last complete: %s")                                                               \
+	X(ASSESS_NEVER, "Not done yet")                                                                   \
+	X(ASSESS_START, "Start")                                                                          \
+	X(ASSESS_KEYS, "1–4 or ↑↓ test · ←→ trials · [ ] seconds · Enter start · Esc home")              \
+	X(ASSESS_RUN_KEYS, "Enter: go on · S: step off/on (simulated) · Esc: stop")                       \
+	X(ASSESS_STOP_ASK, "Stop this test?")                                                             \
+	X(ASSESS_STOP_MORE, "The trials recorded so far are kept; the test is marked incomplete.")        \
+	X(ASSESS_STORE_FAILED, "The test could not be stored: %s")                                        \
 	/* train */                                                                                       \
 	X(TRAIN_TITLE, "Train: choose a game")                                                            \
 	X(TRAIN_LEVEL, "Level %d")                                                                        \
