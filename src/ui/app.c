@@ -403,8 +403,12 @@ static void draw_header(app *a, int w)
 	gfx_label_draw(g, &a->lab_header[3], FONT_BODY, on ? t->ok : t->ink_soft, (float)w - 20 * s, 18 * s, 2, "%s",
 	               ui_str(on ? UI_S_ON_PLATE : UI_S_PLATE_EMPTY));
 	float rx = (float)w - 20 * s - (float)a->lab_header[3].w - 24 * s;
-	gfx_label_draw(g, &a->lab_header[2], FONT_SMALL, sim ? t->warn : t->ink_soft, rx, 22 * s, 2, "%s",
-	               sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name);
+	bool low = d->has_battery && d->battery_pct <= 20;
+	char battery[40] = "";
+	if (d->has_battery && !sim)
+		snprintf(battery, sizeof battery, " · battery %d %%%s", d->battery_pct, low ? ": change soon" : "");
+	gfx_label_draw(g, &a->lab_header[2], FONT_SMALL, sim || low ? t->warn : t->ink_soft, rx, 22 * s, 2, "%s%s",
+	               sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name, battery);
 }
 
 static void draw_banner(app *a, int w)

@@ -316,8 +316,11 @@ static void draw_steps(app *a, SDL_FRect area)
 	gfx_label_draw_fit(g, &c->lab[0], FONT_TITLE, t->ink, x, y, 0, col_w, "%s — %s%s%s", ui_str(UI_S_CHECK_TITLE),
 	                   d->name, d->serial[0] ? " " : "", d->serial);
 	y += (float)g->font_px[FONT_TITLE] * 1.6f;
-	gfx_label_draw_fit(g, &c->lab[1], FONT_BODY, t->ink_soft, x, y, 0, col_w, "%s %.0f Hz (nominal %.0f Hz)%s",
-	                   ui_str(UI_S_CHECK_RATE), ses_rate_hz(a->eng), d->rate_hz,
+	char battery[48] = "";
+	if (d->has_battery)
+		snprintf(battery, sizeof battery, " · battery %d %%", d->battery_pct);
+	gfx_label_draw_fit(g, &c->lab[1], FONT_BODY, t->ink_soft, x, y, 0, col_w, "%s %.0f Hz (nominal %.0f Hz)%s%s",
+	                   ui_str(UI_S_CHECK_RATE), ses_rate_hz(a->eng), d->rate_hz, battery,
 	                   ses_history_flags(a->hist) & FRAME_BATTERY_LOW ? " · " : "");
 	if (ses_history_flags(a->hist) & FRAME_BATTERY_LOW)
 		gfx_label_draw(g, &c->lab[2], FONT_BODY, t->warn, x + (float)c->lab[1].w + 8 * s, y, 0, "%s",
