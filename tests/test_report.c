@@ -1038,6 +1038,20 @@ static void app_export_writes_the_latest_session(void **state)
 	assert_int_equal(res.pages, 6);
 	assert_has(msg, "Report of P01 (session of 2024-04-08, 6 pages) saved as");
 	assert_int_equal(pdf_pages(pdf), 6);
+	/* The clinic's name (the station's setting) heads every page. */
+	store *s;
+	assert_int_equal(store_open(&s, F->db, 0, msg, sizeof msg), POISE_OK);
+	assert_int_equal(store_setting_set(s, "clinic", "Reha Nord, Balance Lab"), POISE_OK);
+	store_close(s);
+	assert_int_equal(report_export_pdf(F->db, "P01", pdf, &res, msg, sizeof msg), POISE_OK);
+	for (int page = 1; page <= res.pages; page++) {
+		char *text = pdf_text(pdf, page);
+		assert_has(text, "Reha Nord, Balance Lab");
+		free(text);
+	}
+	assert_int_equal(store_open(&s, F->db, 0, msg, sizeof msg), POISE_OK);
+	assert_int_equal(store_setting_set(s, "clinic", ""), POISE_OK);
+	store_close(s);
 	assert_int_equal(report_export_pdf(F->db, NULL, pdf, NULL, msg, sizeof msg), POISE_E_INVALID);
 	assert_has(msg, "--patient CODE");
 	assert_int_equal(report_export_pdf(F->db, "P99", pdf, NULL, msg, sizeof msg), POISE_E_NOT_FOUND);

@@ -167,6 +167,8 @@ typedef struct report_data {
 	size_t first;         /* the range's first visit */
 	size_t current;       /* the visit reported in detail: the range's last */
 	ana_cfg analysis;     /* the preprocessing behind the stored metrics */
+	char clinic[128];     /* the station's setting "clinic", printed in every
+	                       * page's head; "" = none */
 } report_data;
 
 /* Which visits: all (both zero), the one holding session_id (and those

@@ -467,6 +467,9 @@ int report_load(store *s, const char *code, const report_sel *sel, report_data *
 		d.first = 0;
 		d.current = d.n_visits - 1;
 	}
+	/* The clinic's name, from the station's settings (the app's Settings). */
+	if (store_setting_get(s, "clinic", d.clinic, sizeof d.clinic) != POISE_OK)
+		d.clinic[0] = 0;
 	report_visit *v = &d.visits[d.current];
 	for (size_t k = 0; k < v->n_assess && rc == POISE_OK; k++)
 		rc = load_samples(s, &v->assess[k], msg, len);

@@ -109,8 +109,8 @@ void rp_running_head(rd *r, const ctx *c, const char *title)
 	rd_gray(r, 0);
 	rd_text(r, true, 15, ML, 62, RD_LEFT, "%s", title);
 	rd_gray(r, 0.35);
-	rd_text(r, false, 8, PAGE_W - MR, 62, RD_RIGHT, "Sway report · %s · session of %s",
-	        c->d->patient.code, report_human_date(hd, sizeof hd, c->cur->date));
+	rd_text(r, false, 8, PAGE_W - MR, 62, RD_RIGHT, "%s%sSway report · %s · session of %s", c->d->clinic,
+	        c->d->clinic[0] ? " · " : "", c->d->patient.code, report_human_date(hd, sizeof hd, c->cur->date));
 	rd_gray(r, 0.6);
 	rd_line(r, ML, 70, PAGE_W - MR, 70, 0.5);
 	rd_gray(r, 0);
@@ -290,6 +290,8 @@ static void page_overview(rd *r, const ctx *c)
 	rd_text(r, true, 22, ML, 66, RD_LEFT, "Sway report");
 	rd_gray(r, 0.35);
 	rd_text(r, false, 9, ML, 80, RD_LEFT, "Static posturography and balance training");
+	if (d->clinic[0])
+		rd_text(r, false, 9, PAGE_W - MR, 80, RD_RIGHT, "%s", d->clinic);
 	rd_gray(r, 0);
 	rd_text(r, true, 11, PAGE_W - MR, 66, RD_RIGHT, "Session of %s",
 	        report_human_date(hd, sizeof hd, v->date));
