@@ -135,6 +135,37 @@ static void sway_at_a_border_does_not_restart_a_lean_choice(void **state)
 	ses_history_destroy(h);
 }
 
+/* A choice opened around a known centre while the patient still leans
+ * (toward the last answer): nothing is chosen until they come back near
+ * the centre; then leaning and holding chooses. */
+static void a_lean_choice_waits_for_the_middle(void **state)
+{
+	(void)state;
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, 10, 100), 0);
+	ui_lean l;
+	ui_lean_init_at(&l, 2, 80, 1.0, h, -5);
+	mono_us t = 0;
+	for (int i = 0; i < 300; i++, t += 10000) { /* 3 s leaning right: not "right" */
+		feed_one(h, t, 70, SAMPLE_ON_PLATE);
+		assert_int_equal(ui_lean_update(&l, h), -1);
+	}
+	assert_int_equal(l.hover, -1);
+	for (int i = 0; i < 50; i++, t += 10000) { /* back in the middle */
+		feed_one(h, t, -3, SAMPLE_ON_PLATE);
+		assert_int_equal(ui_lean_update(&l, h), -1);
+	}
+	int chosen = -1, at = -1;
+	for (int i = 0; i < 200 && chosen < 0; i++, t += 10000) { /* right again, held */
+		feed_one(h, t, 70, SAMPLE_ON_PLATE);
+		chosen = ui_lean_update(&l, h);
+		at = i;
+	}
+	assert_int_equal(chosen, 1);
+	assert_in_range(at, 99, 102); /* after the 1 s hold */
+	ses_history_destroy(h);
+}
+
 /* A test mass with nobody on the plate: no patient COP (not valid), but
  * the COP of the load is there for the plate check. */
 static void the_history_keeps_a_test_mass_cop(void **state)
@@ -336,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sway_at_a_border_does_not_restart_a_lean_choice),
+		cmocka_unit_test(a_lean_choice_waits_for_the_middle),
 		cmocka_unit_test(the_history_keeps_a_test_mass_cop),
 		cmocka_unit_test(the_cop_dot_is_drawn_where_the_cop_is),
 		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),

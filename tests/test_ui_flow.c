@@ -2,8 +2,9 @@
  * (keys and text typed, the simulated person stepping off and on and
  * leaning), under SDL's dummy video driver: create a patient → plate
  * check with tare → play a game → rest break → effort rating by leaning →
- * results → history → quit; then the database is checked. A screenshot of
- * every screen goes under the build folder (tests/ui-flow/). */
+ * results, "Done" by leaning → history → quit; then the database is
+ * checked. A screenshot of every screen goes under the build folder
+ * (tests/ui-flow/). */
 #include <SDL.h>
 #include <math.h>
 #include <setjmp.h>
@@ -197,35 +198,43 @@ static bool the_day(void *ctx, app_script_io *io)
 		io->steer = (dev_steer){.x_mm = 65, .on_plate = true, .active = true};
 		next(f, io);
 		return false;
-	case 11:
+	case 11: /* the results: back to the middle, then lean to "Done" (right) */
 		if (!on(io, "results", NULL) || io->t_s - f->step_t < 1.0)
 			return false;
 		io->steer_set = true;
-		io->steer = (dev_steer){.on_plate = true};
-		key(SDLK_RETURN);
+		io->steer = (dev_steer){.on_plate = true, .active = true};
 		next(f, io);
 		return false;
-	case 12: /* back home, the history */
+	case 12:
+		if (io->t_s - f->step_t < 1.5)
+			return false;
+		io->steer_set = true;
+		io->steer = (dev_steer){.x_mm = 80, .on_plate = true, .active = true};
+		next(f, io);
+		return false;
+	case 13: /* back home, the history */
 		if (!on(io, "train", NULL))
 			return false;
+		io->steer_set = true;
+		io->steer = (dev_steer){.on_plate = true};
 		key(SDLK_ESCAPE);
 		key(SDLK_h);
 		next(f, io);
 		return false;
-	case 13:
+	case 14:
 		if (!on(io, "history", NULL) || io->t_s - f->step_t < 1.0)
 			return false;
 		key(SDLK_ESCAPE);
 		key(SDLK_ESCAPE);
 		next(f, io);
 		return false;
-	case 14: /* the patient list: Esc asks, Enter says yes */
+	case 15: /* the patient list: Esc asks, Enter says yes */
 		if (!on(io, "patients", NULL))
 			return false;
 		key(SDLK_ESCAPE);
 		next(f, io);
 		return false;
-	case 15: /* (the first Esc cleared the search box) */
+	case 16: /* (the first Esc cleared the search box) */
 		if (!io->confirm_open) {
 			if (io->t_s - f->step_t > 0.5) {
 				key(SDLK_ESCAPE);
@@ -272,7 +281,7 @@ static void a_clinic_day_in_the_app(void **state)
 	int code = app_run(&cfg, msg, sizeof msg);
 	if (code)
 		fail_msg("app_run: %s", msg);
-	if (f.failed || f.step < 16)
+	if (f.failed || f.step < 17)
 		fail_msg("the day stopped at step %d; screens seen:%s", f.step, f.trail);
 
 	/* What the day left in the database. */

@@ -163,6 +163,7 @@ struct app {
 		int level;             /* 0: the plan's */
 		double seconds;        /* 0: the plan's playing time */
 		bool plate_centre;     /* centre at the plate's centre, not the patient's */
+		bool again;            /* the results asked for the same game again */
 		gfx_label lab[32];
 	} train;
 	struct scr_play_state {
@@ -179,6 +180,9 @@ struct app {
 		double play_s;         /* standing time this game added */
 		bool manual_steer;
 		bool was_playing;      /* the game had begun (for the start cue) */
+		bool have_centre;      /* where the patient stood in the game */
+		double centre_x_mm;
+		gfx_label lab_choice[2];
 		gfx_label lab[24];
 	} play;
 	struct scr_assess_state {

@@ -15,7 +15,7 @@
 #define RATING_HOLD_S 2.0
 #define BORG_N 11
 
-enum { ACT_RATE0 = 100, ACT_SKIP = 1, ACT_CONTINUE };
+enum { ACT_RATE0 = 100, ACT_SKIP = 1, ACT_CONTINUE, ACT_AGAIN };
 
 /* ---- the game ------------------------------------------------------------ */
 
@@ -105,6 +105,10 @@ static void finish_game(app *a, enum store_status status)
 		app_toast(a, "The game stopped: %s", poise_strerror(cons_err));
 	p->trial_id = p->result.trial_id;
 	a->standing_s += p->result.result.play_time_s;
+	/* Where the patient stood: the centre of the choices by leaning next. */
+	const grun *run = ses_game_runner(ses_play_game(p->play));
+	p->have_centre = run->phase != GRUN_SETTLE;
+	p->centre_x_mm = run->los.origin_x_mm;
 	ses_play_destroy(p->play);
 	p->play = NULL;
 	ui_play_finished(&p->view);
@@ -296,7 +300,11 @@ static void rating_enter(app *a)
 	 * limit of stability. */
 	los_model los;
 	los_default(&los, a->have_patient && a->patient.height_cm > 0 ? a->patient.height_cm / 100 : 0);
-	ui_lean_init(&a->play.lean, BORG_N, 0.6 * los.limit_mm[LOS_E], RATING_HOLD_S, a->hist);
+	if (a->play.have_centre)
+		ui_lean_init_at(&a->play.lean, BORG_N, 0.6 * los.limit_mm[LOS_E], RATING_HOLD_S, a->hist,
+		                a->play.centre_x_mm);
+	else
+		ui_lean_init(&a->play.lean, BORG_N, 0.6 * los.limit_mm[LOS_E], RATING_HOLD_S, a->hist);
 	a->play.rating = -1;
 }
 
@@ -411,9 +419,40 @@ const app_screen scr_rating = {
 
 /* ---- the results --------------------------------------------------------- */
 
-static void results_done(app *a)
+/* The patient chooses by leaning: "Play again" on the left, "Done" on the
+ * right (or the therapist: Enter done, A again). */
+enum { CHOICE_AGAIN, CHOICE_DONE };
+
+static void results_enter(app *a)
+{
+	struct scr_play_state *p = &a->play;
+	los_model los;
+	los_default(&los, a->have_patient && a->patient.height_cm > 0 ? a->patient.height_cm / 100 : 0);
+	double reach = 0.6 * los.limit_mm[LOS_E];
+	if (p->have_centre)
+		ui_lean_init_at(&p->lean, 2, reach, RATING_HOLD_S, a->hist, p->centre_x_mm);
+	else
+		ui_lean_init(&p->lean, 2, reach, RATING_HOLD_S, a->hist);
+}
+
+static void results_leave(app *a)
+{
+	for (int i = 0; i < 2; i++)
+		gfx_label_free(&a->play.lab_choice[i]);
+}
+
+static void results_done(app *a, int choice)
 {
 	ui_play_free(&a->play.view);
+	if (choice == CHOICE_AGAIN) {
+		if (a->cfg.play) {
+			app_replace(a, &scr_play); /* `poise play GAME`: the same game */
+		} else {
+			a->train.again = true;  /* Train starts it again */
+			app_pop(a);
+		}
+		return;
+	}
 	a->play.ops = a->cfg.play ? a->play.ops : NULL;
 	if (a->cfg.play) {
 		a->quit = true;
@@ -422,25 +461,67 @@ static void results_done(app *a)
 	app_pop(a); /* back to Train */
 }
 
+static void results_update(app *a)
+{
+	if (!a->hist)
+		return;
+	int v = ui_lean_update(&a->play.lean, a->hist);
+	if (v >= 0)
+		results_done(a, v);
+}
+
 static bool results_key(app *a, SDL_Keycode k, Uint16 mod)
 {
 	(void)mod;
+	if (k == SDLK_a) {
+		results_done(a, CHOICE_AGAIN);
+		return true;
+	}
 	if (k != SDLK_RETURN && k != SDLK_KP_ENTER && k != SDLK_SPACE)
 		return false;
-	results_done(a);
+	results_done(a, CHOICE_DONE);
 	return true;
 }
 
 static void results_action(app *a, int id)
 {
-	if (id == ACT_CONTINUE)
-		results_done(a);
+	if (id == ACT_AGAIN)
+		results_done(a, CHOICE_AGAIN);
+	else if (id == ACT_CONTINUE)
+		results_done(a, CHOICE_DONE);
 }
 
 static bool results_back(app *a)
 {
-	results_done(a);
+	results_done(a, CHOICE_DONE);
 	return true;
+}
+
+/* The two choices along the bottom, the one leaned toward filling from
+ * the bottom as it is held. */
+static void draw_choices(app *a, SDL_FRect strip)
+{
+	struct scr_play_state *p = &a->play;
+	gfx *g = &a->g;
+	const gfx_theme *t = &g->theme;
+	float s = g->scale, gap = 40 * s, w = fminf((strip.w - 3 * gap) / 2, 520 * s);
+	static const enum ui_string words[2] = {UI_S_RESULTS_AGAIN, UI_S_RESULTS_DONE};
+	static const int acts[2] = {ACT_AGAIN, ACT_CONTINUE};
+	for (int i = 0; i < 2; i++) {
+		SDL_FRect r = {i == 0 ? strip.x + gap : strip.x + strip.w - gap - w, strip.y, w, strip.h};
+		bool hover = p->lean.hover == i;
+		gfx_fill(g, r, t->panel);
+		if (hover) {
+			float f = (float)ui_lean_fill(&p->lean);
+			gfx_fill(g, (SDL_FRect){r.x, r.y + r.h * (1 - f), r.w, r.h * f}, t->accent);
+		}
+		gfx_frame(g, r, hover ? t->accent : t->ink_soft, (int)fmaxf(2, (hover ? 5 : 2) * s));
+		gfx_label_draw_fit(g, &p->lab_choice[i], FONT_TITLE, t->ink, r.x + r.w / 2,
+		                   r.y + r.h / 2 - (float)g->font_px[FONT_TITLE] * 0.6f, 1, r.w - 20 * s, "%s",
+		                   ui_str(words[i]));
+		if (a->n_hits < APP_MAX_HITS)
+			a->hits[a->n_hits++] = (app_hit){r, acts[i]};
+	}
 }
 
 static void results_draw(app *a, SDL_FRect area)
@@ -459,17 +540,22 @@ static void results_draw(app *a, SDL_FRect area)
 				n_prev = a->n_demo_results[i] - 1;
 			}
 	}
-	ui_results_draw(&p->view, &a->g, area, &p->result, p->result_aborted, prev, n_prev,
-	                a->eng && ses_simulated(a->eng));
-	if (a->n_hits < APP_MAX_HITS)
-		a->hits[a->n_hits++] = (app_hit){area, ACT_CONTINUE};
+	gfx *g = &a->g;
+	float s = g->scale, strip_h = (float)g->font_px[FONT_TITLE] * 1.6f + 40 * s;
+	SDL_FRect top = {area.x, area.y, area.w, area.h - strip_h - 20 * s};
+	gfx_fill(g, area, g->theme.bg);
+	ui_results_draw(&p->view, g, top, &p->result, p->result_aborted, prev, n_prev, a->eng && ses_simulated(a->eng));
+	draw_choices(a, (SDL_FRect){area.x, area.y + area.h - strip_h - 10 * s, area.w, strip_h});
 }
 
 const app_screen scr_results = {
 	.name = "results",
 	.for_patient = true,
+	.enter = results_enter,
+	.leave = results_leave,
 	.key = results_key,
 	.action = results_action,
+	.update = results_update,
 	.draw = results_draw,
 	.back = results_back,
 };

@@ -33,12 +33,18 @@ static void change_seconds(app *a, int d)
 	a->train.seconds = durations[i];
 }
 
+static void start(app *a);
+
 static void train_enter(app *a)
 {
 	struct scr_train_state *t = &a->train;
 	if (t->sel >= a->n_games)
 		t->sel = 0;
 	home_plans_refresh(a);
+	if (t->again) { /* "Play again" on the results: the same game, its next level */
+		t->again = false;
+		start(a);
+	}
 }
 
 static void train_leave(app *a)

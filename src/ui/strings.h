@@ -146,7 +146,9 @@
 	X(RESULTS_WELL_DONE, "well done!")                                                                \
 	X(RESULTS_GOOD_EFFORT, "good effort")                                                             \
 	X(RESULTS_ENDED_EARLY, "ended early")                                                             \
-	X(RESULTS_KEYS, "Enter continue · F12 screenshot")                                                \
+	X(RESULTS_KEYS, "Lean to a choice and hold · Enter done · A again · F12 screenshot")             \
+	X(RESULTS_AGAIN, "◀  Play again")                                                                  \
+	X(RESULTS_DONE, "Done  ▶")                                                                         \
 	/* history */                                                                                     \
 	X(HISTORY_TITLE, "History")                                                                       \
 	X(HISTORY_NONE, "Nothing recorded yet.")                                                          \

@@ -102,6 +102,13 @@ void ui_lean_init(ui_lean *l, int n, double reach_mm, double hold_s, const ses_h
 	l->seen = h ? ses_history_total(h) : 0; /* from now on */
 }
 
+void ui_lean_init_at(ui_lean *l, int n, double reach_mm, double hold_s, const ses_history *h, double cx_mm)
+{
+	ui_lean_init(l, n, reach_mm, hold_s, h);
+	l->have_centre = l->fixed = true;
+	l->cx_mm = cx_mm;
+}
+
 /* The option at sideways offset dx (mm from the centre), or −1 (the dead
  * middle of a two-way choice). */
 static int option_at(const ui_lean *l, double dx)
@@ -134,7 +141,8 @@ int ui_lean_update(ui_lean *l, const ses_history *h)
 		if (!p->valid) { /* off the plate: start over */
 			l->hover = -1;
 			l->held_s = 0;
-			l->have_centre = false;
+			l->have_centre = l->fixed;
+			l->armed = false;
 			continue;
 		}
 		if (!l->have_centre) {
@@ -143,6 +151,10 @@ int ui_lean_update(ui_lean *l, const ses_history *h)
 			continue;
 		}
 		double dx = p->x_mm - l->cx_mm;
+		if (l->fixed && !l->armed) { /* back near the centre first */
+			l->armed = fabs(dx) < 0.25 * l->reach_mm;
+			continue;
+		}
 		if (fabs(dx) > 0.3 * l->reach_mm)
 			l->moved = true; /* standing still never answers */
 		int o = l->moved ? option_at(l, dx) : -1;

@@ -58,6 +58,9 @@ typedef struct ui_lean {
 	double reach_mm;     /* a full lean: the outermost option (from the LOS) */
 	bool have_centre;
 	double cx_mm;        /* the patient's centre when the choice opened */
+	bool fixed;          /* the centre was given (ui_lean_init_at) */
+	bool armed;          /* with a given centre: the patient has been back
+	                      * near it since the choice opened */
 	bool moved;          /* leaned out once (30 % of reach): standing
 	                      * still in the middle never answers */
 	int hover;           /* the option leaned toward now, −1 none */
@@ -70,6 +73,12 @@ typedef struct ui_lean {
  * reach_mm: the sideways lean that points at the outermost option (e.g.
  * 60 % of the patient's sideways LOS). */
 void ui_lean_init(ui_lean *l, int n, double reach_mm, double hold_s, const ses_history *h);
+
+/* As ui_lean_init, around a known centre (e.g. where the patient stood
+ * in the game just played): a patient still leaning when the choice opens
+ * (toward the last target, or the last answer) must come back near the
+ * centre (within 25 % of reach) before an option can be chosen. */
+void ui_lean_init_at(ui_lean *l, int n, double reach_mm, double hold_s, const ses_history *h, double cx_mm);
 
 /* Follows the new samples of the live history (display-filtered COP):
  * the first sample fixes the centre; once the patient has leaned out (30 %
