@@ -484,10 +484,16 @@ static void standard_tests_in_the_app(void **state)
 	store_patient p = {.height_cm = 172};
 	snprintf(p.code, sizeof p.code, "A-1");
 	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
+	const char *text = getenv("POISE_FLOW_TEXT"); /* to look, as above */
+	if (text)
+		assert_int_equal(store_setting_set(s, "text_size", text), POISE_OK);
 	store_close(s);
 
 	flow f = {0};
 	app_cfg cfg = {.db = db, .device = "sim", .seed = 9, .patient = "A-1", .script = the_tests, .script_ctx = &f};
+	const char *size = getenv("POISE_FLOW_SIZE");
+	if (size && sscanf(size, "%dx%d", &cfg.width, &cfg.height) != 2)
+		cfg.width = cfg.height = 0;
 	int code = app_run(&cfg, msg, sizeof msg);
 	if (code)
 		fail_msg("app_run: %s", msg);

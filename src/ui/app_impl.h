@@ -143,7 +143,7 @@ struct app {
 		Uint64 phase_t;
 		bool tare_ok;
 		double weight_kg;
-		gfx_label lab[16];
+		gfx_label lab[48];
 		/* known-mass check */
 		bool mass;
 		int mass_step;

@@ -203,6 +203,23 @@ static void rtext(rview *rv, int font, SDL_Color c, float x, float y, int align,
 	gfx_label_draw(rv->g, &rv->v->lab[rv->next++], font, c, x, y, align, "%s", buf);
 }
 
+/* As rtext, in font or smaller (an ellipsis at the end) to fit max_w. */
+static void rtext_fit(rview *rv, int font, SDL_Color c, float x, float y, int align, float max_w, const char *fmt,
+                      ...) __attribute__((format(printf, 8, 9)));
+
+static void rtext_fit(rview *rv, int font, SDL_Color c, float x, float y, int align, float max_w, const char *fmt,
+                      ...)
+{
+	if (rv->next >= UI_ASSESS_LABELS)
+		return;
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	gfx_label_draw_fit(rv->g, &rv->v->lab[rv->next++], font, c, x, y, align, max_w, "%s", buf);
+}
+
 /* A number as the screen shows it: counts whole, seconds to 0.01, the
  * rest to 0.1, with the unit. Returns buf. */
 static const char *shown(char *buf, size_t len, double v, const char *unit)
@@ -267,14 +284,14 @@ static void mctsib_results(rview *rv, SDL_FRect box, const ses_assess_result *r,
 			float h = hmax * (float)(pv / vmax);
 			gfx_line(g, x - bw * 0.7f, base - h, x + bw * 0.7f, base - h, g->theme.ink, (int)fmaxf(2, 3 * s));
 		}
-		rtext(rv, FONT_BODY, g->theme.ink, x, base + 8 * s, 1, "%s", name[c]);
+		rtext_fit(rv, FONT_BODY, g->theme.ink, x, base + 8 * s, 1, slot - 12 * s, "%s", name[c]);
 		double falls = val(r, "mctsib_%s_falls", atest_ctsib_key(c));
 		if (falls > 0)
 			rtext(rv, FONT_SMALL, g->theme.warn, x, base + 34 * s, 1, "%.0f fall%s", falls, falls == 1 ? "" : "s");
 	}
 	/* Numbers not measured (a condition left out or stopped) show as a dash. */
 	char comp[32], rf[32], rfo[32], feo[32], fec[32];
-	rtext(rv, FONT_BODY, g->theme.ink, box.x + box.w / 2, box.y, 1,
+	rtext_fit(rv, FONT_BODY, g->theme.ink, box.x + box.w / 2, box.y, 1, box.w,
 	      "composite %s · Romberg firm %s, foam %s · foam ratio eyes open %s, closed %s%s",
 	      shown(comp, sizeof comp, ses_assess_value(r, "mctsib_composite_velocity_mm_s"), "mm/s"),
 	      ratio(rf, sizeof rf, ses_assess_value(r, "romberg_firm")),
@@ -312,24 +329,28 @@ static void los_results(rview *rv, SDL_FRect box, const ses_assess_result *r, co
 		}
 	rtext(rv, FONT_SMALL, g->theme.ink_soft, cx, cy - rad - 26 * s, 1, "forward");
 	rtext(rv, FONT_SMALL, g->theme.ink_soft, cx, cy + rad + 6 * s, 1, "back");
-	float tx = cx + rad + 60 * s, ty = box.y + 20 * s, lh = 40 * s;
+	float tx = cx + rad + 60 * s, ty = box.y + 20 * s, lh = (float)g->font_px[FONT_BODY] * 1.5f;
 	static const struct {
 		const char *key, *label, *unit;
 	} rows[] = {{"los_rt_s", "Reaction time", "s"},      {"los_mvl_deg_s", "Movement velocity", "°/s"},
 	            {"los_epe_pct", "Endpoint excursion", "%"}, {"los_mxe_pct", "Maximum excursion", "%"},
 	            {"los_dcl_pct", "Directional control", "%"}, {"los_falls", "Falls", ""}};
+	float label_w = 0, right = box.x + box.w;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		label_w = fmaxf(label_w, gfx_text_width(g, FONT_BODY, rows[i].label));
+	float vx = tx + label_w + 30 * s;
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		rtext(rv, FONT_BODY, g->theme.ink_soft, tx, ty + (float)i * lh, 0, "%s", rows[i].label);
 		double x = ses_assess_value(r, rows[i].key), p = prev ? ses_assess_value(prev, rows[i].key) : NAN;
 		char a[48], b[48];
 		if (isfinite(p))
-			rtext(rv, FONT_BODY, g->theme.ink, tx + 330 * s, ty + (float)i * lh, 0, "%s  (before %s)",
-			      shown(a, sizeof a, x, rows[i].unit), shown(b, sizeof b, p, rows[i].unit));
+			rtext_fit(rv, FONT_BODY, g->theme.ink, vx, ty + (float)i * lh, 0, right - vx, "%s  (before %s)",
+			          shown(a, sizeof a, x, rows[i].unit), shown(b, sizeof b, p, rows[i].unit));
 		else
-			rtext(rv, FONT_BODY, g->theme.ink, tx + 330 * s, ty + (float)i * lh, 0, "%s",
-			      shown(a, sizeof a, x, rows[i].unit));
+			rtext_fit(rv, FONT_BODY, g->theme.ink, vx, ty + (float)i * lh, 0, right - vx, "%s",
+			          shown(a, sizeof a, x, rows[i].unit));
 	}
-	rtext(rv, FONT_SMALL, g->theme.ink_soft, tx, ty + 6.5f * lh, 0,
+	rtext_fit(rv, FONT_SMALL, g->theme.ink_soft, tx, ty + 6.5f * lh, 0, right - tx,
 	      "blue: reach measured · grey: targets%s%s", prev ? " · black: previous" : "",
 	      r->complete ? " · the games now use this reach" : " · incomplete: the games keep their reach");
 }
@@ -378,15 +399,23 @@ static void sts_results(rview *rv, SDL_FRect box, const ses_assess_result *r, co
 	            {"sts_rise_left_pct", "Left share while rising", "%"},
 	            {"sts_rises", "Rises", ""},
 	            {"sts_falls", "Falls", ""}};
-	float x = box.x + box.w * 0.2f, lh = 50 * s;
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+	/* Three columns sized by their words: label, value, the value before. */
+	size_t n = sizeof rows / sizeof rows[0];
+	float label_w = 0;
+	for (size_t i = 0; i < n; i++)
+		label_w = fmaxf(label_w, gfx_text_width(g, FONT_BODY, rows[i].label));
+	float x = box.x + fmaxf(0, box.w * 0.2f - fmaxf(0, label_w - box.w * 0.3f)), lh = (float)g->font_px[FONT_TITLE] * 1.45f;
+	float vx = x + label_w + 40 * s, right = box.x + box.w, value_w = prev ? (right - vx) * 0.55f : right - vx;
+	for (size_t i = 0; i < n; i++) {
 		float y = box.y + 20 * s + (float)i * lh;
 		rtext(rv, FONT_BODY, g->theme.ink_soft, x, y, 0, "%s", rows[i].label);
 		double v = ses_assess_value(r, rows[i].key), p = prev ? ses_assess_value(prev, rows[i].key) : NAN;
 		char a[48];
-		rtext(rv, FONT_TITLE, g->theme.ink, x + 420 * s, y - 6 * s, 0, "%s", shown(a, sizeof a, v, rows[i].unit));
+		rtext_fit(rv, FONT_TITLE, g->theme.ink, vx, y - 6 * s, 0, value_w - 20 * s, "%s",
+		          shown(a, sizeof a, v, rows[i].unit));
 		if (isfinite(p))
-			rtext(rv, FONT_BODY, g->theme.ink_soft, x + 760 * s, y, 0, "before %s", shown(a, sizeof a, p, rows[i].unit));
+			rtext_fit(rv, FONT_BODY, g->theme.ink_soft, vx + value_w, y, 0, right - vx - value_w, "before %s",
+			          shown(a, sizeof a, p, rows[i].unit));
 	}
 }
 
@@ -396,9 +425,13 @@ void ui_assess_results_draw(ui_assess *v, gfx *g, SDL_FRect area, const ses_asse
 	float s = g->scale, cx = area.x + area.w / 2;
 	rview rv = {v, g, L_R0};
 	gfx_fill(g, area, g->theme.bg);
-	gfx_label_draw(g, &v->lab[L_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, "%s — %s",
-	               atest_label(r->test), r->complete ? "complete" : "incomplete: a condition has no scored trial");
-	SDL_FRect box = {area.x + 60 * s, area.y + 100 * s, area.w - 120 * s, area.h - 220 * s};
+	gfx_label_draw_fit(g, &v->lab[L_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, area.w - 40 * s,
+	                   "%s — %s", atest_label(r->test),
+	                   r->complete ? "complete" : "incomplete: a condition has no scored trial");
+	float lh = (float)g->font_px[FONT_BODY] * 1.35f, hint_y = area.y + area.h - lh - 6 * s;
+	float sim_y = hint_y - (simulated ? lh : 0);
+	float top = area.y + 40 * s + (float)g->font_px[FONT_TITLE] * 1.4f;
+	SDL_FRect box = {area.x + 60 * s, top, area.w - 120 * s, sim_y - 20 * s - top};
 	switch (r->test) {
 	case ATEST_MCTSIB:
 		mctsib_results(&rv, box, r, previous);
@@ -414,8 +447,8 @@ void ui_assess_results_draw(ui_assess *v, gfx *g, SDL_FRect area, const ses_asse
 		break;
 	}
 	if (simulated)
-		gfx_label_draw(g, &v->lab[L_SIM], FONT_BODY, g->theme.warn, cx, area.y + area.h - 76 * s, 1,
-		               "Simulated plate: these numbers are a demonstration, not a measurement");
-	gfx_label_draw(g, &v->lab[L_HINT], FONT_BODY, g->theme.ink_soft, cx, area.y + area.h - 40 * s, 1,
-	               "Enter: continue · F12: screenshot");
+		gfx_label_draw_fit(g, &v->lab[L_SIM], FONT_BODY, g->theme.warn, cx, sim_y, 1, area.w - 40 * s,
+		                   "Simulated plate: these numbers are a demonstration, not a measurement");
+	gfx_label_draw_fit(g, &v->lab[L_HINT], FONT_BODY, g->theme.ink_soft, cx, hint_y, 1, area.w - 40 * s,
+	                   "Enter: continue · R: report · F12: screenshot");
 }

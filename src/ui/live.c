@@ -167,8 +167,9 @@ static void draw_plate_body(ui_live *v, gfx *g, const live_layout *L)
 		gfx_ring(g, tx, ty, 16 * g->scale, t->target);
 	}
 	if (!on_plate(v)) {
-		gfx_label_draw(g, &v->lab[LAB_PROMPT], FONT_TITLE, t->ink, cx, cy - 20 * g->scale, 1,
-		               "Step onto the plate");
+		if (!v->quiet)
+			gfx_label_draw_fit(g, &v->lab[LAB_PROMPT], FONT_TITLE, t->ink, cx, cy - 20 * g->scale, 1,
+			                   outline.w - 16 * g->scale, "Step onto the plate");
 		return;
 	}
 	draw_trail(v, g, m, 3 * g->scale);
@@ -306,16 +307,22 @@ void ui_live_draw_plate(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz
 	float s = g->scale;
 	/* The numbers in a line along the top, the plate under them. */
 	gfx_fill(g, area, t->panel);
-	if (on_plate(v))
+	if (on_plate(v) || v->quiet) /* quiet: a test mass's weight too */
 		gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_BODY, t->ink, area.x + 12 * s, area.y + 10 * s, 0,
 		               "%.1f kg · %.0f Hz", ses_history_fz_n(v->h) / 9.80665, frame_rate_hz);
 	else
 		gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_BODY, t->ink_soft, area.x + 12 * s, area.y + 10 * s, 0,
 		               "– kg · %.0f Hz", frame_rate_hz);
-	float top = (float)g->font_px[FONT_BODY] * 1.5f + 16 * s;
 	live_layout L = {0};
+	float top = (float)g->font_px[FONT_BODY] * 1.5f + 16 * s;
 	L.plate_panel = (SDL_FRect){area.x, area.y + top, area.w, area.h - top};
-	float sx = area.w * 0.84f / (float)v->plate.width_mm, sy = (area.h - top) * 0.80f / (float)v->plate.depth_mm;
-	L.plate = (live_map){area.x + area.w / 2, area.y + top + (area.h - top) / 2, fminf(sx, sy), 0, 0};
+	ui_live_plate_map(v, g, area, &L.plate);
 	draw_plate_body(v, g, &L);
+}
+
+void ui_live_plate_map(const ui_live *v, const gfx *g, SDL_FRect area, live_map *out)
+{
+	float top = (float)g->font_px[FONT_BODY] * 1.5f + 16 * g->scale;
+	float sx = area.w * 0.84f / (float)v->plate.width_mm, sy = (area.h - top) * 0.80f / (float)v->plate.depth_mm;
+	*out = (live_map){area.x + area.w / 2, area.y + top + (area.h - top) / 2, fminf(sx, sy), 0, 0};
 }

@@ -41,6 +41,7 @@ typedef struct ui_live {
 	double zoom_cx, zoom_cy; /* its centre, following the sway slowly */
 	bool target_on;          /* the sim's steering target, drawn if on */
 	double target_x, target_y;
+	bool quiet;              /* no "step onto the plate" (a test mass on it) */
 	gfx_label lab[16];
 } ui_live;
 
@@ -66,6 +67,9 @@ void live_map_to_mm(const live_map *m, float px, float py, double *x_mm, double 
 /* A small view for a corner of another screen: the plate with the COP
  * and its trail, weight and rate in a line above. */
 void ui_live_draw_plate(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz);
+
+/* Where ui_live_draw_plate() puts the plate in area: to draw over it. */
+void ui_live_plate_map(const ui_live *v, const gfx *g, SDL_FRect area, live_map *out);
 
 /* Draws the view into area. frame_rate_hz is the measured device rate. */
 void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz);

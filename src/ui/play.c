@@ -119,23 +119,33 @@ static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 	float s = g->scale;
 	SDL_Color white = {255, 255, 255, 255}, soft = {190, 200, 220, 255};
 	gfx_fill(g, bar, (SDL_Color){16, 20, 30, 235});
+	/* Left to right, each part after the one before (the words grow with
+	 * the text size): name, level and ten pips, the time left, the hits. */
 	gfx_label_draw(g, &p->lab[L_NAME], FONT_TITLE, white, bar.x + 20 * s, bar.y + 14 * s, 0, "%s",
 	               p->ops->name);
-	/* Level: a number and ten pips. */
-	float lx = bar.x + 240 * s;
+	float lx = fmaxf(bar.x + 240 * s, bar.x + 20 * s + (float)p->lab[L_NAME].w + 28 * s);
 	gfx_label_draw(g, &p->lab[L_LEVEL], FONT_BODY, soft, lx, bar.y + 18 * s, 0, "Level %d", gm->level);
+	float px = lx + (float)p->lab[L_LEVEL].w + 18 * s;
 	for (int i = 0; i < 10; i++)
-		gfx_disc(g, lx + 110 * s + (float)i * 16 * s, bar.y + bar.h / 2, 5.5f * s,
+		gfx_disc(g, px + (float)i * 16 * s, bar.y + bar.h / 2, 5.5f * s,
 		         i < gm->level ? (SDL_Color){255, 200, 60, 255} : (SDL_Color){70, 76, 92, 255});
 	/* Hits: big, with a star. */
 	gfx_label_draw(g, &p->lab[L_HITS], FONT_TITLE, (SDL_Color){255, 210, 80, 255}, bar.x + bar.w - 20 * s,
 	               bar.y + 12 * s, 2, "★ %d", gm->hits);
-	/* Time left: a bar that empties. */
-	float tw = bar.w * 0.28f, tx = bar.x + bar.w * 0.50f, ty = bar.y + bar.h / 2 - 7 * s;
-	double left = 1 - gm->t_s / gm->cfg.duration_s;
-	gfx_fill(g, (SDL_FRect){tx, ty, tw, 14 * s}, (SDL_Color){60, 66, 84, 255});
-	gfx_fill(g, (SDL_FRect){tx, ty, tw * (float)fmax(0, left), 14 * s}, (SDL_Color){90, 200, 140, 255});
+	/* Time left: a bar that empties, and the minutes and seconds. */
 	int secs = (int)ceil(fmax(0, gm->cfg.duration_s - gm->t_s));
+	float hits_x = bar.x + bar.w - 20 * s - (float)p->lab[L_HITS].w;
+	float tx = fmaxf(bar.x + bar.w * 0.50f, px + 10 * 16 * s + 24 * s);
+	float time_w = (float)gfx_text_width(g, FONT_BODY, "00:00");
+	float tw = fminf(bar.w * 0.28f, hits_x - 32 * s - time_w - 12 * s - tx);
+	float ty = bar.y + bar.h / 2 - 7 * s;
+	if (tw > 30 * s) {
+		double left = 1 - gm->t_s / gm->cfg.duration_s;
+		gfx_fill(g, (SDL_FRect){tx, ty, tw, 14 * s}, (SDL_Color){60, 66, 84, 255});
+		gfx_fill(g, (SDL_FRect){tx, ty, tw * (float)fmax(0, left), 14 * s}, (SDL_Color){90, 200, 140, 255});
+	} else {
+		tw = 0;
+	}
 	gfx_label_draw(g, &p->lab[L_TIME], FONT_BODY, soft, tx + tw + 12 * s, bar.y + 18 * s, 0, "%d:%02d",
 	               secs / 60, secs % 60);
 }
@@ -356,14 +366,19 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	for (int i = 0; i < n; i++)
 		tile(p, g, i, x0 + (float)(i % cols) * (tw + 16 * s), y0 + (float)(i / cols) * (th + 16 * s), tw, th,
 		     caps[i], v[i]);
+	/* The bottom lines, from the bottom up, in the height their font needs. */
+	float lh = (float)g->font_px[FONT_BODY] * 1.35f, fit_w = area.w - 40 * s;
+	float hint_y = area.y + area.h - lh - 6 * s, sim_y = hint_y - (simulated ? lh : 0);
 	/* Earlier plays: their scores as bars (score above, level below), this
-	 * one last and in colour. */
-	float by = y0 + (float)(rows > 2 ? rows : 2) * (th + 16 * s) + 40 * s;
-	/* The bars take what is left above the caption and the bottom lines. */
-	float bh = fminf(110 * s, area.y + area.h - 140 * s - by);
-	if (n_prev > 0) {
+	 * one last and in colour; the bars take what is left above the line
+	 * under them and the bottom lines. */
+	float by = y0 + (float)(rows > 2 ? rows : 2) * (th + 16 * s) + 30 * s;
+	float small = (float)g->font_px[FONT_SMALL] * 1.3f;
+	float bh = fminf(110 * s, sim_y - by - small * 2 - lh - 16 * s);
+	if (n_prev > 0 && bh > 30 * s) {
 		int k = n_prev > 9 ? 9 : n_prev;
 		float bw = 44 * s, gap = 14 * s, bx = cx - (float)(k + 1) * (bw + gap) / 2;
+		by += small;
 		for (int i = 0; i <= k; i++) {
 			const game_result *q = i < k ? &prev[k - 1 - i] : r;
 			float h = bh * (float)fmax(0.02, q->score / 100);
@@ -371,23 +386,27 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 			gfx_fill(g, (SDL_FRect){x, by + bh - h, bw, h}, i < k ? (SDL_Color){170, 180, 196, 255} : g->theme.accent);
 			char t[16];
 			snprintf(t, sizeof t, "%.0f", q->score);
-			gfx_text(g, FONT_SMALL, g->theme.ink, x + bw / 2, by + bh - h - 20 * s, 1, t);
+			gfx_text(g, FONT_SMALL, g->theme.ink, x + bw / 2, by + bh - h - small, 1, t);
 			snprintf(t, sizeof t, "L%d", q->level_end);
 			gfx_text(g, FONT_SMALL, g->theme.ink_soft, x + bw / 2, by + bh + 4 * s, 1, t);
 		}
+		by += bh + small + 8 * s;
+	}
+	if (by + lh > sim_y) /* no room: the line sits right above the bottom lines */
+		by = sim_y - lh;
+	if (n_prev > 0) {
 		double d = r->score - prev[0].score;
 		int dl = r->level_end - prev[0].level_end;
-		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink, cx, by + bh + 30 * s, 1,
-		               "%+.0f points and %+d level%s since last time (earlier plays in grey)", d, dl,
-		               dl == 1 || dl == -1 ? "" : "s");
+		gfx_label_draw_fit(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink, cx, by, 1, fit_w,
+		                   "%+.0f points and %+d level%s since last time (earlier plays in grey)", d, dl,
+		                   dl == 1 || dl == -1 ? "" : "s");
 	} else {
-		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink_soft, cx, by + 20 * s, 1,
-		               "First play of %s: the next results will be compared with this one.",
-		               p->ops->name);
+		gfx_label_draw_fit(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink_soft, cx, by, 1, fit_w,
+		                   "First play of %s: the next results will be compared with this one.", p->ops->name);
 	}
 	if (simulated)
-		gfx_label_draw(g, &p->lab[L_R_SIM], FONT_BODY, g->theme.warn, cx, area.y + area.h - 76 * s, 1,
-		               "Simulated plate: these numbers are a demonstration, not a measurement");
-	gfx_label_draw(g, &p->lab[L_R_HINT], FONT_BODY, g->theme.ink_soft, cx, area.y + area.h - 40 * s, 1,
-	               "%s", ui_str(UI_S_RESULTS_KEYS));
+		gfx_label_draw_fit(g, &p->lab[L_R_SIM], FONT_BODY, g->theme.warn, cx, sim_y, 1, fit_w,
+		                   "Simulated plate: these numbers are a demonstration, not a measurement");
+	gfx_label_draw_fit(g, &p->lab[L_R_HINT], FONT_BODY, g->theme.ink_soft, cx, hint_y, 1, fit_w, "%s",
+	                   ui_str(UI_S_RESULTS_KEYS));
 }

@@ -216,25 +216,27 @@ static void pick_draw(app *a, SDL_FRect area)
 	gfx_label_draw(g, &st->lab[0], FONT_TITLE, th->ink, x, y, 0, "%s — %s", ui_str(UI_S_ASSESS_TITLE),
 	               a->patient.code);
 	y += (float)st->lab[0].h + 20 * s;
-	float row = (float)g->font_px[FONT_BODY] * 1.4f + (float)g->font_px[FONT_SMALL] * 2.8f + 26 * s;
+	/* Each test: its name and, on the right, its last complete date; under
+	 * them what it measures. */
+	float row = (float)g->font_px[FONT_BODY] * 1.4f + (float)g->font_px[FONT_SMALL] * 1.4f + 24 * s;
 	for (int t = 0; t < ATEST_TESTS; t++) {
 		bool sel = t == st->sel;
 		SDL_FRect r = {x, y, w * 0.62f, row - 8 * s};
 		gfx_fill(g, r, sel ? th->accent : th->panel);
 		SDL_Color soft = sel ? th->panel : th->ink_soft;
 		float ty = r.y + 8 * s;
+		if (st->last[t][0])
+			gfx_label_draw(g, &st->lab[3 + 3 * t], FONT_SMALL, soft, r.x + r.w - 14 * s, ty + 4 * s, 2,
+			               ui_str(UI_S_ASSESS_LAST), st->last[t]);
+		else
+			gfx_label_draw(g, &st->lab[3 + 3 * t], FONT_SMALL, soft, r.x + r.w - 14 * s, ty + 4 * s, 2, "%s",
+			               ui_str(UI_S_ASSESS_NEVER));
 		gfx_label_draw_fit(g, &st->lab[1 + 3 * t], FONT_BODY, sel ? th->panel : th->ink, r.x + 14 * s, ty, 0,
-		                   r.w - 28 * s, "%d  %s%s", t + 1, atest_label((enum atest_test)t), sel ? "  ◀" : "");
+		                   r.w - 42 * s - (float)st->lab[3 + 3 * t].w, "%d  %s%s", t + 1,
+		                   atest_label((enum atest_test)t), sel ? "  ◀" : "");
 		ty += (float)g->font_px[FONT_BODY] * 1.35f;
 		gfx_label_draw_fit(g, &st->lab[2 + 3 * t], FONT_SMALL, soft, r.x + 14 * s, ty, 0, r.w - 28 * s, "%s",
 		                   ui_str(test_words[t]));
-		ty += (float)g->font_px[FONT_SMALL] * 1.4f;
-		if (st->last[t][0])
-			gfx_label_draw_fit(g, &st->lab[3 + 3 * t], FONT_SMALL, soft, r.x + 14 * s, ty, 0, r.w - 28 * s,
-			                   ui_str(UI_S_ASSESS_LAST), st->last[t]);
-		else
-			gfx_label_draw_fit(g, &st->lab[3 + 3 * t], FONT_SMALL, soft, r.x + 14 * s, ty, 0, r.w - 28 * s, "%s",
-			                   ui_str(UI_S_ASSESS_NEVER));
 		if (a->n_hits < APP_MAX_HITS)
 			a->hits[a->n_hits++] = (app_hit){r, ACT_TEST0 + t};
 		y += row;
@@ -243,20 +245,21 @@ static void pick_draw(app *a, SDL_FRect area)
 	atest_cfg c;
 	test_cfg(a, (enum atest_test)st->sel, &c);
 	float rx = x + w * 0.66f, ry = area.y + 24 * s + (float)st->lab[0].h + 20 * s, bh = 60 * s;
+	float word_w = area.x + area.w - 20 * s - rx - 2 * bh - 48 * s; /* between − and + */
 	app_button(a, (SDL_FRect){rx, ry, bh, bh}, &st->lab[13], "−", ACT_FEWER, false);
 	if (c.repeats == 1)
-		gfx_label_draw(g, &st->lab[14], FONT_BODY, th->ink, rx + bh + 16 * s, ry + 12 * s, 0, "%s",
-		               ui_str(UI_S_ASSESS_TRIAL));
+		gfx_label_draw_fit(g, &st->lab[14], FONT_BODY, th->ink, rx + bh + 16 * s, ry + 12 * s, 0, word_w, "%s",
+		                   ui_str(UI_S_ASSESS_TRIAL));
 	else
-		gfx_label_draw(g, &st->lab[14], FONT_BODY, th->ink, rx + bh + 16 * s, ry + 12 * s, 0,
-		               ui_str(UI_S_ASSESS_TRIALS), c.repeats);
+		gfx_label_draw_fit(g, &st->lab[14], FONT_BODY, th->ink, rx + bh + 16 * s, ry + 12 * s, 0, word_w,
+		                   ui_str(UI_S_ASSESS_TRIALS), c.repeats);
 	app_button(a, (SDL_FRect){rx + bh + 32 * s + (float)st->lab[14].w, ry, bh, bh}, &st->lab[15], "+", ACT_MORE,
 	           false);
 	ry += bh + 14 * s;
 	if (timed_test(st->sel)) {
 		app_button(a, (SDL_FRect){rx, ry, bh, bh}, &st->lab[16], "−", ACT_SHORTER, false);
-		gfx_label_draw(g, &st->lab[17], FONT_BODY, th->ink, rx + bh + 16 * s, ry + 12 * s, 0,
-		               ui_str(UI_S_ASSESS_SECONDS), c.trial_s);
+		gfx_label_draw_fit(g, &st->lab[17], FONT_BODY, th->ink, rx + bh + 16 * s, ry + 12 * s, 0, word_w,
+		                   ui_str(UI_S_ASSESS_SECONDS), c.trial_s);
 		app_button(a, (SDL_FRect){rx + bh + 32 * s + (float)st->lab[17].w, ry, bh, bh}, &st->lab[18], "+",
 		           ACT_LONGER, false);
 		ry += bh + 14 * s;

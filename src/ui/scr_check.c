@@ -20,6 +20,7 @@ enum { ACT_CONTINUE = 1, ACT_TARE, ACT_MASS, ACT_RETRY, ACT_MEASURE };
 #define ON_BEFORE_WEIGHT_S 2.0
 #define WEIGHT_WARN_KG 5.0
 #define MASS_SPOTS 5
+#define MASS_ROW_LAB 16 /* the table's labels: 5 a row from here */
 #define MASS_MEASURE_S 2.0
 #define MASS_WAIT_S 10.0 /* longest wait for a steady reading */
 #define MASS_SCALE_MIN 0.002 /* a smaller correction is noise, not kept */
@@ -245,9 +246,10 @@ static void draw_mass(app *a, SDL_FRect area)
 	gfx *g = &a->g;
 	const gfx_theme *t = &g->theme;
 	float s = g->scale, x = area.x + 40 * s, y = area.y + 24 * s;
-	gfx_label_draw(g, &c->lab[0], FONT_TITLE, t->ink, x, y, 0, "%s — %s", ui_str(UI_S_MASS_TITLE),
-	               ses_device(a->eng)->name);
-	y += 70 * s;
+	float col_w = area.w * 0.58f - 60 * s; /* the plate's picture takes the right */
+	gfx_label_draw_fit(g, &c->lab[0], FONT_TITLE, t->ink, x, y, 0, col_w, "%s — %s", ui_str(UI_S_MASS_TITLE),
+	                   ses_device(a->eng)->name);
+	y += (float)g->font_px[FONT_TITLE] * 1.8f;
 	char line[240];
 	bool all = true;
 	for (int i = 0; i < MASS_SPOTS; i++)
@@ -260,20 +262,65 @@ static void draw_mass(app *a, SDL_FRect area)
 		snprintf(line, sizeof line, ui_str(UI_S_MASS_PASS), MASS_TOL_MM, MASS_TOL_FRAC * 100);
 	else
 		snprintf(line, sizeof line, "%s", ui_str(UI_S_MASS_FAIL));
-	gfx_label_draw(g, &c->lab[1], FONT_BODY, c->mass_step < MASS_SPOTS ? t->ink : all ? t->ok : t->warn, x, y, 0,
-	               "%s", line);
-	y += 60 * s;
-	for (int i = 0; i < MASS_SPOTS; i++) {
-		if (!c->done[i])
-			continue;
-		bool pass = c->err_mm[i] <= MASS_TOL_MM && fabs(c->err_kg[i]) <= MASS_TOL_FRAC * c->mass_kg;
-		snprintf(line, sizeof line, ui_str(UI_S_MASS_RESULT), spot_name[i], c->meas_kg[i], c->err_kg[i],
-		         c->err_mm[i]);
-		gfx_label_draw(g, &c->lab[2 + i], FONT_BODY, pass ? t->ink : t->warn, x, y + (float)i * 40 * s, 0, "%s %s",
-		               pass ? "✓" : "✗", line);
+	gfx_label_draw_fit(g, &c->lab[1], FONT_BODY, c->mass_step < MASS_SPOTS ? t->ink : all ? t->ok : t->warn, x, y,
+	                   0, col_w, "%s", line);
+	y += (float)g->font_px[FONT_BODY] * 2.0f;
+	/* The readings as a table: spot, weight, its error, the COP's error;
+	 * the columns as wide as their words. */
+	if (c->done[0]) {
+		static const enum ui_string head[4] = {UI_S_MASS_COL_SPOT, UI_S_MASS_COL_WEIGHT, UI_S_MASS_COL_ERROR,
+		                                       UI_S_MASS_COL_COP};
+		float colx[4], cx = x + gfx_text_width(g, FONT_BODY, "✓ ");
+		float w0 = 0;
+		for (int i = 0; i < MASS_SPOTS; i++)
+			w0 = fmaxf(w0, gfx_text_width(g, FONT_BODY, spot_name[i]));
+		colx[0] = cx;
+		colx[1] = colx[0] + fmaxf(w0, gfx_text_width(g, FONT_SMALL, ui_str(head[0]))) + 24 * s;
+		colx[2] = colx[1] + fmaxf(gfx_text_width(g, FONT_BODY, "00.00 kg"), gfx_text_width(g, FONT_SMALL, ui_str(head[1]))) +
+		          24 * s;
+		colx[3] = colx[2] + fmaxf(gfx_text_width(g, FONT_BODY, "+0.00"), gfx_text_width(g, FONT_SMALL, ui_str(head[2]))) +
+		          24 * s;
+		for (int k = 0; k < 4; k++)
+			gfx_label_draw_fit(g, &c->lab[7 + k], FONT_SMALL, t->ink_soft, colx[k], y, 0,
+			                   k < 3 ? colx[k + 1] - colx[k] : x + col_w - colx[k], "%s", ui_str(head[k]));
+		y += (float)g->font_px[FONT_SMALL] * 1.5f;
+		for (int i = 0; i < MASS_SPOTS; i++) {
+			if (!c->done[i])
+				continue;
+			bool pass = c->err_mm[i] <= MASS_TOL_MM && fabs(c->err_kg[i]) <= MASS_TOL_FRAC * c->mass_kg;
+			SDL_Color ink = pass ? t->ink : t->warn;
+			gfx_label *row = &c->lab[MASS_ROW_LAB + 5 * i];
+			gfx_label_draw(g, &row[0], FONT_BODY, ink, x, y, 0, "%s", pass ? "✓" : "✗");
+			gfx_label_draw(g, &row[1], FONT_BODY, ink, colx[0], y, 0, "%s", spot_name[i]);
+			gfx_label_draw(g, &row[2], FONT_BODY, ink, colx[1], y, 0, "%.2f kg", c->meas_kg[i]);
+			gfx_label_draw(g, &row[3], FONT_BODY, ink, colx[2], y, 0, "%+.2f",
+			               fabs(c->err_kg[i]) < 0.005 ? 0.0 : c->err_kg[i]); /* no "−0.00" */
+			gfx_label_draw(g, &row[4], FONT_BODY, ink, colx[3], y, 0, "%.1f mm", c->err_mm[i]);
+			y += (float)g->font_px[FONT_BODY] * 1.45f;
+		}
 	}
-	app_button(a, (SDL_FRect){x, area.y + area.h - 80 * s, 240 * s, 60 * s}, &c->lab[14],
-	           c->mass_step < MASS_SPOTS ? "Measure" : "Done", ACT_MEASURE, true);
+	/* The plate: the spot to use ringed, the mass's centre of pressure as a
+	 * square once something stands on the plate. */
+	SDL_FRect pic = {area.x + area.w * 0.60f, area.y + 24 * s, area.w * 0.38f, area.h * 0.7f};
+	if (c->mass_step < MASS_SPOTS) {
+		a->live.target_on = true;
+		spot_xy(a, c->mass_step, &a->live.target_x, &a->live.target_y);
+	} else {
+		a->live.target_on = false;
+	}
+	a->live.quiet = true;
+	ui_live_draw_plate(&a->live, g, pic, ses_rate_hz(a->eng));
+	a->live.quiet = false;
+	const ses_point *p = ses_history_count(a->hist) ? ses_history_at(a->hist, 0) : NULL;
+	if (p && isfinite(p->cx_mm) && p->fz_n > 20) {
+		live_map m;
+		ui_live_plate_map(&a->live, g, pic, &m);
+		float px, py, h = 10 * s;
+		live_map_to_px(&m, p->cx_mm, p->cy_mm, &px, &py);
+		gfx_fill(g, (SDL_FRect){px - h, py - h, 2 * h, 2 * h}, t->cop);
+	}
+	app_button(a, (SDL_FRect){x, area.y + area.h - 80 * s, app_button_width(a, "Measure", 240 * s), 60 * s},
+	           &c->lab[14], c->mass_step < MASS_SPOTS ? "Measure" : "Done", ACT_MEASURE, true);
 	app_footer(a, ui_str(UI_S_MASS_KEYS));
 }
 

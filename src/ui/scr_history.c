@@ -116,8 +116,9 @@ static void history_draw(app *a, SDL_FRect area)
 	float lh = (float)g->font_px[FONT_SMALL] * 1.5f;
 	for (int i = h->scroll, k = 2; i < h->n_lines && y + lh < area.y + area.h && k < 48; i++, k++) {
 		bool session = h->lines[i][0] != ' ';
-		gfx_label_draw(g, &a->history.lab[k], session ? FONT_BODY : FONT_SMALL,
-		               h->line_sim[i] ? t->warn : session ? t->ink : t->ink_soft, x, y, 0, "%s", h->lines[i]);
+		gfx_label_draw_fit(g, &a->history.lab[k], session ? FONT_BODY : FONT_SMALL,
+		                   h->line_sim[i] ? t->warn : session ? t->ink : t->ink_soft, x, y, 0, area.w - 80 * s, "%s",
+		                   h->lines[i]);
 		y += session ? (float)g->font_px[FONT_BODY] * 1.6f : lh;
 	}
 	app_footer(a, ui_str(UI_S_HISTORY_KEYS));

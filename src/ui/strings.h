@@ -72,7 +72,10 @@
 	X(MASS_TITLE, "Known-mass check")                                                                 \
 	X(MASS_PLACE, "Place the %.0f kg mass %s, then press Enter")                                      \
 	X(MASS_MEASURING, "Measuring… keep it still")                                                     \
-	X(MASS_RESULT, "%s: %.2f kg (%+.2f), centre of pressure %.1f mm from where it stands")            \
+	X(MASS_COL_SPOT, "Spot")                                                                          \
+	X(MASS_COL_WEIGHT, "Weight")                                                                      \
+	X(MASS_COL_ERROR, "Error")                                                                        \
+	X(MASS_COL_COP, "COP off by")                                                                     \
 	X(MASS_PASS, "The plate passed: errors within %.1f mm and %.1f %%.")                              \
 	X(MASS_FAIL, "The plate is off: check its feet and level, then calibrate it.")                    \
 	X(MASS_KEYS, "Enter measure · +/− mass · Esc back")                                               \
