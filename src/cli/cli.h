@@ -139,7 +139,16 @@ struct met_static;
 void cli_print_game_result(FILE *f, const struct game_result *r, const struct met_static *sway,
                            bool have_sway, int64_t trial_id, bool simulated, bool json);
 
-/* Prints a JSON string literal (quoted, escaped) to f. */
+/* Checks the text value of option opt (e.g. "--name") for a field of cap
+ * bytes with its NUL (text_check: it fits, is UTF-8, has no control
+ * characters, but '\n' and '\t' in a multiline field) and copies it into
+ * dst (if not NULL). A value that does not fit is refused, never cut:
+ * prints "poise CMD: --OPT is longer than the N bytes allowed" (or what
+ * else is wrong; cmd NULL for a global option) and returns CLI_USAGE. */
+int cli_text_opt(const char *cmd, const char *opt, const char *value, char *dst, size_t cap,
+                 bool multiline);
+
+/* Prints a JSON string literal (quoted, escaped) to f: text_json_fputs(). */
 void cli_json_string(FILE *f, const char *s);
 
 #endif

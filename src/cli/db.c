@@ -9,7 +9,11 @@ int cli_open_store(const cli_global *g, const char *cmd, unsigned flags, struct 
 {
 	char path[4096], msg[1024];
 	const char *p = g->db;
-	if (!p || !*p) {
+	if (p && !*p) {
+		fprintf(stderr, "poise %s: --db wants the database file, not an empty path\n", cmd);
+		return CLI_USAGE;
+	}
+	if (!p) {
 		int rc = store_default_path(path, sizeof path, msg, sizeof msg);
 		if (rc) {
 			fprintf(stderr, "poise %s: %s\n", cmd, msg);

@@ -257,6 +257,9 @@ static int parse_args(play_opts *o, int argc, char **argv)
 			o->patient = optarg;
 			break;
 		case 'o':
+			if (cli_text_opt("play", "--operator", optarg, NULL,
+			                 sizeof ((store_session *)0)->operator_name, false))
+				return CLI_USAGE;
 			o->operator_name = optarg;
 			break;
 		case 's':

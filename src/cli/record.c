@@ -333,12 +333,20 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 			}
 			break;
 		case 'o':
+			if (cli_text_opt("record", "--operator", optarg, NULL,
+			                 sizeof ((store_session *)0)->operator_name, false))
+				return CLI_USAGE;
 			o->operator_name = optarg;
 			break;
 		case 'n':
+			if (cli_text_opt("record", "--notes", optarg, NULL, sizeof ((store_session *)0)->notes, true))
+				return CLI_USAGE;
 			o->notes = optarg;
 			break;
 		case 'j':
+			if (cli_text_opt("record", "--params", optarg, NULL, sizeof ((store_trial *)0)->params_json,
+			                 true))
+				return CLI_USAGE;
 			o->params = optarg;
 			break;
 		case 'J':
@@ -382,6 +390,12 @@ int cli_record(const cli_global *g, int argc, char **argv)
 	store *s = NULL;
 	if ((code = cli_open_store(g, "record", 0, &s)))
 		return code;
+	if (o.params && !store_json_is_object(s, o.params)) { /* before a session is begun */
+		fprintf(stderr, "poise record: --params wants a JSON object such as '{\"level\": 2}'; "
+		        "this one is not valid JSON or not an object\n");
+		store_close(s);
+		return CLI_USAGE;
+	}
 	store_patient p;
 	if (store_patient_get(s, o.patient, &p) != POISE_OK) {
 		fprintf(stderr, "poise record: %s; add the patient first: poise patient add %s\n",

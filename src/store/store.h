@@ -84,6 +84,11 @@ const char *store_errmsg(const store *s);
 /* The path s was opened with. */
 const char *store_path(const store *s);
 
+/* True if text is one JSON object ("{...}"), as a trial's parameters
+ * must be (SQLite's JSON parser). Commands check what they are given with
+ * it before they start anything. */
+bool store_json_is_object(store *s, const char *text);
+
 /* ---- patients ------------------------------------------------------- */
 
 typedef struct store_patient {
