@@ -94,10 +94,12 @@ int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
 int cli_report(const cli_global *g, int argc, char **argv);
 int cli_replay(const cli_global *g, int argc, char **argv);
+int cli_db(const cli_global *g, int argc, char **argv);
 
 /* Each subcommand's options, defined beside its parser. */
 extern const cli_opts cli_metrics_opts, cli_devices_opts, cli_play_opts, cli_prescribe_opts,
-	cli_record_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts;
+	cli_record_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts,
+	cli_db_opts;
 
 struct store;
 struct dev;

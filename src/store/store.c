@@ -152,6 +152,8 @@ static void free_store(store *s)
 		return;
 	if (s->db)
 		sqlite3_close(s->db);
+	if (s->side)
+		store_side_tidy(s->path, s->side); /* a refused open */
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* after SQLite: closing an fd drops the process's POSIX locks */
 	free(s->path);
@@ -339,8 +341,12 @@ int store_open(store **out, const char *path, unsigned flags, char *msg, size_t 
 	if (!s->read_only && (err = lock_file(s, msg, msg_len)))
 		goto fail;
 
-	int oflags = s->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+	store_side side;
+	store_side_files(path, &side);
+	s->side = &side;
+	bool immutable = false;
+	int rc = s->read_only ? store_sqlite_open_read(path, &s->db, &immutable)
+	                      : sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		err = store_sqlite_err(s->db, rc);
 		snprintf(msg, msg_len, "cannot open the database %s: %s", path,
@@ -354,6 +360,9 @@ int store_open(store **out, const char *path, unsigned flags, char *msg, size_t 
 
 	int version = 0;
 	if ((err = validate(s, created, &version, msg, msg_len)))
+		goto fail;
+	/* A damaged file is refused before anything is written to it. */
+	if (!s->read_only && !created && (err = store_quick_check(s->db, path, msg, msg_len)))
 		goto fail;
 	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
 		err = POISE_E_IO;
@@ -376,10 +385,16 @@ int store_open(store **out, const char *path, unsigned flags, char *msg, size_t 
 			goto fail;
 		}
 	}
+	s->side = NULL;
 	*out = s;
 	return POISE_OK;
 fail:
-	free_store(s);
+	/* Tidy the side files this open made: with the writer's lock held, or
+	 * for a file that is not a healthy Poise database (no Poise writes
+	 * to it); never under another process's open. */
+	if (s->read_only && err != POISE_E_PARSE)
+		s->side = NULL;
+	free_store(s); /* SQLite closed, the lock still held: then tidy */
 	return err;
 }
 
