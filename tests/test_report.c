@@ -928,7 +928,7 @@ static void bad_input_gets_clear_messages_and_no_file(void **state)
 	assert_has(err, "cannot write");
 	free(err);
 	/* a folder as the output */
-	assert_int_equal(poise(NULL, &err, "report --patient P01 -o '%s'", F->dir), 1);
+	assert_int_equal(poise(NULL, &err, "report --patient P01 -o '%s'", F->dir), 2);
 	assert_has(err, "that is a folder");
 	free(err);
 }
