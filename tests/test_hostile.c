@@ -208,7 +208,8 @@ static void impossible_dates_in_the_database_give_a_clean_report(void **state)
 	(void)state;
 	char *pdf = path_in("dates.pdf");
 	/* A five-digit year (before: an unterminated date string, read past
-	 * its end), then years that overflow int arithmetic. */
+	 * its end), then years that overflow int arithmetic: the report is
+	 * written, the dates shown as unknown. */
 	const char *dates[] = {"10000-01-01T00:00:00.000Z", "2147483647-12-31T00:00:00.000Z",
 	                       "-2147483648-01-01T00:00:00Z", "2024-02-30T25:61:00Z", "garbage"};
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
@@ -217,7 +218,7 @@ static void impossible_dates_in_the_database_give_a_clean_report(void **state)
 		         dates[i], dates[i]);
 		sql(F->db, q);
 		int rc = poise(" report --patient P1 -o %s", pdf);
-		if (rc != 0 && rc != 1)
+		if (rc != 0)
 			fail_msg("report with date %s exited %d: %s", dates[i], rc, F->err);
 	}
 	sql(F->db, "UPDATE session SET started_at = '2024-05-02T09:30:12.345Z';"

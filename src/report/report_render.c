@@ -95,8 +95,8 @@ static const char *local_time(char *buf, size_t len, const char *iso)
 		strftime(d, sizeof d, "%Y-%m-%d", &tm);
 		snprintf(buf, len, "%s, %02d:%02d", report_human_date(hd, sizeof hd, d), tm.tm_hour,
 		         tm.tm_min);
-	} else {
-		snprintf(buf, len, "%s", iso);
+	} else { /* not a date (a damaged database): never the raw text */
+		snprintf(buf, len, "%s", "unknown time");
 	}
 	return buf;
 }
