@@ -112,7 +112,8 @@ struct dev_open_cfg;
  * and returns CLI_FAIL with nothing opened. Without a patient (a demo) it
  * falls back to the simulated plate and says so on stderr. A spec naming a
  * backend (the simulated plate included) is the operator's choice. On
- * success *out is open (dev_close it). */
+ * success *out is open (dev_close it). A plate that refuses the settings
+ * (a rate it cannot run at) gives CLI_USAGE. */
 int cli_open_plate(const char *cmd, const char *spec, bool for_patient, const struct dev_open_cfg *oc,
                    struct dev **out);
 

@@ -154,7 +154,11 @@ static int want_args(const pat_opts *o, int n, const char *what)
 {
 	if (o->n_pos - 1 == n)
 		return CLI_OK;
-	fprintf(stderr, "poise patient %s: %s\n", o->pos[0], what);
+	if (n > 0 && o->n_pos - 1 > n) /* not "which code?" when one was given */
+		fprintf(stderr, "poise patient %s: '%s' is one argument too many (quote a value with "
+		        "spaces)\n", o->pos[0], o->pos[n + 1]);
+	else
+		fprintf(stderr, "poise patient %s: %s\n", o->pos[0], what);
 	return CLI_USAGE;
 }
 

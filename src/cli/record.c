@@ -205,8 +205,9 @@ static int record(const cli_global *g, const rec_opts *o, store *s, const store_
 	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
 	                   .eyes_closed = klen >= 3 && strcmp(o->kind + klen - 3, "-ec") == 0};
 	dev *d = NULL;
-	if (cli_open_plate("record", o->device, true, &oc, &d))
-		return CLI_FAIL;
+	int open_code = cli_open_plate("record", o->device, true, &oc, &d);
+	if (open_code)
+		return open_code;
 	if (o->fast && strcmp(d->info.backend, "sim") != 0) {
 		fprintf(stderr, "poise record: --fast is for the simulated plate; %s is a real plate\n", d->info.name);
 		dev_close(d);
