@@ -168,9 +168,10 @@ static int place(sys_outfile *f, char *msg, size_t len)
 			return POISE_OK;
 		}
 		int e = errno;
-		if (e == EEXIST)
-			return check_target(f->path, f->flags, msg, len) ? POISE_E_EXISTS
-			                                                 : fail_errno(msg, len, f->path, e);
+		if (e == EEXIST) { /* appeared since the check: say what it is */
+			int c = check_target(f->path, f->flags, msg, len);
+			return c ? c : fail_errno(msg, len, f->path, e);
+		}
 		if (e != EPERM && e != ENOTSUP && e != EOPNOTSUPP && e != EXDEV && e != EMLINK)
 			return fail_errno(msg, len, f->path, e);
 	}
