@@ -51,6 +51,7 @@ typedef struct fx {
 static fx *F; /* the group fixture (built once: recording takes a moment) */
 
 /* Runs `poise --db DB ARGS`; returns the exit code. */
+__attribute__((format(printf, 3, 4)))
 static int poise(char **out, char **err, const char *fmt, ...)
 {
 	char args[2048];
@@ -61,6 +62,7 @@ static int poise(char **out, char **err, const char *fmt, ...)
 	return tu_run(out, err, "%s --db '%s' %s </dev/null", POISE_BIN, F->db, args);
 }
 
+__attribute__((format(printf, 1, 2)))
 static void poise_ok(const char *fmt, ...)
 {
 	char args[2048];
@@ -75,6 +77,7 @@ static void poise_ok(const char *fmt, ...)
 	free(err);
 }
 
+__attribute__((format(printf, 1, 2)))
 static void sql(const char *fmt, ...)
 {
 	char q[1024];
@@ -986,7 +989,7 @@ static void bad_input_gets_clear_messages_and_no_file(void **state)
 	assert_has(err, "cannot write");
 	free(err);
 	/* a folder as the output */
-	assert_int_equal(poise(NULL, &err, "report --patient P01 -o '%s'", F->dir), 1);
+	assert_int_equal(poise(NULL, &err, "report --patient P01 -o '%s'", F->dir), 2);
 	assert_has(err, "that is a folder");
 	free(err);
 }

@@ -1008,7 +1008,7 @@ static void a_full_disk_stops_the_trial_and_keeps_committed_samples(void **state
 		r0.end_err = store_rec_end(r, STORE_COMPLETE, NULL, NULL);
 		snprintf(r0.msg, sizeof r0.msg, "%s", store_errmsg(cs));
 		/* The store still answers reads. */
-		store_sample *smp;
+		store_sample *smp = NULL;
 		size_t n;
 		r0.later_ok = r0.later_ok && store_samples(cs, tid, &smp, &n) == POISE_OK &&
 		              n == r0.committed;

@@ -262,6 +262,31 @@ static void screenshots_are_private_pngs(void **state)
 	snprintf(path, sizeof path, "%s/no/such/dir/shot.png", f->dir);
 	assert_int_not_equal(gfx_screenshot(&f->g, path, msg, sizeof msg), 0);
 	assert_non_null(strstr(msg, "cannot write"));
+
+	/* An existing file is replaced by a new 0600 one (before: its 0644
+	 * was kept), and a planted link is never followed (before: its
+	 * target was overwritten). */
+	snprintf(path, sizeof path, "%s/old.png", f->dir);
+	FILE *old = fopen(path, "w");
+	fclose(old);
+	chmod(path, 0644);
+	assert_int_equal(gfx_screenshot(&f->g, path, msg, sizeof msg), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(st.st_size > 0);
+	char victim[600], link[600];
+	snprintf(victim, sizeof victim, "%s/victim.txt", f->dir);
+	snprintf(link, sizeof link, "%s/link.png", f->dir);
+	FILE *v = fopen(victim, "w");
+	fputs("precious", v);
+	fclose(v);
+	chmod(victim, 0644);
+	assert_int_equal(symlink(victim, link), 0);
+	assert_int_not_equal(gfx_screenshot(&f->g, link, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "symbolic link"));
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 8);
+	assert_int_equal(st.st_mode & 0777, 0644);
 }
 
 static void the_app_runs_with_the_sim_and_saves_a_screenshot(void **state)

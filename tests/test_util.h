@@ -54,6 +54,7 @@ static inline char *tu_slurp(const char *path)
 
 /* Runs a shell command line, capturing stdout and stderr into malloc'ed
  * strings; returns the exit code (-1 if it did not exit normally). */
+__attribute__((format(printf, 3, 4)))
 static inline int tu_run(char **out, char **err, const char *fmt, ...)
 {
 	char cmd[4096], dir_out[] = "/tmp/poise-run-XXXXXX";

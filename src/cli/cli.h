@@ -96,10 +96,12 @@ int cli_export(const cli_global *g, int argc, char **argv);
 int cli_patient(const cli_global *g, int argc, char **argv);
 int cli_report(const cli_global *g, int argc, char **argv);
 int cli_replay(const cli_global *g, int argc, char **argv);
+int cli_db(const cli_global *g, int argc, char **argv);
 
 /* Each subcommand's options, defined beside its parser. */
 extern const cli_opts cli_metrics_opts, cli_devices_opts, cli_play_opts, cli_prescribe_opts,
-	cli_record_opts, cli_assess_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts;
+	cli_record_opts, cli_assess_opts, cli_export_opts, cli_patient_opts, cli_report_opts, cli_replay_opts,
+	cli_db_opts;
 
 struct store;
 struct dev;
@@ -112,7 +114,8 @@ struct dev_open_cfg;
  * and returns CLI_FAIL with nothing opened. Without a patient (a demo) it
  * falls back to the simulated plate and says so on stderr. A spec naming a
  * backend (the simulated plate included) is the operator's choice. On
- * success *out is open (dev_close it). */
+ * success *out is open (dev_close it). A plate that refuses the settings
+ * (a rate it cannot run at) gives CLI_USAGE. */
 int cli_open_plate(const char *cmd, const char *spec, bool for_patient, const struct dev_open_cfg *oc,
                    struct dev **out);
 
@@ -203,7 +206,16 @@ void cli_print_game_result(FILE *f, const struct game_result *r, const struct me
 /* A number lo ≤ v ≤ hi, the whole of s, into *out; false if s is not one. */
 bool cli_parse_num(const char *s, double lo, double hi, double *out);
 
-/* Prints a JSON string literal (quoted, escaped) to f. */
+/* Checks the text value of option opt (e.g. "--name") for a field of cap
+ * bytes with its NUL (text_check: it fits, is UTF-8, has no control
+ * characters, but '\n' and '\t' in a multiline field) and copies it into
+ * dst (if not NULL). A value that does not fit is refused, never cut:
+ * prints "poise CMD: --OPT is longer than the N bytes allowed" (or what
+ * else is wrong; cmd NULL for a global option) and returns CLI_USAGE. */
+int cli_text_opt(const char *cmd, const char *opt, const char *value, char *dst, size_t cap,
+                 bool multiline);
+
+/* Prints a JSON string literal (quoted, escaped) to f: text_json_fputs(). */
 void cli_json_string(FILE *f, const char *s);
 
 #endif

@@ -24,6 +24,8 @@ static const cli_command commands[] = {
 	 cli_patient},
 	{"report", "report", "a patient's sway report as a PDF (poise report --help)",
 	 &cli_report_opts, cli_report},
+	{"db", "db check|backup DEST", "check the database, or copy it safely (poise db --help)",
+	 &cli_db_opts, cli_db},
 	{0},
 };
 

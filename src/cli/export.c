@@ -100,7 +100,8 @@ int cli_export(const cli_global *g, int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "poise export: %s\n", store_errmsg(s));
 		store_close(s);
-		return rc == POISE_E_NOT_FOUND ? CLI_USAGE : CLI_FAIL;
+		/* not found, or a link/FIFO/device/folder at a file's name */
+		return rc == POISE_E_NOT_FOUND || rc == POISE_E_INVALID ? CLI_USAGE : CLI_FAIL;
 	}
 	store_close(s);
 	if (res.trials == 0)

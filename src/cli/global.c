@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 static const struct option global_opts[] = {
 	{"device", required_argument, NULL, 'd'},
@@ -35,6 +36,10 @@ int cli_global_set(cli_global *g, int code, const char *value)
 		g->device = value;
 		return CLI_OK;
 	case 'b':
+		if (!*value) {
+			fprintf(stderr, "poise: --db wants the database file, not an empty path\n");
+			return CLI_USAGE;
+		}
 		g->db = value;
 		return CLI_OK;
 	case 'f':
@@ -73,6 +78,9 @@ int cli_global_set(cli_global *g, int code, const char *value)
 		g->patient = value;
 		return CLI_OK;
 	case 'O':
+		if (cli_text_opt(NULL, "--operator", value, NULL,
+		                 sizeof ((store_session *)0)->operator_name, false))
+			return CLI_USAGE;
 		g->operator_name = value;
 		return CLI_OK;
 	default:

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -32,6 +33,9 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* Text from the database for the terminal: control characters and
+ * broken UTF-8 shown as '?' (buf is an array). */
+#define PRINTABLE(buf, s) text_printable((buf), sizeof(buf), (s))
 const cli_opts cli_patient_opts = {
 	":hy",
 	(const struct option[]){
@@ -68,7 +72,8 @@ static int parse(pat_opts *o, int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, &cli_patient_opts)) != -1) {
 		switch (c) {
 		case 'n':
-			snprintf(o->p.display_name, sizeof o->p.display_name, "%s", optarg);
+			if (cli_text_opt("patient", "--name", optarg, o->p.display_name, sizeof o->p.display_name, false))
+				return CLI_USAGE;
 			break;
 		case 'b':
 			if (!cli_parse_num(optarg, 1880, 2200, &v) || v != (int)v) {
@@ -90,7 +95,8 @@ static int parse(pat_opts *o, int argc, char **argv)
 			}
 			break;
 		case 'N':
-			snprintf(o->p.notes, sizeof o->p.notes, "%s", optarg);
+			if (cli_text_opt("patient", "--notes", optarg, o->p.notes, sizeof o->p.notes, true))
+				return CLI_USAGE;
 			break;
 		case 'S':
 			if (strcmp(optarg, "female") && strcmp(optarg, "male") && strcmp(optarg, "other")) {
@@ -109,7 +115,8 @@ static int parse(pat_opts *o, int argc, char **argv)
 			snprintf(o->p.affected_side, sizeof o->p.affected_side, "%s", optarg);
 			break;
 		case 'D':
-			snprintf(o->p.diagnosis, sizeof o->p.diagnosis, "%s", optarg);
+			if (cli_text_opt("patient", "--diagnosis", optarg, o->p.diagnosis, sizeof o->p.diagnosis, false))
+				return CLI_USAGE;
 			break;
 		case 'y':
 			o->yes = true;
@@ -138,7 +145,11 @@ static int want_args(const pat_opts *o, int n, const char *what)
 {
 	if (o->n_pos - 1 == n)
 		return CLI_OK;
-	fprintf(stderr, "poise patient %s: %s\n", o->pos[0], what);
+	if (n > 0 && o->n_pos - 1 > n) /* not "which code?" when one was given */
+		fprintf(stderr, "poise patient %s: '%s' is one argument too many (quote a value with "
+		        "spaces)\n", o->pos[0], o->pos[n + 1]);
+	else
+		fprintf(stderr, "poise patient %s: %s\n", o->pos[0], what);
 	return CLI_USAGE;
 }
 
@@ -184,13 +195,15 @@ static int do_list(store *s, const pat_opts *o)
 			else
 				printf("null");
 			printf(", \"sessions\": %lld, \"trials\": %lld, \"simulated_sessions\": %lld, "
-			       "\"created_at\": \"%s\"}",
-			       (long long)sum.sessions, (long long)sum.trials,
-			       (long long)sum.simulated_sessions, p[i].created_at);
+			       "\"created_at\": ",
+			       (long long)sum.sessions, (long long)sum.trials, (long long)sum.simulated_sessions);
+			cli_json_string(stdout, p[i].created_at);
+			printf("}");
 		} else {
-			printf("%-16s %-28s %3lld sessions %4lld trials  since %.10s", p[i].code,
-			       p[i].display_name[0] ? p[i].display_name : "-", (long long)sum.sessions,
-			       (long long)sum.trials, p[i].created_at);
+			char name[sizeof p[i].display_name], since[11];
+			printf("%-16s %-28s %3lld sessions %4lld trials  since %s", p[i].code,
+			       p[i].display_name[0] ? PRINTABLE(name, p[i].display_name) : "-",
+			       (long long)sum.sessions, (long long)sum.trials, PRINTABLE(since, p[i].created_at));
 			if (sum.simulated_sessions > 0)
 				printf("  (%lld on the SIMULATED plate)", (long long)sum.simulated_sessions);
 			printf("\n");
@@ -211,7 +224,8 @@ static int do_show(store *s, const pat_opts *o)
 		fprintf(stderr, "poise patient show: %s\n", store_errmsg(s));
 		return CLI_USAGE;
 	}
-	printf("patient %s%s%s\n", p.code, p.display_name[0] ? ", " : "", p.display_name);
+	char name[sizeof p.display_name], text[sizeof p.notes];
+	printf("patient %s%s%s\n", p.code, p.display_name[0] ? ", " : "", PRINTABLE(name, p.display_name));
 	if (p.birth_year || p.height_cm > 0 || p.weight_kg > 0 || p.sex[0] || p.affected_side[0]) {
 		if (p.birth_year)
 			printf("born %d  ", p.birth_year);
@@ -226,9 +240,9 @@ static int do_show(store *s, const pat_opts *o)
 		printf("\n");
 	}
 	if (p.diagnosis[0])
-		printf("diagnosis: %s\n", p.diagnosis);
+		printf("diagnosis: %s\n", PRINTABLE(text, p.diagnosis));
 	if (p.notes[0])
-		printf("notes: %s\n", p.notes);
+		printf("notes: %s\n", PRINTABLE(text, p.notes));
 	store_session *se;
 	size_t ns;
 	if (store_sessions(s, p.id, &se, &ns)) {
@@ -239,9 +253,11 @@ static int do_show(store *s, const pat_opts *o)
 	for (size_t i = 0; i < ns; i++) {
 		bool sim = store_session_is_simulated(&se[i]);
 		n_sim += sim;
-		printf("session %lld  %s  %s %s%s%s%s\n", (long long)se[i].id, se[i].started_at,
-		       se[i].device_backend, se[i].device_serial,
-		       se[i].operator_name[0] ? "  operator " : "", se[i].operator_name,
+		char when[sizeof se[i].started_at], backend[sizeof se[i].device_backend],
+			serial[sizeof se[i].device_serial], op[sizeof se[i].operator_name];
+		printf("session %lld  %s  %s %s%s%s%s\n", (long long)se[i].id, PRINTABLE(when, se[i].started_at),
+		       PRINTABLE(backend, se[i].device_backend), PRINTABLE(serial, se[i].device_serial),
+		       se[i].operator_name[0] ? "  operator " : "", PRINTABLE(op, se[i].operator_name),
 		       sim ? "  SIMULATED plate: demo data, not measured" : "");
 		if (se[i].notes[0])
 			printf("  notes: %s\n", se[i].notes);
@@ -251,7 +267,8 @@ static int do_show(store *s, const pat_opts *o)
 		size_t nt;
 		if (store_trials(s, se[i].id, &t, &nt) == POISE_OK) {
 			for (size_t j = 0; j < nt; j++) {
-				printf("  trial %lld  %-12s %-12s ", (long long)t[j].id, t[j].kind,
+				char kind[sizeof t[j].kind];
+				printf("  trial %lld  %-12s %-12s ", (long long)t[j].id, PRINTABLE(kind, t[j].kind),
 				       store_status_name(t[j].status));
 				if (t[j].n_samples >= 0)
 					printf("%lld samples  %.2f s", (long long)t[j].n_samples, t[j].duration_s);
@@ -311,9 +328,10 @@ static int do_rename(store *s, const pat_opts *o)
 /* Asks on the terminal; true if the user typed the code. */
 static bool confirm(const store_patient *p, const store_patient_summary *sum)
 {
+	char name[sizeof p->display_name];
 	fprintf(stderr, "Delete patient %s%s%s and all of their data (%lld sessions, %lld trials, "
 	        "%lld samples)? This cannot be undone.\nType the patient code to confirm: ",
-	        p->code, p->display_name[0] ? ", " : "", p->display_name, (long long)sum->sessions,
+	        p->code, p->display_name[0] ? ", " : "", PRINTABLE(name, p->display_name), (long long)sum->sessions,
 	        (long long)sum->trials, (long long)sum->samples);
 	fflush(stderr);
 	char line[128];

@@ -310,6 +310,9 @@ static int parse_args(play_opts *o, int argc, char **argv)
 			o->patient = optarg;
 			break;
 		case 'o':
+			if (cli_text_opt("play", "--operator", optarg, NULL,
+			                 sizeof ((store_session *)0)->operator_name, false))
+				return CLI_USAGE;
 			o->operator_name = optarg;
 			break;
 		case 's':
@@ -352,7 +355,11 @@ static int parse_args(play_opts *o, int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "poise play: which game? Name one (poise play --list shows them)\n");
+		if (optind >= argc)
+			fprintf(stderr, "poise play: no game named: name one (poise play --list shows them)\n");
+		else
+			fprintf(stderr, "poise play: one game at a time: '%s' after '%s' is one too many\n",
+			        argv[optind + 1], argv[optind]);
 		usage(stderr);
 		return CLI_USAGE;
 	}

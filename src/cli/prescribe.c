@@ -111,7 +111,7 @@ int cli_prescribe(const cli_global *g, int argc, char **argv)
 			break;
 		case 's':
 			secs = strtod(optarg, &end);
-			if (end == optarg || *end || secs < 30 || secs > 600) {
+			if (end == optarg || *end || !(secs >= 30 && secs <= 600)) { /* NaN too */
 				fprintf(stderr, "poise prescribe: --seconds wants 30 to 600, not '%s'\n", optarg);
 				return CLI_USAGE;
 			}

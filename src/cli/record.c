@@ -180,8 +180,9 @@ static int record(const cli_global *g, const rec_opts *o, store *s, const store_
 	                   .seed = g->seed_set ? g->seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
 	                   .eyes_closed = ki && (ki->flags & KIND_EYES_CLOSED), .foam = ki && (ki->flags & KIND_FOAM)};
 	dev *d = NULL;
-	if (cli_open_plate("record", o->device, true, &oc, &d))
-		return CLI_FAIL;
+	int open_code = cli_open_plate("record", o->device, true, &oc, &d);
+	if (open_code)
+		return open_code;
 	if (o->fast && strcmp(d->info.backend, "sim") != 0) {
 		fprintf(stderr, "poise record: --fast is for the simulated plate; %s is a real plate\n", d->info.name);
 		dev_close(d);
@@ -311,12 +312,20 @@ static int parse_args(rec_opts *o, int argc, char **argv)
 			}
 			break;
 		case 'o':
+			if (cli_text_opt("record", "--operator", optarg, NULL,
+			                 sizeof ((store_session *)0)->operator_name, false))
+				return CLI_USAGE;
 			o->operator_name = optarg;
 			break;
 		case 'n':
+			if (cli_text_opt("record", "--notes", optarg, NULL, sizeof ((store_session *)0)->notes, true))
+				return CLI_USAGE;
 			o->notes = optarg;
 			break;
 		case 'j':
+			if (cli_text_opt("record", "--params", optarg, NULL, sizeof ((store_trial *)0)->params_json,
+			                 true))
+				return CLI_USAGE;
 			o->params = optarg;
 			break;
 		case 'J':
@@ -364,6 +373,12 @@ int cli_record(const cli_global *g, int argc, char **argv)
 	store_patient p;
 	if ((code = cli_open_patient(g, "record", o.patient, &s, &p)))
 		return code;
+	if (o.params && !store_json_is_object(s, o.params)) { /* before a session is begun */
+		fprintf(stderr, "poise record: --params wants a JSON object such as '{\"level\": 2}'; "
+		        "this one is not valid JSON or not an object\n");
+		store_close(s);
+		return CLI_USAGE;
+	}
 	/* Signals end the trial cleanly: blocked here (and in the acquisition
 	 * thread, which inherits the mask), polled in the loop. */
 	cli_signals sigs;

@@ -34,8 +34,13 @@ static void usage(FILE *f)
 	      "  --csv DIR         also the numbers as CSV in DIR (CODE_report_metrics.csv,\n"
 	      "                    CODE_report_comparison.csv)\n"
 	      "\n"
+	      "Files are written under a temporary name and renamed into place: a failure\n"
+	      "leaves no partial file, and a link, FIFO, device or folder at an output's\n"
+	      "name is never written through or replaced.\n"
+	      "\n"
 	      "Exit status: 0 written, 1 nothing to report or a file could not be written\n"
-	      "(no partial file is left), 2 bad usage, unknown patient or session.\n",
+	      "(no partial file is left), 2 bad usage (an output that is not a file\n"
+	      "included), unknown patient or session.\n",
 	      f);
 }
 
@@ -142,7 +147,9 @@ int cli_report(const cli_global *g, int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "poise report: %s\n", msg);
 		report_data_free(&d);
-		return CLI_FAIL;
+		/* An output that names a folder, a link, a FIFO or a device is
+		 * bad usage; a disk that fails is not. */
+		return rc == POISE_E_INVALID || rc == POISE_E_EXISTS ? CLI_USAGE : CLI_FAIL;
 	}
 	printf("wrote %s: %d pages, patient %s, session of %s\n", out, res.pages, d.patient.code,
 	       d.visits[d.current].date);

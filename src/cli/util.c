@@ -2,10 +2,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/cond.h"
+#include "core/text.h"
 
 char *cli_read_file(const char *path, size_t *len)
 {
@@ -56,16 +58,22 @@ char *cli_read_file(const char *path, size_t *len)
 
 void cli_json_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
+	text_json_fputs(f, s);
+}
+
+int cli_text_opt(const char *cmd, const char *opt, const char *value, char *dst, size_t cap,
+                 bool multiline)
+{
+	char why[64];
+	enum text_problem p = text_check(value, cap - 1, multiline);
+	if (p != TEXT_OK) {
+		fprintf(stderr, "poise%s%s: %s %s\n", cmd ? " " : "", cmd ? cmd : "", opt,
+		        text_problem_str(p, cap - 1, why, sizeof why));
+		return CLI_USAGE;
 	}
-	fputc('"', f);
+	if (dst)
+		memcpy(dst, value, strlen(value) + 1);
+	return CLI_OK;
 }
 
 int cli_getopt(int argc, char **argv, const cli_opts *o)

@@ -1534,8 +1534,9 @@ enum { LM_RT, LM_MVL_DEG, LM_MVL_MM, LM_EPE, LM_MXE, LM_DCL, LM_EXC, LM_TARGET, 
 
 static void summary_los(const atest *a, vals *v)
 {
-	static const char *const name[LM_N] = {"rt_%s_s", "mvl_%s_deg_s", "mvl_%s_mm_s", "epe_%s_pct",
-	                                       "mxe_%s_pct", "dcl_%s_pct", "limit_%s_mm", "target_%s_mm"};
+	/* Per direction: los_<measure>_<direction>_<unit> */
+	static const char *const measure[LM_N] = {"rt", "mvl", "mvl", "epe", "mxe", "dcl", "limit", "target"};
+	static const char *const suffix[LM_N] = {"s", "deg_s", "mm_s", "pct", "pct", "pct", "mm", "mm"};
 	static const char *const comp[LM_N] = {"los_rt_s", "los_mvl_deg_s", "los_mvl_mm_s", "los_epe_pct",
 	                                       "los_mxe_pct", "los_dcl_pct", NULL, NULL};
 	static const char *const unit[LM_N] = {"s", "°/s", "mm/s", "%", "%", "%", "mm", "mm"};
@@ -1563,9 +1564,7 @@ static void summary_los(const atest *a, vals *v)
 	}
 	for (int d = 0; d < LOS_DIRS; d++) {
 		for (int k = 0; k < LM_N; k++) {
-			char key[40];
-			snprintf(key, sizeof key, name[k], los_keys[d]);
-			put(v, unit[k], per[d][k], "los_%s", key);
+			put(v, unit[k], per[d][k], "los_%s_%s_%s", measure[k], los_keys[d], suffix[k]);
 		}
 		put(v, "", falls[d], "los_falls_%s", los_keys[d]);
 	}

@@ -54,6 +54,7 @@ static void trim(const char **s, const char **e)
 	}
 }
 
+__attribute__((format(printf, 3, 4)))
 static void set_err(csv_error *err, size_t line, const char *fmt, ...)
 {
 	va_list ap;

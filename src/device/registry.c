@@ -70,8 +70,12 @@ static int open_first_of(const struct dev_ops *ops, const char *want, dev **out,
 		                   : ops->open(out, &found[i], cfg);
 		if (rc == POISE_OK)
 			return POISE_OK;
-		snprintf(msg, msg_len, "cannot open %s (%s): %s", found[i].name, found[i].id,
-		         why[0] ? why : poise_strerror(rc));
+		if (rc == POISE_E_INVALID && cfg && cfg->rate_hz > 0 && !why[0]) /* the only setting a caller gives */
+			snprintf(msg, msg_len, "cannot open %s (%s) at %g Hz: it does not run at that rate "
+			         "(--rate)", found[i].name, found[i].id, cfg->rate_hz);
+		else
+			snprintf(msg, msg_len, "cannot open %s (%s): %s", found[i].name, found[i].id,
+			         why[0] ? why : poise_strerror(rc));
 		return rc;
 	}
 	if (denied) {

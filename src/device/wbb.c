@@ -50,30 +50,6 @@ static bool read_attr(const char *path, char *buf, size_t len)
 	return true;
 }
 
-/* True if the sysfs capability bitmap text (space-separated hex words,
- * most significant first, each one unsigned long) has bit `bit`. */
-static bool caps_has_bit(const char *text, unsigned bit)
-{
-	unsigned long words[16];
-	size_t n = 0;
-	const char *p = text;
-	while (*p && n < 16) {
-		char *end;
-		unsigned long w = strtoul(p, &end, 16);
-		if (end == p)
-			break;
-		words[n++] = w;
-		p = end;
-		while (*p == ' ')
-			p++;
-	}
-	const unsigned per = sizeof(unsigned long) * CHAR_BIT;
-	size_t idx = bit / per; /* counted from the least significant word: the last */
-	if (idx >= n)
-		return false;
-	return (words[n - 1 - idx] >> (bit % per)) & 1ul;
-}
-
 /* The basename of the driver bound to the HID device above eventN, or "". */
 static void driver_of(const char *sys_dir, char *out, size_t len)
 {
@@ -105,12 +81,8 @@ static int battery_percent(const char *sys_dir)
 			continue;
 		char cap[PATH_MAX + 128], buf[16];
 		dev_fmt(cap, sizeof cap, "%s/%s/capacity", path, e->d_name);
-		if (read_attr(cap, buf, sizeof buf)) {
-			char *end;
-			long v = strtol(buf, &end, 10);
-			if (end != buf && v >= 0 && v <= 100)
-				pct = (int)v;
-		}
+		if (read_attr(cap, buf, sizeof buf))
+			pct = wbb_percent_from_text(buf);
 	}
 	closedir(d);
 	return pct;
@@ -128,18 +100,8 @@ static int check_kernel_calib(const char *sys_dir, int *bad_cell)
 	if (!read_attr(path, buf, sizeof buf))
 		return POISE_OK; /* older kernels do not publish it */
 	uint8_t block[WBB_CALIB_LEN];
-	const char *p = buf;
-	for (int i = 0; i < 12; i++) {
-		char *end;
-		unsigned long v = strtoul(p, &end, 16);
-		if (end == p || v > 0xffff)
-			return POISE_E_PROTOCOL;
-		block[2 * i] = (uint8_t)(v >> 8);
-		block[2 * i + 1] = (uint8_t)v;
-		p = end;
-		if (*p == ':')
-			p++;
-	}
+	if (wbb_calib_from_text(buf, block) != POISE_OK)
+		return POISE_E_PROTOCOL;
 	wbb_calib c;
 	return wbb_parse_calib(block, sizeof block, &c, bad_cell);
 }
@@ -162,7 +124,7 @@ static bool probe_event(const char *event, dev_info *info, int *why)
 	if (!read_attr(path, buf, sizeof buf))
 		return false;
 	for (int c = 0; c < CELL_COUNT; c++)
-		if (!caps_has_bit(buf, axis_of_cell[c]))
+		if (!wbb_caps_has_bit(buf, axis_of_cell[c]))
 			return false;
 
 	memset(info, 0, sizeof *info);

@@ -197,3 +197,85 @@ int wbb_parse_ack(const uint8_t *r, size_t n, wbb_ack *out)
 	*out = (wbb_ack){.report = r[3], .error = r[4]};
 	return POISE_OK;
 }
+
+/* ---- sysfs text ------------------------------------------------------ */
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                            : -1;
+}
+
+/* Reads one hex number of 1..max_digits digits at *p; advances *p. */
+static bool read_hex(const char **p, int max_digits, uint64_t *out)
+{
+	uint64_t v = 0;
+	int n = 0;
+	for (int d; (d = hex_digit(**p)) >= 0; (*p)++) {
+		if (++n > max_digits)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return n > 0;
+}
+
+bool wbb_caps_has_bit(const char *text, unsigned bit)
+{
+	enum { MAX_WORDS = 16 };
+	uint64_t words[MAX_WORDS];
+	const int digits = (int)(sizeof(unsigned long) * 2); /* the kernel prints unsigned longs */
+	size_t n = 0;
+	const char *p = text;
+	while (*p == ' ')
+		p++;
+	while (*p && *p != '\n') {
+		if (n == MAX_WORDS || !read_hex(&p, digits, &words[n]))
+			return false;
+		n++;
+		if (*p && *p != ' ' && *p != '\n')
+			return false;
+		while (*p == ' ')
+			p++;
+	}
+	const unsigned per = (unsigned)digits * 4;
+	size_t idx = bit / per; /* counted from the least significant word: the last */
+	if (idx >= n)
+		return false;
+	return (words[n - 1 - idx] >> (bit % per)) & 1u;
+}
+
+int wbb_calib_from_text(const char *text, uint8_t block[WBB_CALIB_LEN])
+{
+	const char *p = text;
+	for (int i = 0; i < WBB_CALIB_LEN / 2; i++) {
+		while (*p == ' ' || (i > 0 && *p == ':'))
+			p++;
+		uint64_t v;
+		if (!read_hex(&p, 4, &v))
+			return POISE_E_PROTOCOL;
+		block[2 * i] = (uint8_t)(v >> 8);
+		block[2 * i + 1] = (uint8_t)v;
+	}
+	while (*p == ' ' || *p == '\n')
+		p++;
+	return *p ? POISE_E_PROTOCOL : POISE_OK;
+}
+
+int wbb_percent_from_text(const char *text)
+{
+	const char *p = text;
+	while (*p == ' ')
+		p++;
+	int v = 0, n = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++n > 3)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	while (*p == ' ' || *p == '\n')
+		p++;
+	return n > 0 && !*p && v <= 100 ? v : -1;
+}

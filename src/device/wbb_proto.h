@@ -97,6 +97,24 @@ void wbb_raw_to_kg(const wbb_calib *c, const uint16_t raw[CELL_COUNT], double kg
 /* The same in newtons (kg × WBB_G_M_S2). */
 void wbb_raw_to_n(const wbb_calib *c, const uint16_t raw[CELL_COUNT], double force_n[CELL_COUNT]);
 
+/* ---- what the kernel publishes in sysfs (text; pure parsers) ---- */
+
+/* True if the capability bitmap text of an input device (space-separated
+ * hex words, most significant first, each one unsigned long:
+ * capabilities/abs) has bit `bit`. Malformed text has no bits. Called by
+ * the backend's probe. */
+bool wbb_caps_has_bit(const char *text, unsigned bit);
+
+/* Turns the kernel's bboard_calib text (twelve hex values of at most 4
+ * digits, separated by ':' or blanks) into the 24-byte block of
+ * wbb_parse_calib. Returns POISE_OK, or POISE_E_PROTOCOL for text that is
+ * not that (block then undefined). */
+int wbb_calib_from_text(const char *text, uint8_t block[WBB_CALIB_LEN]);
+
+/* A power_supply capacity ("0".."100", optional blanks and newline) as a
+ * percentage, or -1 when the text is not one. */
+int wbb_percent_from_text(const char *text);
+
 /* True if the battery byte says the board is nearly empty. */
 bool wbb_battery_low(uint8_t battery);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/date.h"
 #include "core/error.h"
 #include "core/kind.h"
 #include "report/report.h"
@@ -31,21 +32,20 @@ const char *report_human_date(char *buf, size_t len, const char *date)
 {
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	int y, m, d;
-	if (!date || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12)
-		snprintf(buf, len, "%s", date ? date : "");
+	date_time t;
+	if (!date_parse(date, &t))
+		snprintf(buf, len, "%s", "unknown date");
 	else
-		snprintf(buf, len, "%d %s %d", d, mon[m - 1], y);
+		snprintf(buf, len, "%d %s %d", t.day, mon[t.month - 1], t.year);
 	return buf;
 }
 
 double report_date_days(const char *date)
 {
-	int y, m, d;
-	if (!date || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
+	date_time t;
+	if (!date_parse(date, &t))
 		return NAN;
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
-	return (double)timegm(&tm) / 86400.0;
+	return (double)date_days_from_civil(t.year, t.month, t.day) + 0.5; /* noon */
 }
 
 int report_ellipse95(const double *x, const double *y, size_t n, report_ellipse *out)
@@ -233,12 +233,13 @@ const char *report_game_label(const char *id)
 
 const char *report_age_band(char *buf, size_t len, int birth_year, const char *visit_date)
 {
-	int y;
-	if (birth_year <= 0 || !visit_date || sscanf(visit_date, "%d", &y) != 1 || y < birth_year) {
+	date_time t;
+	if (birth_year < DATE_YEAR_MIN || birth_year > DATE_YEAR_MAX || !date_parse(visit_date, &t) ||
+	    t.year < birth_year) {
 		snprintf(buf, len, "%s", "");
 		return buf;
 	}
-	int lo = (y - birth_year) / 10 * 10;
+	int lo = (t.year - birth_year) / 10 * 10;
 	snprintf(buf, len, "%d–%d years", lo, lo + 9);
 	return buf;
 }

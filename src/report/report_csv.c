@@ -75,16 +75,16 @@ static int write_file(const char *dir, const char *code, const char *what, tbuf 
 	char name[128], path[4096];
 	report_csv_name(name, sizeof name, code, what);
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	report_file f;
-	int rc = report_file_open(&f, path, msg, len);
+	sys_outfile f;
+	int rc = sys_out_open(&f, path, SYS_OUT_REPLACE, msg, len);
 	if (rc)
 		return rc;
-	if ((rc = report_write_all(f.fd, t->p ? t->p : "", t->n)) != POISE_OK) {
+	if ((rc = sys_write_all(f.fd, t->p ? t->p : "", t->n)) != POISE_OK) {
 		int e = errno;
-		report_file_abort(&f);
+		sys_out_abort(&f);
 		return report_file_errmsg(msg, len, path, e);
 	}
-	if ((rc = report_file_commit(&f, msg, len)) != POISE_OK)
+	if ((rc = sys_out_commit(&f, msg, len)) != POISE_OK)
 		return rc;
 	if (files)
 		(*files)++;

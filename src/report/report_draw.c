@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/date.h"
+
 static void font(rd *r, bool bold, double size)
 {
 	cairo_set_font_face(r->cr, bold ? r->bold : r->regular);
@@ -229,14 +231,16 @@ static void fmt_date_tick(char *buf, size_t len, double days, int *last_year)
 {
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	time_t t = (time_t)llround(days * 86400.0);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	if (tm.tm_year != *last_year)
-		snprintf(buf, len, "%d %s %d", tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900);
+	int y, m, d;
+	if (!isfinite(days) || fabs(days) > 1e7 || !date_civil_from_days((int64_t)floor(days), &y, &m, &d)) {
+		snprintf(buf, len, "%s", "?");
+		return;
+	}
+	if (y != *last_year)
+		snprintf(buf, len, "%d %s %d", d, mon[m - 1], y);
 	else
-		snprintf(buf, len, "%d %s", tm.tm_mday, mon[tm.tm_mon]);
-	*last_year = tm.tm_year;
+		snprintf(buf, len, "%d %s", d, mon[m - 1]);
+	*last_year = y;
 }
 
 void rd_axes_draw(rd *r, const rd_axes *a, const char *xlabel, const char *ylabel)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/cond.h"
+#include "core/date.h"
 #include "core/error.h"
 #include "core/pipeline.h"
 #include "report/report.h"
@@ -33,44 +34,34 @@ static int fail(char *msg, size_t len, int err, const char *fmt, ...)
 
 bool report_iso_to_local(const char *iso, struct tm *out)
 {
-	struct tm tm = {0};
-	int y, mo, d, h = 0, mi = 0;
-	double sec = 0;
-	if (!iso || sscanf(iso, "%d-%d-%dT%d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) < 3)
+	date_time d;
+	if (!date_parse(iso, &d))
 		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = (int)sec;
-	time_t t = timegm(&tm);
-	return localtime_r(&t, out) != NULL;
+	time_t t = (time_t)date_epoch_s(&d);
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || tm.tm_year < DATE_YEAR_MIN - 1900 ||
+	    tm.tm_year > DATE_YEAR_MAX - 1900)
+		return false;
+	*out = tm;
+	return true;
 }
 
 void report_local_date(const char *iso, char out[11])
 {
 	struct tm tm;
+	/* Years 1900..9999 (report_iso_to_local): ten characters, always
+	 * terminated. */
 	if (report_iso_to_local(iso, &tm))
-		strftime(out, 11, "%Y-%m-%d", &tm);
+		snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+		         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
 	else
 		snprintf(out, 11, "%s", "unknown");
 }
 
 bool report_date_valid(const char *date)
 {
-	int y, m, d;
-	char tail;
-	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)date[i]))
-			return false;
-	if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
-	       !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	date_time t;
+	return date && strlen(date) == 10 && date_parse(date, &t);
 }
 
 static const char *const los_dir_key[LOS_DIRS] = {"e", "ne", "n", "nw", "w", "sw", "s", "se"};

@@ -62,8 +62,8 @@ const char *rp_local_time(char *buf, size_t len, const char *iso)
 		strftime(d, sizeof d, "%Y-%m-%d", &tm);
 		snprintf(buf, len, "%s, %02d:%02d", report_human_date(hd, sizeof hd, d), tm.tm_hour,
 		         tm.tm_min);
-	} else {
-		snprintf(buf, len, "%s", iso);
+	} else { /* not a date (a damaged database): never the raw text */
+		snprintf(buf, len, "%s", "unknown time");
 	}
 	return buf;
 }
@@ -1015,7 +1015,7 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 	sink *s = closure;
 	if (s->err)
 		return CAIRO_STATUS_WRITE_ERROR;
-	s->err = report_write_all(s->fd, data, len);
+	s->err = sys_write_all(s->fd, data, len);
 	if (s->err)
 		s->err_no = errno;
 	return s->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
@@ -1255,8 +1255,8 @@ static int write_png_pages(const ctx *c, rd *r, const report_opts *o, int *files
 		r->cr = NULL;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s-page-%d.png", o->png_dir, c->d->patient.code, k + 1);
-		report_file f;
-		rc = report_file_open(&f, path, msg, len);
+		sys_outfile f;
+		rc = sys_out_open(&f, path, SYS_OUT_REPLACE, msg, len);
 		if (rc) {
 			cairo_surface_destroy(img);
 			return rc;
@@ -1265,13 +1265,13 @@ static int write_png_pages(const ctx *c, rd *r, const report_opts *o, int *files
 		cairo_status_t st = cairo_surface_write_to_png_stream(img, sink_write, &sk);
 		cairo_surface_destroy(img);
 		if (st != CAIRO_STATUS_SUCCESS) {
-			report_file_abort(&f);
+			sys_out_abort(&f);
 			if (sk.err)
 				return report_file_errmsg(msg, len, path, sk.err_no);
 			snprintf(msg, len, "cannot write %s: %s", path, cairo_status_to_string(st));
 			return POISE_E_IO;
 		}
-		if ((rc = report_file_commit(&f, msg, len)) != POISE_OK)
+		if ((rc = sys_out_commit(&f, msg, len)) != POISE_OK)
 			return rc;
 		(*files)++;
 	}
@@ -1337,14 +1337,14 @@ int report_render(const report_data *d, const report_opts *o, const char *pdf_pa
 		c.have_ell[i] = report_trial_ellipse(&c.cur->assess[i], &d->analysis, &c.ell[i]) == POISE_OK;
 
 	rd r = {.regular = load_face(font_r), .bold = load_face(font_b)};
-	report_file f = {.fd = -1};
+	sys_outfile f = {.fd = -1};
 	cairo_surface_t *pdf = NULL;
 	if (!r.regular || !r.bold) {
 		snprintf(msg, len, "cannot load the fonts %s and %s", font_r, font_b);
 		rc = POISE_E_PARSE;
 		goto out;
 	}
-	if ((rc = report_file_open(&f, pdf_path, msg, len)) != POISE_OK)
+	if ((rc = sys_out_open(&f, pdf_path, SYS_OUT_REPLACE, msg, len)) != POISE_OK)
 		goto out;
 	sink sk = {.fd = f.fd};
 	pdf = cairo_pdf_surface_create_for_stream(sink_write, &sk, PAGE_W, PAGE_H);
@@ -1375,10 +1375,10 @@ int report_render(const report_data *d, const report_opts *o, const char *pdf_pa
 			rc = POISE_E_IO;
 			snprintf(msg, len, "cannot draw %s: %s", pdf_path, cairo_status_to_string(st));
 		}
-		report_file_abort(&f);
+		sys_out_abort(&f);
 		goto out;
 	}
-	if ((rc = report_file_commit(&f, msg, len)) != POISE_OK)
+	if ((rc = sys_out_commit(&f, msg, len)) != POISE_OK)
 		goto out;
 	int png_files = 0;
 	if (o->png_dir && (rc = write_png_pages(&c, &r, o, &png_files, msg, len)) != POISE_OK)
@@ -1389,7 +1389,7 @@ int report_render(const report_data *d, const report_opts *o, const char *pdf_pa
 	}
 out:
 	if (rc && f.fd >= 0)
-		report_file_abort(&f);
+		sys_out_abort(&f);
 	if (r.regular)
 		cairo_font_face_destroy(r.regular);
 	if (r.bold)

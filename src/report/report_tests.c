@@ -5,6 +5,7 @@
  * (session/assess.h); nothing is recomputed. */
 #include <cairo.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,10 +166,16 @@ static const char *change_srd(char *buf, size_t len, double prev, double cur, do
 }
 
 /* The test metric "<prefix><key><suffix>" of t (NaN if t is NULL). */
-static double tv(const report_test *t, const char *fmt, const char *key)
+static double tv(const report_test *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static double tv(const report_test *t, const char *fmt, ...)
 {
 	char name[64];
-	snprintf(name, sizeof name, fmt, key);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof name, fmt, ap);
+	va_end(ap);
 	return t ? report_test_value(t, name) : NAN;
 }
 
@@ -414,8 +421,9 @@ void rp_page_los(rd *r, const ctx *c)
 	double x[] = {ML, ML + 120, ML + 170, ML + 215, ML + 265, ML + 315, ML + 365, ML + 415, ML + CW};
 	const char *head[] = {"Direction", "Target mm", "Reach mm", "RT s", "MVL °/s", "EPE %", "MXE %", "DCL %", "Falls"};
 	y = table_head(r, y, x, head, 9);
-	static const char *const m[] = {"los_target_%s_mm", "los_limit_%s_mm", "los_rt_%s_s", "los_mvl_%s_deg_s",
-	                                "los_epe_%s_pct", "los_mxe_%s_pct", "los_dcl_%s_pct", "los_falls_%s"};
+	/* The per-direction keys: los_<measure>_<direction><suffix>. */
+	static const char *const m[] = {"target", "limit", "rt", "mvl", "epe", "mxe", "dcl", "falls"};
+	static const char *const suf[] = {"_mm", "_mm", "_s", "_deg_s", "_pct", "_pct", "_pct", ""};
 	static const int order[LOS_DIRS] = {LOS_N, LOS_NE, LOS_E, LOS_SE, LOS_S, LOS_SW, LOS_W, LOS_NW};
 	for (int i = 0; i <= LOS_DIRS; i++) {
 		zebra(r, y, i);
@@ -423,8 +431,8 @@ void rp_page_los(rd *r, const ctx *c)
 			rd_text(r, false, 8.5, x[0], y, RD_LEFT, "%s", dir_label[order[i]]);
 			for (int k = 0; k < 7; k++)
 				rd_text(r, k == 1, 8.5, x[k + 1], y, RD_RIGHT, "%s",
-				        rp_num(b, sizeof b, tv(t, m[k], atest_los_key(order[i]))));
-			double falls = tv(t, m[7], atest_los_key(order[i]));
+				        rp_num(b, sizeof b, tv(t, "los_%s_%s%s", m[k], atest_los_key(order[i]), suf[k])));
+			double falls = tv(t, "los_%s_%s%s", m[7], atest_los_key(order[i]), suf[7]);
 			rd_text(r, falls > 0, 8.5, x[8], y, RD_RIGHT, "%.0f", falls);
 		} else {
 			static const char *const comp[] = {NULL, NULL, "los_rt_s", "los_mvl_deg_s", "los_epe_pct",

@@ -1,6 +1,7 @@
 #include "session/replay.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +58,15 @@ static bool is_mark(const store_event *e, bool *right)
 	return true;
 }
 
-static void differ(ses_replay *r, const char *fmt, const char *a, double x, double y)
+__attribute__((format(printf, 2, 3)))
+static void differ(ses_replay *r, const char *fmt, ...)
 {
-	if (r->differences++ == 0)
-		snprintf(r->first_difference, sizeof r->first_difference, fmt, a, x, y);
+	if (r->differences++ == 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(r->first_difference, sizeof r->first_difference, fmt, ap);
+		va_end(ap);
+	}
 }
 
 static bool same(double a, double b)

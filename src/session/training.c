@@ -7,6 +7,7 @@
 
 #include "core/atest.h"
 #include "core/error.h"
+#include "core/text.h"
 
 static void json_inner(const char *s, char *buf, size_t len);
 
@@ -613,13 +614,24 @@ int train_params_read(store *s, int64_t trial_id, ses_game_cfg *out, char *msg, 
 	return POISE_OK;
 }
 
+/* Copies src into dst[0..cap); text too long for it is copied without its
+ * terminator, which store_session_begin refuses with its message (never
+ * stored cut). */
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	memcpy(dst, src, n < cap ? n + 1 : cap);
+}
+
 int train_sitting_begin(store *s, int64_t patient_id, const dev_info *plate, const char *operator_name,
                         const char *notes, int64_t *session_id)
 {
 	store_session info = {.patient_id = patient_id};
 	snprintf(info.device_backend, sizeof info.device_backend, "%s", plate->backend);
-	snprintf(info.device_serial, sizeof info.device_serial, "%s", plate->serial);
-	snprintf(info.operator_name, sizeof info.operator_name, "%s", operator_name ? operator_name : "");
-	snprintf(info.notes, sizeof info.notes, "%s", notes ? notes : "");
+	/* The serial is what the device says: shown, never trusted. The
+	 * person's text is refused by the store if it does not fit. */
+	text_printable(info.device_serial, sizeof info.device_serial, plate->serial);
+	copy_field(info.operator_name, sizeof info.operator_name, operator_name ? operator_name : "");
+	copy_field(info.notes, sizeof info.notes, notes ? notes : "");
 	return store_session_begin(s, &info, session_id);
 }

@@ -13,7 +13,9 @@
 
 #include "core/error.h"
 #include "core/pipeline.h"
+#include "core/text.h"
 #include "store/store_impl.h"
+#include "sys/outfile.h"
 
 static const char readme[] =
 	"Poise export\n"
@@ -69,7 +71,8 @@ static const char readme[] =
 	"its metrics are the test's results and its parameters list its trials.\n";
 
 typedef struct out_file {
-	FILE *f;
+	FILE *f;           /* on a duplicate of of.fd */
+	sys_outfile of;    /* the temporary file, put in place by out_close */
 	char path[4096];
 } out_file;
 
@@ -85,14 +88,18 @@ static int out_open(store *s, out_file *o, const char *dir, const char *name)
 	int k = snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
 	if (k < 0 || (size_t)k >= sizeof o->path)
 		return store_fail(s, POISE_E_RANGE, "cannot export: the path %s/%s is too long", dir, name);
-	int fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	/* A new export of the same trial replaces its files; a link, FIFO or
+	 * device planted under one of the names is refused. */
+	char msg[512];
+	int rc = sys_out_open(&o->of, o->path, SYS_OUT_REPLACE, msg, sizeof msg);
+	if (rc)
+		return store_fail(s, rc, "%s", msg);
+	int fd = fcntl(o->of.fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
 		int e = errno;
-		return store_fail(s, io_err(e), "cannot write %s: %s", o->path, strerror(e));
-	}
-	if (fchmod(fd, 0600) != 0 || !(o->f = fdopen(fd, "w"))) {
-		int e = errno;
-		close(fd);
+		if (fd >= 0)
+			close(fd);
+		sys_out_abort(&o->of);
 		return store_fail(s, io_err(e), "cannot write %s: %s", o->path, strerror(e));
 	}
 	return POISE_OK;
@@ -112,9 +119,14 @@ static int out_close(store *s, out_file *o, size_t *files)
 	if (bad) {
 		if (!e)
 			e = EIO;
+		sys_out_abort(&o->of);
 		return store_fail(s, io_err(e), "cannot write %s: %s; the export is incomplete",
 		                  o->path, e == EFBIG ? "file too large (a file-size limit)" : strerror(e));
 	}
+	char msg[512];
+	int rc = sys_out_commit(&o->of, msg, sizeof msg);
+	if (rc)
+		return store_fail(s, rc, "%s; the export is incomplete", msg);
 	(*files)++;
 	return POISE_OK;
 }
@@ -160,26 +172,10 @@ static void csv_text(FILE *f, const char *t)
 	fputc('"', f);
 }
 
-static void json_text(FILE *f, const char *t)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 static void json_text_or_null(FILE *f, const char *t)
 {
 	if (t && *t)
-		json_text(f, t);
+		text_json_fputs(f, t);
 	else
 		fputs("null", f);
 }
@@ -316,13 +312,13 @@ static int write_json(store *s, const char *code, const store_session *se, const
 	}
 	FILE *f = o.f;
 	fputs("{\n  \"patient\": ", f);
-	json_text(f, code);
+	text_json_fputs(f, code);
 	fprintf(f, ",\n  \"session\": {\"id\": %lld, \"started_at\": ", (long long)se->id);
-	json_text(f, se->started_at);
+	text_json_fputs(f, se->started_at);
 	fputs(", \"ended_at\": ", f);
 	json_text_or_null(f, se->ended_at);
 	fputs(", \"device\": ", f);
-	json_text(f, se->device_backend);
+	text_json_fputs(f, se->device_backend);
 	fputs(", \"device_serial\": ", f);
 	json_text_or_null(f, se->device_serial);
 	fprintf(f, ", \"simulated\": %s", store_session_is_simulated(se) ? "true" : "false");
@@ -333,10 +329,10 @@ static int write_json(store *s, const char *code, const store_session *se, const
 	fputs(", \"comment\": ", f);
 	json_text_or_null(f, se->comment);
 	fprintf(f, "},\n  \"trial\": {\"id\": %lld, \"kind\": ", (long long)t->id);
-	json_text(f, t->kind);
+	text_json_fputs(f, t->kind);
 	fprintf(f, ", \"status\": \"%s\", \"simulated\": %s, \"started_at\": ",
 	        store_status_name(t->status), store_session_is_simulated(se) ? "true" : "false");
-	json_text(f, t->started_at);
+	text_json_fputs(f, t->started_at);
 	fputs(", \"duration_s\": ", f);
 	json_num(f, t->duration_s);
 	fputs(", \"rate_hz\": ", f);
@@ -349,27 +345,27 @@ static int write_json(store *s, const char *code, const store_session *se, const
 	/* params and level are JSON already (checked by the schema). */
 	fprintf(f, ", \"params\": %s, \"level\": %s},\n  \"samples_csv\": ",
 	        t->params_json[0] ? t->params_json : "{}", t->level_json[0] ? t->level_json : "null");
-	json_text(f, samples_name);
+	text_json_fputs(f, samples_name);
 	fputs(",\n  \"metrics\": {", f);
 	for (size_t i = 0; i < nm; i++) {
 		fputs(i ? ", " : "", f);
-		json_text(f, m[i].name);
+		text_json_fputs(f, m[i].name);
 		fputs(": ", f);
 		json_num(f, m[i].value);
 	}
 	fputs("},\n  \"metric_units\": {", f);
 	for (size_t i = 0; i < nm; i++) {
 		fputs(i ? ", " : "", f);
-		json_text(f, m[i].name);
+		text_json_fputs(f, m[i].name);
 		fputs(": ", f);
-		json_text(f, m[i].unit);
+		text_json_fputs(f, m[i].unit);
 	}
 	fputs("},\n  \"events\": [", f);
 	for (size_t i = 0; i < ne; i++) {
 		fprintf(f, "%s{\"t\": %.6f, \"kind\": ", i ? ", " : "", (double)ev[i].t_us / 1e6);
-		json_text(f, ev[i].kind);
+		text_json_fputs(f, ev[i].kind);
 		fputs(", \"detail\": ", f);
-		json_text(f, ev[i].detail);
+		text_json_fputs(f, ev[i].detail);
 		fputs("}", f);
 	}
 	fputs("]\n}\n", f);

@@ -88,8 +88,8 @@ int store_rec_create(store_rec **out, store *s, const store_rec_cfg *cfg)
 	r->ev = malloc(c.max_events * sizeof *r->ev);
 	int err = r->buf && r->ev ? POISE_OK : POISE_E_NOMEM;
 	static const char *const sql[] = {
-		"INSERT INTO sample (trial_id, i, t_us, flags, cop_x_mm, cop_y_mm, fz_n,"
-		" f_tl_n, f_tr_n, f_bl_n, f_br_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		("INSERT INTO sample (trial_id, i, t_us, flags, cop_x_mm, cop_y_mm, fz_n,"
+		 " f_tl_n, f_tr_n, f_bl_n, f_br_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 		"INSERT INTO event (trial_id, t_us, kind, detail) VALUES (?, ?, ?, ?)",
 		"BEGIN",
 		"COMMIT",

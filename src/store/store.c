@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/kind.h"
+#include "core/text.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -152,6 +153,8 @@ static void free_store(store *s)
 		return;
 	if (s->db)
 		sqlite3_close(s->db);
+	if (s->side)
+		store_side_tidy(s->path, s->side); /* a refused open */
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* after SQLite: closing an fd drops the process's POSIX locks */
 	free(s->path);
@@ -339,8 +342,12 @@ int store_open(store **out, const char *path, unsigned flags, char *msg, size_t 
 	if (!s->read_only && (err = lock_file(s, msg, msg_len)))
 		goto fail;
 
-	int oflags = s->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+	store_side side;
+	store_side_files(path, &side);
+	s->side = &side;
+	bool immutable = false;
+	int rc = s->read_only ? store_sqlite_open_read(path, &s->db, &immutable)
+	                      : sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		err = store_sqlite_err(s->db, rc);
 		snprintf(msg, msg_len, "cannot open the database %s: %s", path,
@@ -354,6 +361,9 @@ int store_open(store **out, const char *path, unsigned flags, char *msg, size_t 
 
 	int version = 0;
 	if ((err = validate(s, created, &version, msg, msg_len)))
+		goto fail;
+	/* A damaged file is refused before anything is written to it. */
+	if (!s->read_only && !created && (err = store_quick_check(s->db, path, msg, msg_len)))
 		goto fail;
 	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
 		err = POISE_E_IO;
@@ -376,10 +386,16 @@ int store_open(store **out, const char *path, unsigned flags, char *msg, size_t 
 			goto fail;
 		}
 	}
+	s->side = NULL;
 	*out = s;
 	return POISE_OK;
 fail:
-	free_store(s);
+	/* Tidy the side files this open made: with the writer's lock held, or
+	 * for a file that is not a healthy Poise database (no Poise writes
+	 * to it); never under another process's open. */
+	if (s->read_only && err != POISE_E_PARSE)
+		s->side = NULL;
+	free_store(s); /* SQLite closed, the lock still held: then tidy */
 	return err;
 }
 
@@ -424,10 +440,13 @@ static void bind_pos_or_null(sqlite3_stmt *st, int i, double v)
 		sqlite3_bind_null(st, i);
 }
 
+/* A text column into a fixed array. What Poise wrote always fits; text
+ * from elsewhere (a damaged or edited file) is cut at a character
+ * boundary, never inside one. */
 static void col_text(sqlite3_stmt *st, int i, char *buf, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
-	snprintf(buf, cap, "%s", t ? (const char *)t : "");
+	text_copy(buf, cap, t ? (const char *)t : "");
 }
 
 static double col_double_or(sqlite3_stmt *st, int i, double dflt)
@@ -497,8 +516,31 @@ bool store_code_valid(const char *code)
 	return n <= STORE_CODE_MAX;
 }
 
+/* Refuses a text field that is too long for its array (cap includes the
+ * NUL), not UTF-8, or has control characters: never stored cut. */
+static int check_text(store *s, const char *what, const char *field, const char *t, size_t cap,
+                      bool multiline)
+{
+	if (!t)
+		return POISE_OK;
+	if (!memchr(t, 0, cap))
+		return store_fail(s, POISE_E_INVALID, "%s: the %s is longer than the %zu bytes allowed",
+		                  what, field, cap - 1);
+	char buf[64];
+	enum text_problem p = text_check(t, cap - 1, multiline);
+	if (p != TEXT_OK)
+		return store_fail(s, POISE_E_INVALID, "%s: the %s %s", what, field,
+		                  text_problem_str(p, cap - 1, buf, sizeof buf));
+	return POISE_OK;
+}
+
 static int check_patient(store *s, const store_patient *p, const char *what)
 {
+	int err;
+	if ((err = check_text(s, what, "name", p->display_name, sizeof p->display_name, false)) ||
+	    (err = check_text(s, what, "diagnosis", p->diagnosis, sizeof p->diagnosis, false)) ||
+	    (err = check_text(s, what, "notes", p->notes, sizeof p->notes, true)))
+		return err;
 	if (!store_code_valid(p->code))
 		return store_fail(s, POISE_E_INVALID, "%s: '%s' is not a valid patient code (1–%d "
 		                  "letters, digits, '.', '_' or '-')", what, p->code, STORE_CODE_MAX);
@@ -719,7 +761,11 @@ int store_session_begin(store *s, const store_session *info, int64_t *id)
 {
 	const char *what = "cannot start the session";
 	int err = need_writer(s, what);
-	if (err)
+	if (err || (err = check_text(s, what, "operator's name", info->operator_name,
+	                             sizeof info->operator_name, false)) ||
+	    (err = check_text(s, what, "session notes", info->notes, sizeof info->notes, true)) ||
+	    (err = check_text(s, what, "device serial", info->device_serial, sizeof info->device_serial,
+	                      false)))
 		return err;
 	sqlite3_stmt *st;
 	if ((err = prep(s, &st,
@@ -787,9 +833,8 @@ int store_session_comment_set(store *s, int64_t session_id, const char *comment)
 	int err = need_writer(s, what);
 	if (err)
 		return err;
-	if (comment && strlen(comment) >= sizeof ((store_session *)0)->comment)
-		return store_fail(s, POISE_E_INVALID, "%s: it is longer than %zu bytes", what,
-		                  sizeof ((store_session *)0)->comment - 1);
+	if ((err = check_text(s, what, "comment", comment, sizeof ((store_session *)0)->comment, true)))
+		return err;
 	sqlite3_stmt *st;
 	if ((err = prep(s, &st, "UPDATE session SET comment = ? WHERE id = ?", what)))
 		return err;
@@ -1217,6 +1262,18 @@ static bool json_valid_text(store *s, const char *text)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "SELECT json_valid(?)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	bool ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+bool store_json_is_object(store *s, const char *text)
+{
+	sqlite3_stmt *st;
+	if (!text || sqlite3_prepare_v2(s->db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", -1, &st,
+	                                NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
 	bool ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;

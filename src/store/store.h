@@ -61,8 +61,10 @@ int store_default_path(char *buf, size_t len, char *msg, size_t msg_len);
  * database at path. On success *out owns it (store_close). On failure *out
  * is untouched, msg holds a sentence for people, the file is unchanged,
  * and the result is:
- *   POISE_E_PARSE        not an SQLite file, a damaged one, or another
- *                        program's SQLite database;
+ *   POISE_E_PARSE        not an SQLite file, a damaged one (a writing
+ *                        open runs PRAGMA quick_check first and refuses a
+ *                        file that fails it), or another program's SQLite
+ *                        database;
  *   POISE_E_UNSUPPORTED  written by a newer Poise (schema too new);
  *   POISE_E_BUSY         another Poise is writing to it;
  *   POISE_E_ACCESS       no permission / read-only file system;
@@ -70,9 +72,28 @@ int store_default_path(char *buf, size_t len, char *msg, size_t msg_len);
  *   POISE_E_STATE        (read-only) an older schema that needs a writing
  *                        open to be upgraded first;
  *   POISE_E_NOSPACE, POISE_E_IO, POISE_E_NOMEM.
+ * A refused open leaves no -wal or -shm file behind. A read-only open of
+ * a file whose folder cannot be written reads it as immutable.
  * Also finalises trials left 'crashed' by a killed process (their sample
  * count and duration), on writing opens. */
 int store_open(store **out, const char *path, unsigned flags, char *msg, size_t msg_len);
+
+/* Checks the whole database file at path (SQLite's integrity_check),
+ * opening it read-only (so it works while the app runs, and on a damaged
+ * file that store_open refuses). Returns POISE_OK if it is healthy,
+ * POISE_E_PARSE if it is damaged (*report lists the problems, one per
+ * line), or the code of why it could not be read. *report (malloc, may be
+ * NULL) is the caller's to free; msg says the outcome in a sentence.
+ * Called by `poise db check`. */
+int store_db_check(const char *path, char **report, char *msg, size_t msg_len);
+
+/* Copies the database at path to dest with SQLite's online backup API:
+ * a consistent snapshot, safe while the app or a recording writes to it.
+ * dest is written like every output (sys/outfile.h: a new 0600 file,
+ * never over a link or special file); an existing dest is replaced only
+ * with replace (--force), else POISE_E_EXISTS. Returns POISE_OK or an
+ * error with msg. Called by `poise db backup`. */
+int store_db_backup(const char *path, const char *dest, bool replace, char *msg, size_t msg_len);
 
 /* Checkpoints (writing opens), closes and frees. NULL is fine. */
 void store_close(store *s);
@@ -83,6 +104,11 @@ const char *store_errmsg(const store *s);
 
 /* The path s was opened with. */
 const char *store_path(const store *s);
+
+/* True if text is one JSON object ("{...}"), as a trial's parameters
+ * must be (SQLite's JSON parser). Commands check what they are given with
+ * it before they start anything. */
+bool store_json_is_object(store *s, const char *text);
 
 /* ---- patients ------------------------------------------------------- */
 

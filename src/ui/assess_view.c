@@ -249,10 +249,16 @@ static void circle(gfx *g, float cx, float cy, float r, SDL_Color c)
 	gfx_arc(g, cx, cy, r, 0, 2 * M_PI, c, fmaxf(1.5f, 2 * g->scale));
 }
 
-static double val(const ses_assess_result *r, const char *fmt, const char *key)
+static double val(const ses_assess_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static double val(const ses_assess_result *r, const char *fmt, ...)
 {
 	char name[64];
-	snprintf(name, sizeof name, fmt, key);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof name, fmt, ap);
+	va_end(ap);
 	return r ? ses_assess_value(r, name) : NAN;
 }
 

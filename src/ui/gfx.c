@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "sys/asset.h"
+#include "sys/outfile.h"
 
 static const char *const font_file[FONT_COUNT] = {
 	"fonts/DejaVuSans.ttf", "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf",
@@ -448,24 +449,33 @@ int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len)
 		rc = POISE_E_IO;
 		goto out;
 	}
-	/* The screen may show patient data: the file is for the user only. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* The screen may show patient data: the file is for the user only
+	 * (0600, a new file; a regular file of that name is replaced, a
+	 * link, FIFO or device never). */
+	sys_outfile of;
+	if ((rc = sys_out_open(&of, path, SYS_OUT_REPLACE, msg, msg_len)) != POISE_OK)
+		goto out;
+	int fd = fcntl(of.fd, F_DUPFD_CLOEXEC, 0);
 	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	if (!fp) {
 		snprintf(msg, msg_len, "cannot write %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		sys_out_abort(&of);
 		rc = POISE_E_IO;
 		goto out;
 	}
 	SDL_RWops *rw = SDL_RWFromFP(fp, SDL_TRUE);
-	if (!rw || IMG_SavePNG_RW(s, rw, 1) != 0) {
+	if (!rw || IMG_SavePNG_RW(s, rw, 1) != 0) { /* closes rw and fp */
 		snprintf(msg, msg_len, "cannot write %s: %s", path, IMG_GetError());
 		if (!rw)
 			fclose(fp);
+		sys_out_abort(&of);
 		rc = POISE_E_IO;
 		goto out;
 	}
+	if ((rc = sys_out_commit(&of, msg, msg_len)) != POISE_OK)
+		goto out;
 	snprintf(msg, msg_len, "Screenshot saved: %s", path);
 out:
 	SDL_FreeSurface(s);

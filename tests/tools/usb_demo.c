@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 	app_cfg ac = {.device = "usb"};
 	schedule sc = {.unplug_s = -1, .replug_s = -1};
 	emu_cfg ec = {.realtime = true, .source = EMU_PERSON, .serial = "DEMO-0001", .seed = 1};
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) { /* option, value */
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v) {
 			usage();
@@ -83,7 +83,6 @@ int main(int argc, char **argv)
 			usage();
 			return 2;
 		}
-		i++;
 	}
 	emu_plate *emu;
 	if (emu_create(&emu, &ec) != 0)
