@@ -549,8 +549,12 @@ static void standard_tests_in_the_app(void **state)
 	tu_rmdir(dir);
 }
 
-int main(void)
+/* An argument picks the tests by name (a cmocka filter such as "a_*"):
+ * ctest runs the clinic day and the standard tests side by side. */
+int main(int argc, char **argv)
 {
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_patient_on_the_command_line_opens_their_home),
 		cmocka_unit_test(a_clinic_day_in_the_app),
