@@ -89,23 +89,35 @@ static bool on(const app_script_io *io, const char *screen, const char *state)
 	return strcmp(io->screen, screen) == 0 && (!state || strcmp(io->state, state) == 0);
 }
 
-static bool the_day(void *ctx, app_script_io *io)
+/* What every turn of a script does first: note the screen in the trail
+ * (for a failure message), give up on a step that never comes (returns
+ * 1: quit), and photograph each screen once, its state in the name when
+ * with_state (returns 0: this frame is the picture, no keys). Else -1. */
+static int turn_begin(flow *f, app_script_io *io, double patience_s, bool with_state)
 {
-	flow *f = ctx;
 	if (f->step_t == 0)
 		f->step_t = io->t_s;
 	size_t n = strlen(f->trail);
-	if (n + 40 < sizeof f->trail && (n < 20 || !strstr(f->trail + n - 20, io->screen)))
+	if (n + 60 < sizeof f->trail && (n < 30 || !strstr(f->trail + n - 30, io->state)))
 		snprintf(f->trail + n, sizeof f->trail - n, " %s/%s", io->screen, io->state);
-	if (io->t_s - f->step_t > 30) { /* a step that never comes: fail, quit */
+	if (io->t_s - f->step_t > patience_s) { /* a step that never comes: fail, quit */
 		f->failed = true;
-		return true;
+		return 1;
 	}
 	if (!io->confirm_open) {
-		photograph(f, io, io->screen, strcmp(io->screen, "check") == 0 ? io->state : "");
+		photograph(f, io, io->screen, with_state ? io->state : "");
 		if (io->screenshot)
-			return false; /* this frame is the screen's picture: no keys */
+			return 0;
 	}
+	return -1;
+}
+
+static bool the_day(void *ctx, app_script_io *io)
+{
+	flow *f = ctx;
+	int b = turn_begin(f, io, 30, strcmp(io->screen, "check") == 0);
+	if (b >= 0)
+		return b;
 	switch (f->step) {
 	case 0: /* the patient list: create UI-FLOW, 180 cm, open it */
 		if (!on(io, "patients", NULL) || io->t_s - f->step_t < 0.8)
@@ -374,21 +386,9 @@ static void a_patient_on_the_command_line_opens_their_home(void **state)
 static bool the_tests(void *ctx, app_script_io *io)
 {
 	flow *f = ctx;
-	if (f->step_t == 0)
-		f->step_t = io->t_s;
-	size_t n = strlen(f->trail);
-	if (n + 60 < sizeof f->trail && (n < 30 || !strstr(f->trail + n - 30, io->state)))
-		snprintf(f->trail + n, sizeof f->trail - n, " %s/%s", io->screen, io->state);
-	if (io->t_s - f->step_t > 60) { /* a step that never comes: fail, quit */
-		f->failed = true;
-		return true;
-	}
-	if (!io->confirm_open) {
-		bool with_state = strncmp(io->screen, "assess", 6) == 0 && strcmp(io->screen, "assess-pick") != 0;
-		photograph(f, io, io->screen, with_state ? io->state : "");
-		if (io->screenshot)
-			return false;
-	}
+	int b = turn_begin(f, io, 60, strncmp(io->screen, "assess", 6) == 0 && strcmp(io->screen, "assess-pick") != 0);
+	if (b >= 0)
+		return b;
 	switch (f->step) {
 	case 0: /* home → Assess */
 		if (!on(io, "home", NULL) || io->t_s - f->step_t < 0.8)
