@@ -23,7 +23,7 @@ size_t sda_max_lag(const sda_cfg *cfg, size_t n, double fs_hz)
 size_t sda_work_len(size_t n, size_t kmax)
 {
 	size_t nfft = fft_next_pow2(n + kmax);
-	return nfft ? 3 * nfft + n + 1 : 0;
+	return nfft ? 2 * nfft + fft_twiddles_len(nfft) + n + 1 : 0;
 }
 
 int sda_msd(const double *x, size_t n, size_t kmax, double *msd, double *work)
@@ -33,7 +33,7 @@ int sda_msd(const double *x, size_t n, size_t kmax, double *msd, double *work)
 	size_t nfft = fft_next_pow2(n + kmax);
 	if (!nfft)
 		return POISE_E_RANGE;
-	double *re = work, *im = re + nfft, *tw = im + nfft, *csq = tw + nfft;
+	double *re = work, *im = re + nfft, *tw = im + nfft, *csq = tw + fft_twiddles_len(nfft);
 	/* Work on x minus its mean: the differences are the same and the
 	 * autocorrelation loses less to rounding. */
 	double mean = 0;
