@@ -26,6 +26,7 @@ typedef struct cli_global {
 	const char *screenshot;
 	double quit_after_s;
 	bool frame_stats;
+	const char *frame_log;     /* --frame-log FILE: a line per frame (benchmarks) */
 	const char *patient;       /* --patient CODE: the app's patient (games recorded, report export) */
 	const char *operator_name; /* --operator NAME */
 } cli_global;

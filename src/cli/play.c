@@ -340,7 +340,7 @@ int cli_play(const cli_global *g, int argc, char **argv)
 	              .patient = o.patient, .operator_name = o.operator_name, .outcome = &outcome,
 	              .width = g->width, .height = g->height, .screenshot = g->screenshot,
 	              .quit_after_s = g->quit_after_s, .frame_stats = g->frame_stats,
-	              .fullscreen = g->fullscreen};
+	              .frame_log = g->frame_log, .fullscreen = g->fullscreen};
 	char msg[1024];
 	code = app_run(&ac, msg, sizeof msg);
 	if (code) {

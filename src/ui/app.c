@@ -18,6 +18,7 @@
 #include "session/training.h"
 #include "store/store.h"
 #include "ui/audio.h"
+#include "ui/frame.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
 #include "ui/play.h"
@@ -25,7 +26,6 @@
 #define APP_RING_FRAMES 16384 /* 16 s at 1 kHz: a stalled frame loses nothing */
 #define STEER_SPEED_MM_S 80.0
 #define HISTORY 10 /* results kept per game for the comparison (no patient) */
-#define FRAME_STATS 4096
 
 enum screen { SCREEN_LIVE, SCREEN_PLAY, SCREEN_RESULTS, SCREEN_NO_PLATE };
 
@@ -86,10 +86,7 @@ typedef struct app {
 	store_patient patient;
 	bool have_patient;
 	int64_t session_id;      /* the sitting, from the first recorded game */
-	/* Work per frame (events, session, drawing, present), milliseconds. */
-	float frame_ms[FRAME_STATS];
-	float present_ms[FRAME_STATS]; /* of which SDL_RenderPresent */
-	size_t n_frames;
+	ui_frames frames;        /* the frame clock and what frames cost */
 } app;
 
 static Uint64 now_ticks(void)
@@ -856,27 +853,6 @@ static int make_menu(app *a)
 	return a->buttons && a->history && a->n_history ? POISE_OK : POISE_E_NOMEM;
 }
 
-static int cmp_float(const void *x, const void *y)
-{
-	float a = *(const float *)x, b = *(const float *)y;
-	return (a > b) - (a < b);
-}
-
-static void print_frame_stats(app *a)
-{
-	size_t n = a->n_frames < FRAME_STATS ? a->n_frames : FRAME_STATS;
-	if (n < 10)
-		return;
-	qsort(a->frame_ms, n, sizeof a->frame_ms[0], cmp_float);
-	qsort(a->present_ms, n, sizeof a->present_ms[0], cmp_float);
-	int w, h;
-	SDL_GetRendererOutputSize(a->ren, &w, &h);
-	fprintf(stderr, "poise: %zu frames (after 2 s) at %dx%d: work per frame p50 %.2f ms, p99 %.2f ms, max %.2f ms "
-	        "(of which presenting p50 %.2f ms, p99 %.2f ms)\n",
-	        a->n_frames, w, h, a->frame_ms[n / 2], a->frame_ms[(size_t)(n * 0.99)], a->frame_ms[n - 1],
-	        a->present_ms[n / 2], a->present_ms[(size_t)(n * 0.99)]);
-}
-
 static void app_cleanup(app *a)
 {
 	if (a->play) { /* quitting in the middle of a game: it is kept, aborted */
@@ -975,53 +951,54 @@ static int open_window(app *a, char *msg, size_t msg_len)
 	return POISE_OK;
 }
 
-/* Draws, presents and paces one frame; keeps its work time. */
-static void frame_end(app *a, Uint64 start, Uint64 work0, Uint64 *next, Uint64 period)
+/* The t_us of the newest sample the frame is drawn from (0: none yet). */
+static mono_us newest_sample_us(const app *a)
 {
-	Uint64 freq = SDL_GetPerformanceFrequency();
-	Uint64 p0 = now_ticks();
-	SDL_RenderPresent(a->ren);
-	Uint64 t = now_ticks();
-	/* Frame statistics leave out the first two seconds: fonts, labels and
-	 * circle textures are made then, once. */
-	if (ticks_to_s(p0 - start) >= 2.0) {
-		a->present_ms[a->n_frames % FRAME_STATS] = (float)(ticks_to_s(t - p0) * 1e3);
-		a->frame_ms[a->n_frames++ % FRAME_STATS] = (float)(ticks_to_s(t - work0) * 1e3);
-	}
-	/* Pace to the display's refresh rate. */
-	if (t < *next)
-		SDL_Delay((Uint32)((*next - t) * 1000 / freq));
-	*next += period;
-	if (now_ticks() > *next + period)
-		*next = now_ticks() + period; /* fell behind: do not race to catch up */
+	return a->hist && ses_history_count(a->hist) ? ses_history_at(a->hist, 0)->t_us : 0;
 }
 
+/* Presents the frame and books it (ui/frame.h). */
+static void frame_end(app *a)
+{
+	mono_us p0 = dev_now_us();
+	SDL_RenderPresent(a->ren);
+	ui_frames_end(&a->frames, p0, newest_sample_us(a));
+}
+
+/* The frame loop. Events first; then, as late as the frame's work allows
+ * (ui_frames_wait), the ring is read and the frame drawn from the newest
+ * samples and presented by its deadline. */
 static void run_frames(app *a)
 {
-	SDL_DisplayMode mode;
-	int hz = SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
-	Uint64 period = SDL_GetPerformanceFrequency() / (Uint64)hz;
-	Uint64 start = now_ticks(), last = start, next = start + period;
+	Uint64 start = now_ticks(), last = start;
 	if (a->cfg.play)
 		start_game(a, a->cfg.play);
 	while (!a->quit) {
-		Uint64 work0 = now_ticks();
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
 			handle_event(a, &e);
 		Uint64 t = now_ticks();
 		steer_keys(a, ticks_to_s(t - last));
 		last = t;
+		ui_frames_wait(&a->frames);
+		ui_frames_begin(&a->frames);
 		pump_session(a);
 		update_game(a);
 		draw(a);
-		if (a->cfg.quit_after_s > 0 && ticks_to_s(t - start) >= a->cfg.quit_after_s) {
+		if (a->cfg.quit_after_s > 0 && ticks_to_s(now_ticks() - start) >= a->cfg.quit_after_s) {
 			if (a->cfg.screenshot)
 				take_screenshot(a, a->cfg.screenshot);
 			a->quit = true;
 		}
-		frame_end(a, start, work0, &next, period);
+		frame_end(a);
 	}
+}
+
+/* The display's refresh rate (60 when it does not say). */
+static double refresh_hz(app *a)
+{
+	SDL_DisplayMode mode;
+	return SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
 }
 
 int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
@@ -1045,12 +1022,18 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 	a->start_level = a->have_patient ? 0 : 1; /* a patient: their plan's level */
 	if (open_window(a, msg, msg_len) != POISE_OK)
 		goto out;
+	if (!ui_frames_init(&a->frames, refresh_hz(a), cfg->frame_log, msg, msg_len))
+		goto out;
 	open_plate(a);
 	run_frames(a);
 	code = 0;
-	if (cfg->frame_stats)
-		print_frame_stats(a);
+	if (cfg->frame_stats) {
+		int w, h;
+		SDL_GetRendererOutputSize(a->ren, &w, &h);
+		ui_frames_report(&a->frames, stderr, w, h);
+	}
 out:
+	ui_frames_free(&a->frames);
 	app_cleanup(a);
 	free(a);
 	return code;

@@ -9,7 +9,8 @@
 #include "ui/draw_game.h"
 
 enum { L_NAME, L_LEVEL, L_HITS, L_TIME, L_SETTLE, L_SETTLE2, L_PAUSE, L_PAUSE2,
-       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_R_TILE0, L_SCENE = 32 };
+       L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_R_TILE0, L_SCENE = 32,
+       L_R_BAR0 = 40 /* score and level of each earlier play's bar: 2 × 10 */ };
 
 void ui_play_init(ui_play *p, const struct game_ops *ops, audio *snd)
 {
@@ -57,18 +58,20 @@ void ui_play_finished(ui_play *p)
 static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 {
 	float s = g->scale;
-	SDL_Color white = {255, 255, 255, 255}, soft = {190, 200, 220, 255};
-	gfx_fill(g, bar, (SDL_Color){16, 20, 30, 235});
-	gfx_label_draw(g, &p->lab[L_NAME], FONT_TITLE, white, bar.x + 20 * s, bar.y + 14 * s, 0, "%s",
+	SDL_Color white = {255, 255, 255, 255}, soft = {190, 200, 220, 255}, bg = {16, 20, 30, 255};
+	/* Opaque: a translucent bar would blend 100 000 pixels a frame, over
+	 * the very same bar of the frame before. */
+	gfx_fill(g, bar, bg);
+	gfx_label_draw_on(g, &p->lab[L_NAME], FONT_TITLE, white, bg, bar.x + 20 * s, bar.y + 14 * s, 0, "%s",
 	               p->ops->name);
 	/* Level: a number and ten pips. */
 	float lx = bar.x + 240 * s;
-	gfx_label_draw(g, &p->lab[L_LEVEL], FONT_BODY, soft, lx, bar.y + 18 * s, 0, "Level %d", gm->level);
+	gfx_label_draw_on(g, &p->lab[L_LEVEL], FONT_BODY, soft, bg, lx, bar.y + 18 * s, 0, "Level %d", gm->level);
 	for (int i = 0; i < 10; i++)
 		gfx_disc(g, lx + 110 * s + (float)i * 16 * s, bar.y + bar.h / 2, 5.5f * s,
 		         i < gm->level ? (SDL_Color){255, 200, 60, 255} : (SDL_Color){70, 76, 92, 255});
 	/* Hits: big, with a star. */
-	gfx_label_draw(g, &p->lab[L_HITS], FONT_TITLE, (SDL_Color){255, 210, 80, 255}, bar.x + bar.w - 20 * s,
+	gfx_label_draw_on(g, &p->lab[L_HITS], FONT_TITLE, (SDL_Color){255, 210, 80, 255}, bg, bar.x + bar.w - 20 * s,
 	               bar.y + 12 * s, 2, "★ %d", gm->hits);
 	/* Time left: a bar that empties. */
 	float tw = bar.w * 0.28f, tx = bar.x + bar.w * 0.50f, ty = bar.y + bar.h / 2 - 7 * s;
@@ -76,7 +79,7 @@ static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 	gfx_fill(g, (SDL_FRect){tx, ty, tw, 14 * s}, (SDL_Color){60, 66, 84, 255});
 	gfx_fill(g, (SDL_FRect){tx, ty, tw * (float)fmax(0, left), 14 * s}, (SDL_Color){90, 200, 140, 255});
 	int secs = (int)ceil(fmax(0, gm->cfg.duration_s - gm->t_s));
-	gfx_label_draw(g, &p->lab[L_TIME], FONT_BODY, soft, tx + tw + 12 * s, bar.y + 18 * s, 0, "%d:%02d",
+	gfx_label_draw_on(g, &p->lab[L_TIME], FONT_BODY, soft, bg, tx + tw + 12 * s, bar.y + 18 * s, 0, "%d:%02d",
 	               secs / 60, secs % 60);
 }
 
@@ -124,9 +127,9 @@ static void tile(ui_play *p, gfx *g, int k, float x, float y, float w, float h, 
 	float s = g->scale;
 	gfx_fill(g, (SDL_FRect){x, y, w, h}, (SDL_Color){255, 255, 255, 255});
 	gfx_frame(g, (SDL_FRect){x, y, w, h}, (SDL_Color){214, 216, 220, 255}, 1);
-	gfx_label_draw(g, &p->lab[L_R_TILE0 + 2 * k], FONT_SMALL, g->theme.ink_soft, x + 14 * s, y + 10 * s, 0,
+	gfx_label_draw_on(g, &p->lab[L_R_TILE0 + 2 * k], FONT_SMALL, g->theme.ink_soft, g->theme.panel, x + 14 * s, y + 10 * s, 0,
 	               "%s", cap);
-	gfx_label_draw(g, &p->lab[L_R_TILE0 + 2 * k + 1], FONT_TITLE, g->theme.ink, x + 14 * s, y + 34 * s, 0,
+	gfx_label_draw_on(g, &p->lab[L_R_TILE0 + 2 * k + 1], FONT_TITLE, g->theme.ink, g->theme.panel, x + 14 * s, y + 34 * s, 0,
 	               "%s", val);
 }
 
@@ -137,10 +140,10 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 	float s = g->scale;
 	gfx_fill(g, area, g->theme.bg);
 	float cx = area.x + area.w / 2;
-	gfx_label_draw(g, &p->lab[L_R_TITLE], FONT_TITLE, g->theme.accent, cx, area.y + 24 * s, 1, "%s — %s",
+	gfx_label_draw_on(g, &p->lab[L_R_TITLE], FONT_TITLE, g->theme.accent, g->theme.bg, cx, area.y + 24 * s, 1, "%s — %s",
 	               p->ops->name, aborted ? "ended early" : r->score >= 70 ? "well done!" : "time's up, good effort");
-	gfx_label_draw(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, cx, area.y + 70 * s, 1, "%.0f", r->score);
-	gfx_label_draw(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, cx, area.y + 140 * s, 1,
+	gfx_label_draw_on(g, &p->lab[L_R_SCORE], FONT_HUGE, g->theme.ink, g->theme.bg, cx, area.y + 70 * s, 1, "%.0f", r->score);
+	gfx_label_draw_on(g, &p->lab[L_R_SCORE_CAP], FONT_SMALL, g->theme.ink_soft, g->theme.bg, cx, area.y + 140 * s, 1,
 	               "score out of 100");
 	char v[8][48];
 	const char *caps[8];
@@ -186,25 +189,24 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 			float h = bh * (float)fmax(0.02, q->score / 100);
 			float x = bx + (float)i * (bw + gap);
 			gfx_fill(g, (SDL_FRect){x, by + bh - h, bw, h}, i < k ? (SDL_Color){170, 180, 196, 255} : g->theme.accent);
-			char t[16];
-			snprintf(t, sizeof t, "%.0f", q->score);
-			gfx_text(g, FONT_SMALL, g->theme.ink, x + bw / 2, by + bh - h - 20 * s, 1, t);
-			snprintf(t, sizeof t, "L%d", q->level_end);
-			gfx_text(g, FONT_SMALL, g->theme.ink_soft, x + bw / 2, by + bh + 4 * s, 1, t);
+			gfx_label_draw_on(g, &p->lab[L_R_BAR0 + 2 * i], FONT_SMALL, g->theme.ink, g->theme.bg, x + bw / 2,
+			                  by + bh - h - 20 * s, 1, "%.0f", q->score);
+			gfx_label_draw_on(g, &p->lab[L_R_BAR0 + 2 * i + 1], FONT_SMALL, g->theme.ink_soft, g->theme.bg,
+			                  x + bw / 2, by + bh + 4 * s, 1, "L%d", q->level_end);
 		}
 		double d = r->score - prev[0].score;
 		int dl = r->level_end - prev[0].level_end;
-		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink, cx, by + bh + 30 * s, 1,
+		gfx_label_draw_on(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink, g->theme.bg, cx, by + bh + 30 * s, 1,
 		               "%+.0f points and %+d level%s since last time (earlier plays in grey)", d, dl,
 		               dl == 1 || dl == -1 ? "" : "s");
 	} else {
-		gfx_label_draw(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink_soft, cx, by + 20 * s, 1,
+		gfx_label_draw_on(g, &p->lab[L_R_PREV], FONT_BODY, g->theme.ink_soft, g->theme.bg, cx, by + 20 * s, 1,
 		               "First play of %s: the next results will be compared with this one.",
 		               p->ops->name);
 	}
 	if (simulated)
-		gfx_label_draw(g, &p->lab[L_R_SIM], FONT_BODY, g->theme.warn, cx, area.y + area.h - 76 * s, 1,
+		gfx_label_draw_on(g, &p->lab[L_R_SIM], FONT_BODY, g->theme.warn, g->theme.bg, cx, area.y + area.h - 76 * s, 1,
 		               "Simulated plate: these numbers are a demonstration, not a measurement");
-	gfx_label_draw(g, &p->lab[L_R_HINT], FONT_BODY, g->theme.ink_soft, cx, area.y + area.h - 40 * s, 1,
+	gfx_label_draw_on(g, &p->lab[L_R_HINT], FONT_BODY, g->theme.ink_soft, g->theme.bg, cx, area.y + area.h - 40 * s, 1,
 	               "Enter: continue · F12: screenshot");
 }

@@ -22,7 +22,7 @@ typedef struct ui_play {
 	const struct game_ops *ops;
 	audio *snd;              /* not owned; may be NULL */
 	enum sound_palette pal;
-	gfx_label lab[40];
+	gfx_label lab[60];
 } ui_play;
 
 /* Prepares the screens for a game of ops (no allocation). */
