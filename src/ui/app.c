@@ -980,7 +980,7 @@ static void run_frames(app *a)
 		Uint64 t = now_ticks();
 		steer_keys(a, ticks_to_s(t - last));
 		last = t;
-		ui_frames_wait(&a->frames);
+		ui_frames_wait(&a->frames, newest_sample_us(a), a->eng ? ses_sample_rate_hz(a->eng) : 0);
 		ui_frames_begin(&a->frames);
 		pump_session(a);
 		update_game(a);

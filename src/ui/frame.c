@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -75,13 +76,36 @@ static mono_us expected_work_us(const ui_frames *f)
 	return (mono_us)((ms < cap ? ms : cap) * 1e3);
 }
 
-void ui_frames_wait(ui_frames *f)
+/* How long after its timestamp a sample is in the ring, in µs: the least
+ * of the recent gaps between a frame's read and the newest sample it
+ * found (a sample that landed just before a read), plus a margin. */
+static mono_us arrival_delay_us(const ui_frames *f)
+{
+	size_t n = f->n_arrival < UI_ARRIVALS ? f->n_arrival : UI_ARRIVALS;
+	float least = 1e9f;
+	for (size_t i = 0; i < n; i++)
+		least = f->arrival_ms[i] < least ? f->arrival_ms[i] : least;
+	if (n < 8 || least > 5)
+		return 0; /* not known (yet): no waiting for samples */
+	return (mono_us)((least > 0 ? least : 0) * 1e3) + 300;
+}
+
+void ui_frames_wait(ui_frames *f, mono_us newest_us, double sample_hz)
 {
 	mono_us now = dev_now_us(), work = expected_work_us(f);
 	/* Too late for this deadline already: aim at the next one. */
 	while (f->deadline_us < now + work)
 		f->deadline_us += f->period_us;
-	dev_sleep_until(f->deadline_us - work);
+	mono_us read_at = f->deadline_us - work, delay = arrival_delay_us(f);
+	if (newest_us && sample_hz > 0 && delay > 0 && read_at > newest_us + delay) {
+		/* The first sample not yet in the ring at read_at: when it lands. */
+		double period = 1e6 / sample_hz;
+		double k = ceil((double)(read_at - delay - newest_us) / period);
+		mono_us lands = newest_us + (mono_us)(k * period) + delay;
+		if (lands > read_at && lands <= read_at + UI_LATCH_SLACK_US)
+			read_at = lands;
+	}
+	dev_sleep_until(read_at);
 }
 
 void ui_frames_begin(ui_frames *f)
@@ -97,6 +121,10 @@ void ui_frames_end(ui_frames *f, mono_us present_from_us, mono_us newest_us)
 	float work_ms = (float)((double)(t - f->work0_us) / 1e3);
 	float present_ms = (float)((double)(t - present_from_us) / 1e3);
 	f->recent_ms[f->n_recent++ % UI_FRAMES_PREDICT] = work_ms;
+	if (newest_us > f->last_newest_us && f->last_newest_us && f->work0_us > newest_us)
+		f->arrival_ms[f->n_arrival++ % UI_ARRIVALS] = (float)((double)(f->work0_us - newest_us) / 1e3);
+	if (newest_us > f->last_newest_us)
+		f->last_newest_us = newest_us;
 	if (t >= f->warmup_us) {
 		if (f->n == 0) {
 			f->proc_cpu0_s = process_cpu_s();

@@ -7,6 +7,13 @@
  * before the work is an absolute sleep to the microsecond (not a whole
  * number of milliseconds), so no frame starts a frame late. The expected
  * work is the 90th percentile of the last 32 frames' plus a millisecond.
+ * And when the next sample is due to land in the ring just after that
+ * moment (within UI_LATCH_SLACK_US), the frame waits for it rather than
+ * leave it a whole frame in the ring: samples come at 100 Hz and frames
+ * at 60 Hz, so without this a sample landing just after a read waits 16.7
+ * ms; the present then slips by at most the slack. The samples' delay
+ * from their timestamp to the ring is learnt from the frames (the least
+ * gap between a newest sample and the read that found it).
  *
  * Measurement (for --frame-stats, --frame-log and the benchmark): per
  * frame, its work from the ring read to the return of SDL_RenderPresent
@@ -27,6 +34,8 @@
 
 #define UI_FRAMES_KEEP 4096 /* frames whose costs are kept for the percentiles */
 #define UI_FRAMES_PREDICT 32
+#define UI_LATCH_SLACK_US 3000 /* a frame may wait this long for a sample */
+#define UI_ARRIVALS 64         /* frames whose sample delays are kept */
 
 typedef struct ui_frames {
 	mono_us period_us;
@@ -40,6 +49,9 @@ typedef struct ui_frames {
 	float present_ms[UI_FRAMES_KEEP]; /* SDL_RenderPresent alone */
 	float recent_ms[UI_FRAMES_PREDICT];
 	size_t n, n_recent;
+	mono_us last_newest_us; /* the newest sample of the last frame */
+	float arrival_ms[UI_ARRIVALS]; /* read time − newest sample, when new */
+	size_t n_arrival;
 	double proc_cpu0_s;   /* process CPU time at the end of the warm-up */
 	mono_us proc_t0_us;
 	FILE *log;            /* --frame-log: one line per frame, or NULL */
@@ -56,9 +68,11 @@ bool ui_frames_init(ui_frames *f, double hz, const char *log_path, char *msg, si
 void ui_frames_free(ui_frames *f);
 
 /* Sleeps until this frame's work should start: the next deadline minus the
- * expected work. Called after the events are handled, right before the
- * ring is read. */
-void ui_frames_wait(ui_frames *f);
+ * expected work, or a little later when the next sample lands then (see
+ * above; newest_us: the newest sample drawn so far, 0 if none; sample_hz:
+ * their rate, 0 if unknown). Called after the events are handled, right
+ * before the ring is read. */
+void ui_frames_wait(ui_frames *f, mono_us newest_us, double sample_hz);
 
 /* The frame's work starts now (the ring is read next). */
 void ui_frames_begin(ui_frames *f);
