@@ -110,9 +110,10 @@ static void reading_a_csv_beats_strtod(void **state)
 	}
 	printf("CSV: %.1f ms for %.1f MB (strtod alone: %.1f ms), ratio %.2f\n", best * 1e3, (double)len / 1e6,
 	       ref * 1e3, best / ref);
-	if (!(best < 0.9 * ref))
-		fail_msg("reading the CSV took %.1f ms, strtod alone %.1f ms", best * 1e3, ref * 1e3);
 	free(t);
+	/* (AddressSanitizer instruments the reader, not the C library.) */
+	if (!(best < 0.9 * ref * (slack() > 1 ? 4 : 1)))
+		fail_msg("reading the CSV took %.1f ms, strtod alone %.1f ms", best * 1e3, ref * 1e3);
 }
 
 /* ---- metrics: bounded work ------------------------------------------- */
