@@ -172,9 +172,12 @@ static double *dup_array(const double *a, size_t n)
 /* Linear interpolation onto t0 + k/rate, k < m, exactly as
  * rs_resample_xy() computes it. The outputs may be the inputs themselves
  * when every output k ≥ 1 lies at or after input k (see in_place_ok):
- * output k is written after the last read of input k. */
-static void resample_walk(const double *t, const double *x, const double *y, size_t n,
-                          double rate, size_t m, double *to, double *xo, double *yo)
+ * output k is written after the last read of input k. With to NULL it
+ * only walks the times and returns whether that holds (there are at
+ * least as many inputs as outputs up to each instant: a plate faster than
+ * the resampling rate); else it returns true. */
+static bool resample_walk(const double *t, const double *x, const double *y, size_t n, double rate,
+                          size_t m, double *to, double *xo, double *yo)
 {
 	const double t0 = t[0], t_last = t[n - 1];
 	size_t i = 0;
@@ -184,34 +187,23 @@ static void resample_walk(const double *t, const double *x, const double *y, siz
 			tk = t_last;
 		while (i + 2 < n && t[i + 1] < tk)
 			i++;
+		if (!to) {
+			if (i < k)
+				return false;
+			continue;
+		}
 		double ta = t[i], tb = t[i + 1], xa = x[i], xb = x[i + 1], ya = y[i], yb = y[i + 1];
 		double w = (tk - ta) / (tb - ta);
 		to[k] = tk;
 		xo[k] = xa + w * (xb - xa);
 		yo[k] = ya + w * (yb - ya);
 	}
+	return true;
 }
 
-/* True if resample_walk() may write over its inputs: the input segment
- * of every output k ≥ 1 starts at index k or later (there are at least
- * as many inputs as outputs up to each instant: a plate faster than the
- * resampling rate). */
 static bool in_place_ok(const double *t, size_t n, double rate, size_t m)
 {
-	if (m > n)
-		return false;
-	const double t0 = t[0], t_last = t[n - 1];
-	size_t i = 0;
-	for (size_t k = 0; k < m; k++) {
-		double tk = t0 + (double)k / rate;
-		if (tk > t_last)
-			tk = t_last;
-		while (i + 2 < n && t[i + 1] < tk)
-			i++;
-		if (i < k)
-			return false;
-	}
-	return true;
+	return m <= n && resample_walk(t, NULL, NULL, n, rate, m, NULL, NULL, NULL);
 }
 
 /* Resamples the owned arrays *t, *x, *y (n long) onto m instants at rate

@@ -104,6 +104,8 @@ static long proc_ticks(pid_t pid)
 typedef struct frame_figures {
 	bool ok;
 	double p50, p99, present_p50, present_p99; /* ms, as the app prints them */
+	double cpu_p50, cpu_p99;                     /* main-thread CPU per frame (new
+	                                              * builds print it), ms */
 	double cpu_pct;                              /* process, steady state */
 	double s2p_p50, s2p_p99, s2p_max;            /* ms; NaN without a log */
 	size_t s2p_n;
@@ -153,7 +155,8 @@ static void s2p_from_log(const char *path, double step_us, double warm_s, frame_
 static frame_figures run_app(char *const argv[], const xserver *x, double run_s, const char *err_path,
                              const char *log_path, double step_us)
 {
-	frame_figures ff = {.cpu_pct = NAN, .s2p_p50 = NAN, .s2p_p99 = NAN, .s2p_max = NAN};
+	frame_figures ff = {.cpu_pct = NAN, .s2p_p50 = NAN, .s2p_p99 = NAN, .s2p_max = NAN, .cpu_p50 = NAN,
+	                    .cpu_p99 = NAN};
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -190,12 +193,59 @@ static frame_figures run_app(char *const argv[], const xserver *x, double run_s,
 		                   "p99 %lf ms",
 		                &ff.p50, &ff.p99, &ff.present_p50, &ff.present_p99) == 4)
 			ff.ok = true;
+		const char *c = strstr(line, "main-thread CPU per frame p50");
+		if (c)
+			sscanf(c, "main-thread CPU per frame p50 %lf ms, p99 %lf ms", &ff.cpu_p50, &ff.cpu_p99);
 	}
 	if (f)
 		fclose(f);
 	if (log_path)
 		s2p_from_log(log_path, step_us, 3.0, &ff);
 	return ff;
+}
+
+/* The command line of an app run: poise (or, usb, poise-usb-demo) for a
+ * screen ("live" or a game), its size, how long, its frame log. */
+static void app_args(char **av, const char *bin, bool usb, const char *size, const char *quit,
+                     const char *log, const char *screen)
+{
+	int k = 0;
+	av[k++] = (char *)bin;
+	if (!usb) {
+		av[k++] = "--seed";
+		av[k++] = "1";
+	}
+	av[k++] = "--size";
+	av[k++] = (char *)size;
+	av[k++] = "--quit-after";
+	av[k++] = (char *)quit;
+	av[k++] = "--frame-stats";
+	if (log) {
+		av[k++] = "--frame-log";
+		av[k++] = (char *)log;
+	}
+	if (strcmp(screen, "live") != 0) {
+		av[k++] = usb ? "--play" : "play";
+		av[k++] = (char *)screen;
+		if (!usb) {
+			av[k++] = "--seconds";
+			av[k++] = "600";
+		}
+	}
+	av[k] = NULL;
+}
+
+/* The sample-to-photon figures of one plate ("sim", "usb") and screen. */
+static void s2p_results(const char *plate, const char *plate_label, const char *screen,
+                        const frame_figures *ff)
+{
+	char key[96], what[160];
+	snprintf(key, sizeof key, "s2p.%s.%s.p50", plate, screen);
+	snprintf(what, sizeof what, "sample-to-photon p50, %s, %s, 1080p", plate_label, screen);
+	bu_result(key, ff->s2p_p50, "ms", "-", what);
+	snprintf(key, sizeof key, "s2p.%s.%s.p99", plate, screen);
+	snprintf(what, sizeof what, "sample-to-photon p99, %s, %s, 1080p", plate_label, screen);
+	bu_result(key, ff->s2p_p99, "ms", "<= 21.7", what);
 }
 
 static bool has_frame_log(const char *poise)
@@ -232,28 +282,10 @@ int main(int argc, char **argv)
 		for (int s = -1; s < (int)(sizeof games / sizeof games[0]); s++) {
 			const char *screen = s < 0 ? "live" : games[s];
 			char *av[20];
-			int k = 0;
-			av[k++] = (char *)poise;
-			av[k++] = "--seed";
-			av[k++] = "1";
-			av[k++] = "--size";
-			av[k++] = size;
-			av[k++] = "--quit-after";
-			av[k++] = quit;
-			av[k++] = "--frame-stats";
-			if (probe) {
-				av[k++] = "--frame-log";
-				av[k++] = log;
-			}
-			if (s >= 0) {
-				av[k++] = "play";
-				av[k++] = (char *)screen;
-				av[k++] = "--seconds";
-				av[k++] = "600";
-			}
-			av[k] = NULL;
+			app_args(av, poise, false, size, quit, probe ? log : NULL, screen);
 			unlink(log);
-			frame_figures ff = {0};
+			frame_figures ff = {.cpu_pct = NAN, .cpu_p50 = NAN, .cpu_p99 = NAN, .s2p_p50 = NAN, .s2p_p99 = NAN,
+			                    .s2p_max = NAN};
 			if (have_x)
 				ff = run_app(av, &x, secs, err, probe ? log : NULL, 10000);
 			if (have_x && !ff.ok)
@@ -272,39 +304,21 @@ int main(int argc, char **argv)
 			snprintf(key, sizeof key, "frames.%s.%s.p99", screen, tag);
 			snprintf(what, sizeof what, "frame time p99, %s, %s", screen, size);
 			bu_result(key, ff.ok ? ff.p99 : NAN, "ms", h == 720 ? "<= 3" : "<= 5", what);
+			snprintf(key, sizeof key, "frames.%s.%s.work_cpu_p99", screen, tag);
+			snprintf(what, sizeof what, "main-thread CPU per frame p99, %s, %s", screen, size);
+			bu_result(key, ff.ok ? ff.cpu_p99 : NAN, "ms", "-", what);
 			snprintf(key, sizeof key, "frames.%s.%s.cpu", screen, tag);
 			snprintf(what, sizeof what, "CPU at 60 fps, %s, %s", screen, size);
 			bu_result(key, ff.cpu_pct, "% core", "<= 15", what);
-			if (h == 1080 && (s < 0 || !strcmp(screen, "reach"))) {
-				snprintf(key, sizeof key, "s2p.sim.%s.p50", screen);
-				snprintf(what, sizeof what, "sample-to-photon p50, simulated plate, %s, 1080p", screen);
-				bu_result(key, ff.s2p_p50, "ms", "-", what);
-				snprintf(key, sizeof key, "s2p.sim.%s.p99", screen);
-				snprintf(what, sizeof what, "sample-to-photon p99, simulated plate, %s, 1080p", screen);
-				bu_result(key, ff.s2p_p99, "ms", "<= 21.7", what);
-			}
+			if (h == 1080 && (s < 0 || !strcmp(screen, "reach")))
+				s2p_results("sim", "simulated plate", screen, &ff);
 		}
 		/* The USB plate through the emulation, 1 kHz, at 1080p. */
 		if (h == 1080) {
 			for (int s = -1; s < 1; s++) {
 				const char *screen = s < 0 ? "live" : "reach";
 				char *av[16];
-				int k = 0;
-				av[k++] = (char *)usb;
-				av[k++] = "--size";
-				av[k++] = size;
-				av[k++] = "--quit-after";
-				av[k++] = quit;
-				av[k++] = "--frame-stats";
-				if (probe) {
-					av[k++] = "--frame-log";
-					av[k++] = log;
-				}
-				if (s >= 0) {
-					av[k++] = "--play";
-					av[k++] = (char *)screen;
-				}
-				av[k] = NULL;
+				app_args(av, usb, true, size, quit, probe ? log : NULL, screen);
 				unlink(log);
 				frame_figures ff = {.s2p_p50 = NAN, .s2p_p99 = NAN, .s2p_max = NAN};
 				if (have_x && probe && access(usb, X_OK) == 0)
@@ -313,13 +327,7 @@ int main(int argc, char **argv)
 				       "max %.1f ms [%zu steps]; frames p99 %.2f ms, CPU %.1f %%\n",
 				       screen, size, ff.s2p_p50, ff.s2p_p99, ff.s2p_max, ff.s2p_n, ff.ok ? ff.p99 : NAN,
 				       ff.cpu_pct);
-				char key[96], what[160];
-				snprintf(key, sizeof key, "s2p.usb.%s.p50", screen);
-				snprintf(what, sizeof what, "sample-to-photon p50, USB plate 1 kHz (emulated), %s, 1080p", screen);
-				bu_result(key, ff.s2p_p50, "ms", "-", what);
-				snprintf(key, sizeof key, "s2p.usb.%s.p99", screen);
-				snprintf(what, sizeof what, "sample-to-photon p99, USB plate 1 kHz (emulated), %s, 1080p", screen);
-				bu_result(key, ff.s2p_p99, "ms", "<= 21.7", what);
+				s2p_results("usb", "USB plate 1 kHz (emulated)", screen, &ff);
 			}
 		}
 		if (have_x)
