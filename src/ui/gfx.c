@@ -1,6 +1,6 @@
 #include "ui/gfx.h"
 
-#include <SDL_image.h>
+#include <cairo.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -580,6 +580,11 @@ void gfx_text(gfx *g, int font, SDL_Color c, float x, float y, int align, const 
 	SDL_FreeSurface(surf);
 }
 
+static cairo_status_t write_png(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len)
 {
 	int w, h;
@@ -608,11 +613,19 @@ int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len)
 		rc = POISE_E_IO;
 		goto out;
 	}
-	SDL_RWops *rw = SDL_RWFromFP(fp, SDL_TRUE);
-	if (!rw || IMG_SavePNG_RW(s, rw, 1) != 0) {
-		snprintf(msg, msg_len, "cannot write %s: %s", path, IMG_GetError());
-		if (!rw)
-			fclose(fp);
+	/* PNG through cairo (linked for the report anyway), not SDL_image,
+	 * whose image libraries every poise process would load for nothing.
+	 * ARGB8888 is cairo's RGB24 (a native-endian 32-bit pixel). */
+	cairo_surface_t *cs = cairo_image_surface_create_for_data(s->pixels, CAIRO_FORMAT_RGB24, w, h, s->pitch);
+	cairo_status_t st = cairo_surface_status(cs);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_write_to_png_stream(cs, write_png, fp);
+	cairo_surface_destroy(cs);
+	if (fclose(fp) != 0 && st == CAIRO_STATUS_SUCCESS)
+		st = CAIRO_STATUS_WRITE_ERROR;
+	if (st != CAIRO_STATUS_SUCCESS) {
+		snprintf(msg, msg_len, "cannot write %s: %s", path, cairo_status_to_string(st));
+		unlink(path);
 		rc = POISE_E_IO;
 		goto out;
 	}
