@@ -965,23 +965,23 @@ static void frame_end(app *a)
 	ui_frames_end(&a->frames, p0, newest_sample_us(a));
 }
 
-/* The frame loop. Events first; then, as late as the frame's work allows
- * (ui_frames_wait), the ring is read and the frame drawn from the newest
- * samples and presented by its deadline. */
+/* The frame loop. Each frame waits until as late as its work allows
+ * (ui_frames_wait), then takes the events and the ring's newest samples,
+ * draws and presents by its deadline. */
 static void run_frames(app *a)
 {
 	Uint64 start = now_ticks(), last = start;
 	if (a->cfg.play)
 		start_game(a, a->cfg.play);
 	while (!a->quit) {
+		ui_frames_wait(&a->frames, newest_sample_us(a), a->eng ? ses_sample_rate_hz(a->eng) : 0);
+		ui_frames_begin(&a->frames);
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
 			handle_event(a, &e);
 		Uint64 t = now_ticks();
 		steer_keys(a, ticks_to_s(t - last));
 		last = t;
-		ui_frames_wait(&a->frames, newest_sample_us(a), a->eng ? ses_sample_rate_hz(a->eng) : 0);
-		ui_frames_begin(&a->frames);
 		pump_session(a);
 		update_game(a);
 		draw(a);

@@ -1,7 +1,7 @@
 /* Poise: the app's frame clock, and what each frame costs.
  *
- * Pacing ("late latching"): a frame's work (reading the ring, the game,
- * drawing, presenting) starts as late as it can and still present by the
+ * Pacing ("late latching"): a frame's work (the events, reading the ring,
+ * the game, drawing, presenting) starts as late as it can and still present by the
  * frame's deadline, so it draws the newest samples; the deadlines come at
  * the display's rate on the monotonic clock the samples carry, and the wait
  * before the work is an absolute sleep to the microsecond (not a whole
@@ -16,10 +16,11 @@
  * gap between a newest sample and the read that found it).
  *
  * Measurement (for --frame-stats, --frame-log and the benchmark): per
- * frame, its work from the ring read to the return of SDL_RenderPresent
- * (wall and main-thread CPU), the present alone, and the newest sample it
- * drew, so sample-to-photon latency can be computed from the samples' own
- * timestamps; over the run, the process's CPU time per second.
+ * frame, its work (events, the ring, the game, drawing) up to the return
+ * of SDL_RenderPresent (wall and main-thread CPU), the present alone, and
+ * the newest sample it drew, so sample-to-photon latency can be computed
+ * from the samples' own timestamps; over the run, the process's CPU time
+ * per second.
  *
  * Main thread. No allocation after ui_frames_init() but the log file.
  */
@@ -44,7 +45,7 @@ typedef struct ui_frames {
 	mono_us warmup_us;    /* statistics leave out the first two seconds */
 	mono_us work0_us;     /* ui_frames_begin() of the current frame */
 	double cpu0_s;
-	float work_ms[UI_FRAMES_KEEP];    /* ring read → present returned */
+	float work_ms[UI_FRAMES_KEEP];    /* work start → present returned */
 	float cpu_ms[UI_FRAMES_KEEP];     /* main-thread CPU of that */
 	float present_ms[UI_FRAMES_KEEP]; /* SDL_RenderPresent alone */
 	float recent_ms[UI_FRAMES_PREDICT];
@@ -70,11 +71,11 @@ void ui_frames_free(ui_frames *f);
 /* Sleeps until this frame's work should start: the next deadline minus the
  * expected work, or a little later when the next sample lands then (see
  * above; newest_us: the newest sample drawn so far, 0 if none; sample_hz:
- * their rate, 0 if unknown). Called after the events are handled, right
- * before the ring is read. */
+ * their rate, 0 if unknown). Called at the top of the frame loop; the
+ * events and the ring are read right after. */
 void ui_frames_wait(ui_frames *f, mono_us newest_us, double sample_hz);
 
-/* The frame's work starts now (the ring is read next). */
+/* The frame's work starts now (events, then the ring). */
 void ui_frames_begin(ui_frames *f);
 
 /* SDL_RenderPresent returned; it was called at present_from_us. newest_us:
