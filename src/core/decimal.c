@@ -42,8 +42,23 @@ static inline size_t digit_run(const char **pp, const char *end, uint64_t *w)
 {
 	const char *p = *pp, *p0 = p;
 	uint64_t acc = *w;
-	while (p < end && is_digit(*p))
+	/* Two digits a step where two are there (numbers are short, so the
+	 * loop's own cost is most of it). */
+	while (end - p >= 2) {
+		unsigned d0 = (unsigned char)p[0] - '0', d1 = (unsigned char)p[1] - '0';
+		if (d0 > 9)
+			goto done;
+		if (d1 > 9) {
+			acc = acc * 10 + d0;
+			p++;
+			goto done;
+		}
+		acc = acc * 100 + d0 * 10 + d1;
+		p += 2;
+	}
+	if (p < end && is_digit(*p))
 		acc = acc * 10 + (uint64_t)(*p++ - '0');
+done:
 	*pp = p;
 	*w = acc;
 	return (size_t)(p - p0);

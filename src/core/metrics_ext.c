@@ -497,9 +497,7 @@ static int diffusion(const double *x, const double *y, size_t n, double fs, cons
 	if (!buf)
 		return POISE_E_NOMEM;
 	double *mx = buf, *my = mx + k, *mr = my + k, *work = mr + k;
-	int rc = sda_msd(x, n, k, mx, work);
-	if (rc == POISE_OK)
-		rc = sda_msd(y, n, k, my, work);
+	int rc = sda_msd2(x, y, n, k, mx, my, work);
 	if (rc == POISE_OK) {
 		for (size_t i = 0; i < k; i++)
 			mr[i] = mx[i] + my[i];
