@@ -93,9 +93,12 @@ static mono_us arrival_delay_us(const ui_frames *f)
 void ui_frames_wait(ui_frames *f, mono_us newest_us, double sample_hz)
 {
 	mono_us now = dev_now_us(), work = expected_work_us(f);
-	/* Too late for this deadline already: aim at the next one. */
-	while (f->deadline_us < now + work)
-		f->deadline_us += f->period_us;
+	if (f->deadline_us < now + work) {
+		/* Behind (a slow machine, a long frame): no waiting at all, and the
+		 * deadlines go on from when this frame will be done. */
+		f->deadline_us = now + work;
+		return;
+	}
 	mono_us read_at = f->deadline_us - work, delay = arrival_delay_us(f);
 	if (newest_us && sample_hz > 0 && delay > 0 && read_at > newest_us + delay) {
 		/* The first sample not yet in the ring at read_at: when it lands. */

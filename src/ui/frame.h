@@ -7,6 +7,8 @@
  * before the work is an absolute sleep to the microsecond (not a whole
  * number of milliseconds), so no frame starts a frame late. The expected
  * work is the 90th percentile of the last 32 frames' plus a millisecond.
+ * A frame that cannot make its deadline any more starts at once (a slow
+ * machine runs as fast as it can, never waits for the next deadline).
  * And when the next sample is due to land in the ring just after that
  * moment (within UI_LATCH_SLACK_US), the frame waits for it rather than
  * leave it a whole frame in the ring: samples come at 100 Hz and frames
