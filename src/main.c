@@ -36,6 +36,8 @@ static void usage(FILE *f)
 	      "  --screenshot FILE  with --quit-after: save a PNG of the window before quitting\n"
 	      "  --quit-after S     quit by itself after S seconds (demos and tests)\n"
 	      "  --frame-stats      print frame-time percentiles when quitting\n"
+	      "  --frame-log FILE   a line per frame: when it was shown, the newest sample in\n"
+	      "                     it, what it cost (for the benchmark, scripts/dev bench)\n"
 	      "  --version, --help  (before the command)\n",
 	      f);
 }
@@ -93,7 +95,7 @@ int main(int argc, char **argv)
 	app_cfg ac = {.device = g.device, .db = g.db, .seed = g.seed, .fullscreen = g.fullscreen,
 	              .width = g.width, .height = g.height, .screenshot = g.screenshot,
 	              .quit_after_s = g.quit_after_s, .frame_stats = g.frame_stats,
-	              .patient = g.patient, .operator_name = g.operator_name};
+	              .frame_log = g.frame_log, .patient = g.patient, .operator_name = g.operator_name};
 	char msg[512];
 	int code = app_run(&ac, msg, sizeof msg);
 	if (code)

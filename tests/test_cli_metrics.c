@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "test_assert.h"
 
@@ -278,6 +279,136 @@ static void bad_files(void **state)
 	}
 }
 
+/* Writes text (len bytes, NULs allowed) to dir/name; returns the path. */
+static char *write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char *path = malloc(600);
+	snprintf(path, 600, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
+/* Runs `poise metrics [--json] path` under a time and memory limit and
+ * wants exit 2 and one line on stderr naming the file and saying says. */
+static void refused(const char *path, const char *says)
+{
+	char *out = NULL, *err = NULL;
+	/* A memory limit, so a regression fails fast instead of eating the
+	 * machine (not under AddressSanitizer, which reserves terabytes of
+	 * address space for itself). */
+	const char *limit = getenv("ASAN_OPTIONS") ? "" : "ulimit -v 2000000; ";
+	int rc = tu_run(&out, &err, "%stimeout 20 %s metrics --json '%s'", limit, POISE_BIN, path);
+	if (rc != 2 || !strstr(err, path) || !strstr(err, says) || tu_lines(err) != 1 || out[0])
+		fail_msg("%s: exit %d, stdout '%.80s', stderr '%s'; want exit 2, one line with '%s'", path, rc,
+		         out, err, says);
+	free(out);
+	free(err);
+}
+
+/* Hostile files found by hand (the CSV reader will be fuzzed too): each
+ * used to crash, hang, eat memory or say something wrong; one test each. */
+static void hostile(const char *name, const char *text, size_t len, const char *says)
+{
+	char *dir = tu_mkdtemp();
+	assert_non_null(dir);
+	char *p = write_file(dir, name, text, len);
+	refused(p, says);
+	free(p);
+	tu_rmdir(dir);
+}
+
+/* A valid 4-row file whose time span wrapped the resampler's buffer size
+ * (a write past an 8-byte allocation, or "out of memory"). */
+static void hostile_span_wraps_the_buffer_size(void **state)
+{
+	(void)state;
+	const char t[] = "t,cop_x,cop_y\n0,1,2\n1,2,3\n2,3,1\n1e17,1,1\n";
+	hostile("wrap.csv", t, sizeof t - 1, "span");
+}
+
+/* 46 bytes spanning a million seconds: 10^8 samples, 3 GB, minutes. */
+static void hostile_span_of_a_million_seconds(void **state)
+{
+	(void)state;
+	const char t[] = "t,cop_x,cop_y\n0,0,0\n1,1,1\n2,0,1\n1000000,10,20\n";
+	assert_int_equal(sizeof t - 1, 46);
+	hostile("span.csv", t, sizeof t - 1, "span 1e+06 s");
+}
+
+/* A NUL byte in a cell was read as the end of the number. */
+static void hostile_nul_byte_in_a_cell(void **state)
+{
+	(void)state;
+	const char t[] = "t,cop_x,cop_y\n0,1,2\n1,2,3\n2,3\0" "9,1\n3,1,1\n";
+	hostile("nul.csv", t, sizeof t - 1, ":4: column 'cop_x' holds a NUL byte");
+}
+
+/* A FIFO was waited on for ever. */
+static void hostile_fifo(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp();
+	assert_non_null(dir);
+	char fifo[600];
+	snprintf(fifo, sizeof fifo, "%s/pipe.csv", dir ? dir : ".");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	refused(fifo, "a FIFO (named pipe), not a regular file");
+	tu_rmdir(dir);
+}
+
+/* /dev/null was "a directory"; a directory is one. */
+static void hostile_device_and_directory(void **state)
+{
+	(void)state;
+	refused("/dev/null", "a character device");
+	char *dir = tu_mkdtemp();
+	assert_non_null(dir);
+	refused(dir, "a directory");
+	tu_rmdir(dir);
+}
+
+/* Values so large that sums overflow: the JSON stays JSON, with null for
+ * whatever is not a finite number (never a bare inf or nan). */
+static void extreme_values_give_valid_json(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp();
+	assert_non_null(dir);
+	char text[20000];
+	size_t n = (size_t)snprintf(text, sizeof text, "t,cop_x,cop_y\n");
+	for (int i = 0; i < 400; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%.2f,%s,%g\n", i * 0.01,
+		                      i % 2 ? "1e200" : "-1e200", 1e-300 * i);
+	char *p = write_file(dir, "extreme.csv", text, n);
+	const char *opts[] = {"", "--resample none --lowpass none"};
+	for (int k = 0; k < 2; k++) {
+		char *out = NULL, *err = NULL;
+		int rc = tu_run(&out, &err, "%s metrics --json %s '%s'", POISE_BIN, opts[k], p);
+		if (rc == 0) {
+			/* Outside strings, no token of letters but null. */
+			bool in_str = false;
+			for (const char *c = out; *c; c++) {
+				if (*c == '"' && c[-1] != '\\')
+					in_str = !in_str;
+				else if (!in_str && isalpha((unsigned char)*c) && *c != 'e' && *c != 'E') {
+					if (strncmp(c, "null", 4) != 0)
+						fail_msg("%s: not JSON near '%.20s'", opts[k], c);
+					c += 3;
+				}
+			}
+		} else if (rc != 2 || tu_lines(err) != 1) {
+			fail_msg("%s: exit %d, stderr '%s'", opts[k], rc, err);
+		}
+		free(out);
+		free(err);
+	}
+	free(p);
+	tu_rmdir(dir);
+}
+
 static void usage_errors(void **state)
 {
 	(void)state;
@@ -327,6 +458,12 @@ int main(void)
 		cmocka_unit_test(a_short_recording_gives_nulls_not_nan),
 		cmocka_unit_test(table_output_lists_every_metric),
 		cmocka_unit_test(bad_files),
+		cmocka_unit_test(hostile_span_wraps_the_buffer_size),
+		cmocka_unit_test(hostile_span_of_a_million_seconds),
+		cmocka_unit_test(hostile_nul_byte_in_a_cell),
+		cmocka_unit_test(hostile_fifo),
+		cmocka_unit_test(hostile_device_and_directory),
+		cmocka_unit_test(extreme_values_give_valid_json),
 		cmocka_unit_test(usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,6 +121,71 @@ static void never_reads_past_the_buffer(void **state)
 	csv_cop_free(&c);
 }
 
+/* Fed in pieces of any size, the reader gives what the whole text gives:
+ * the same rows, the same error on the same line. */
+static void reader_in_any_cutting_gives_the_same(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"\xEF\xBB\xBF# a note\r\n\"t\";\"cop_x\";\"cop_y\"\r\n\r\n1.0; 0.1 ;0.2\r\n# x\r\n1.5;0.3;0.4",
+		"fz_N,cop_y,extra,t,cop_x\n700,-1.5,x,0.00,2.5\n701,-1.0,y,0.01,3.0\n702,1e-3,z,0.02,-0\n",
+		"t,cop_x,cop_y\n0,1,2\n0.01,1\n",
+		"t,cop_x,cop_y\n0,1,2\n1,1,2\n0.5,1,2\n",
+		"t,cop_x,cop_y\n0,1,2\n1,2,3\n2,3\0" "9,1\n",
+		"t,cop_x,cop_y\n",
+		"",
+		"t\tcop_x\tcop_y\n0\t1\t2\n1\t3\t4\n2\t5\t6",
+	};
+	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		size_t len = k == 4 ? 34 : strlen(texts[k]); /* 4 holds a NUL */
+		csv_cop whole = {0};
+		csv_error ew = {0};
+		int rw = csv_cop_parse(texts[k], len, 1, &whole, &ew);
+		for (size_t piece = 1; piece <= len + 1; piece++) {
+			csv_cop_reader *r;
+			assert_int_equal(csv_cop_reader_create(&r, 1), POISE_OK);
+			csv_cop got = {0};
+			csv_error e = {0};
+			int rc = POISE_OK;
+			for (size_t at = 0; at < len && rc == POISE_OK; at += piece)
+				rc = csv_cop_reader_feed(r, texts[k] + at, at + piece < len ? piece : len - at, &e);
+			if (rc == POISE_OK)
+				rc = csv_cop_reader_finish(r, &got, &e);
+			csv_cop_reader_destroy(r);
+			if (rc != rw || (rc && (e.line != ew.line || strcmp(e.msg, ew.msg) != 0)))
+				fail_msg("text %zu, pieces of %zu: %d line %zu '%s', whole: %d line %zu '%s'", k, piece,
+				         rc, e.line, e.msg, rw, ew.line, ew.msg);
+			if (rc == POISE_OK) {
+				assert_int_equal(got.n, whole.n);
+				assert_memory_equal(got.t_s, whole.t_s, got.n * sizeof *got.t_s);
+				assert_memory_equal(got.x_mm, whole.x_mm, got.n * sizeof *got.x_mm);
+				assert_memory_equal(got.y_mm, whole.y_mm, got.n * sizeof *got.y_mm);
+				assert_int_equal(got.first_line, whole.first_line);
+				assert_int_equal(got.last_line, whole.last_line);
+			}
+			csv_cop_free(&got);
+		}
+		csv_cop_free(&whole);
+	}
+}
+
+/* A NUL byte in a cell that is read is an error, not the end of the
+ * number; one in a column that is not read is ignored like the rest. */
+static void nul_bytes_in_cells(void **state)
+{
+	(void)state;
+	const char bad[] = "t,cop_x,cop_y\n0,1,2\n1,2\0" "5,3\n";
+	csv_cop c = {0};
+	csv_error e = {0};
+	assert_int_equal(csv_cop_parse(bad, sizeof bad - 1, 1, &c, &e), POISE_E_PARSE);
+	assert_int_equal(e.line, 3);
+	assert_non_null(strstr(e.msg, "column 'cop_x' holds a NUL byte"));
+	const char ok[] = "t,cop_x,cop_y,note\n0,1,2,a\0b\n1,2,3,\0\n";
+	assert_int_equal(csv_cop_parse(ok, sizeof ok - 1, 1, &c, &e), POISE_OK);
+	assert_int_equal(c.n, 2);
+	csv_cop_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +194,8 @@ int main(void)
 		cmocka_unit_test(converts_units),
 		cmocka_unit_test(bad_files_name_the_line_and_problem),
 		cmocka_unit_test(never_reads_past_the_buffer),
+		cmocka_unit_test(reader_in_any_cutting_gives_the_same),
+		cmocka_unit_test(nul_bytes_in_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

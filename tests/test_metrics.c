@@ -205,6 +205,105 @@ static void preprocessing_of_a_1khz_recording(void **state)
 	free(t), free(x), free(y);
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median interval without a sort: the same number as sorting them, for
+ * short and long records, regular ones, jittered ones, ties, odd and even
+ * counts. */
+static void median_rate_is_exact(void **state)
+{
+	(void)state;
+	rng g;
+	rng_seed(&g, 3);
+	static const size_t sizes[] = {2, 3, 4, 5, 100, 4097, 4098, 20001, 100000, 100001};
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		size_t n = sizes[s];
+		double *t = malloc(n * sizeof *t), *dt = malloc(n * sizeof *dt);
+		for (int kind = 0; kind < 4; kind++) {
+			t[0] = 12.5;
+			for (size_t i = 1; i < n; i++) {
+				double d = kind == 0   ? 0.001                              /* printed times */
+				         : kind == 1 ? 0.01 * (0.5 + rng_uniform(&g))    /* a jittery board */
+				         : kind == 2 ? (i % 3 ? 0.01 : 0.02)             /* ties, two values */
+				                     : pow(2, -20 + 40 * rng_uniform(&g)); /* any scale */
+				t[i] = kind == 0 ? 12.5 + (double)i * 0.001 : t[i - 1] + d;
+			}
+			for (size_t i = 0; i + 1 < n; i++)
+				dt[i] = t[i + 1] - t[i];
+			qsort(dt, n - 1, sizeof *dt, cmp_d);
+			size_t m = n - 1;
+			double med = m % 2 ? dt[m / 2] : 0.5 * (dt[m / 2 - 1] + dt[m / 2]);
+			double got = ana_median_rate_hz(t, n);
+			if (got != 1.0 / med)
+				fail_msg("n %zu kind %d: %.17g, want %.17g", n, kind, got, 1.0 / med);
+		}
+		free(t);
+		free(dt);
+	}
+	assert_true(isnan(ana_median_rate_hz((double[]){1}, 1)));
+}
+
+/* Preparing arrays given away (filtered and resampled in place) gives the
+ * very numbers of preparing a copy, for a fast plate (in place), a slow one
+ * (new arrays) and no resampling. */
+static void prepare_owned_matches_prepare(void **state)
+{
+	(void)state;
+	static const double rates[] = {1000, 30, 100};
+	static const double resample[] = {100, 100, 0};
+	rng g;
+	rng_seed(&g, 8);
+	for (int k = 0; k < 3; k++) {
+		size_t n = (size_t)(rates[k] * 20);
+		double *t = malloc(n * sizeof *t), *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+		for (size_t i = 0; i < n; i++) {
+			t[i] = 3 + (double)i / rates[k] + (k == 1 ? 0.002 * rng_uniform(&g) : 0);
+			x[i] = 5 * sin(t[i]) + rng_normal(&g);
+			y[i] = 3 * cos(0.7 * t[i]) + rng_normal(&g);
+		}
+		ana_cfg cfg;
+		ana_cfg_default(&cfg);
+		cfg.resample_hz = resample[k];
+		ana_series a, b;
+		assert_int_equal(ana_prepare(t, x, y, n, &cfg, &a), POISE_OK);
+		assert_int_equal(ana_prepare_owned(t, x, y, n, &cfg, &b), POISE_OK);
+		assert_int_equal(a.n, b.n);
+		assert_memory_equal(a.t_s, b.t_s, a.n * sizeof *a.t_s);
+		assert_memory_equal(a.x_mm, b.x_mm, a.n * sizeof *a.x_mm);
+		assert_memory_equal(a.y_mm, b.y_mm, a.n * sizeof *a.y_mm);
+		assert_double_equal(a.fs_hz, b.fs_hz, 0);
+		ana_series_free(&a);
+		ana_series_free(&b);
+	}
+}
+
+/* The work of a recording is bounded by its size: a few rows spanning
+ * hours are refused before anything is allocated, a sparse but sane
+ * recording is not. */
+static void absurd_spans_are_refused(void **state)
+{
+	(void)state;
+	ana_cfg cfg;
+	ana_cfg_default(&cfg);
+	size_t m;
+	double few[] = {0, 1, 2, 1e6};
+	assert_int_equal(ana_check_span(few, 4, &cfg, &m), POISE_E_RANGE);
+	double wrap[] = {0, 1, 2, 1e17};
+	assert_int_equal(ana_check_span(wrap, 4, &cfg, &m), POISE_E_RANGE);
+	ana_series s;
+	assert_int_equal(ana_prepare(wrap, wrap, wrap, 4, &cfg, &s), POISE_E_RANGE);
+	double sparse[] = {0, 1, 2, 3000}; /* 300 001 samples: bounded */
+	assert_int_equal(ana_check_span(sparse, 4, &cfg, &m), POISE_OK);
+	assert_int_equal(m, 300001);
+	cfg.resample_hz = 0; /* nothing is made up */
+	assert_int_equal(ana_check_span(few, 4, &cfg, &m), POISE_OK);
+	assert_int_equal(m, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +315,9 @@ int main(void)
 		cmocka_unit_test(bad_input_is_refused),
 		cmocka_unit_test(catalogue_names_every_field_with_its_unit),
 		cmocka_unit_test(preprocessing_of_a_1khz_recording),
+		cmocka_unit_test(median_rate_is_exact),
+		cmocka_unit_test(prepare_owned_matches_prepare),
+		cmocka_unit_test(absurd_spans_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,8 @@ static void fft_matches_the_direct_sum(void **state)
 {
 	(void)state;
 	enum { N = 64 };
-	double re[N], im[N], x[N], y[N], tw[N];
+	double re[N], im[N], x[N], y[N], tw[2 * N];
+	assert_int_equal(fft_twiddles_len(N), 2 * N);
 	rng g;
 	rng_seed(&g, 3);
 	for (int i = 0; i < N; i++) {
@@ -300,10 +301,40 @@ static void bad_input(void **state)
 	free(w);
 }
 
+/* A zero-padded transform skips its first stages; it must give what the
+ * full transform of the same padded signal gives, at every length (the
+ * stage pairing changes with the parity of the stages left). */
+static void padded_fft_matches_the_full_one(void **state)
+{
+	(void)state;
+	enum { NMAX = 4096 };
+	static double re[NMAX], im[NMAX], re2[NMAX], im2[NMAX], tw[2 * NMAX];
+	rng g;
+	rng_seed(&g, 11);
+	for (size_t n = 2; n <= NMAX; n *= 2) {
+		fft_twiddles(tw, n);
+		for (size_t m = 1; m <= n; m = m * 3 + 1) {
+			for (size_t i = 0; i < n; i++) {
+				re[i] = re2[i] = i < m ? rng_normal(&g) : 0;
+				im[i] = im2[i] = i < m ? rng_normal(&g) : 0;
+			}
+			for (size_t i = fft_next_pow2(m); i < n; i++)
+				re2[i] = im2[i] = 1e300; /* not read: only written */
+			fft_run(re, im, n, tw, false);
+			fft_run_padded(re2, im2, n, m, tw, false);
+			for (size_t k = 0; k < n; k++) {
+				assert_double_equal(re2[k], re[k], 1e-9);
+				assert_double_equal(im2[k], im[k], 1e-9);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fft_matches_the_direct_sum),
+		cmocka_unit_test(padded_fft_matches_the_full_one),
 		cmocka_unit_test(plan_follows_the_setup),
 		cmocka_unit_test(two_sines),
 		cmocka_unit_test(power_frequencies_of_four_sines),

@@ -407,6 +407,26 @@ static void window_average_does_not_bias_velocity_on_board_timing(void **state)
 	free(tj), free(tr);
 }
 
+/* A grid too long to allocate is refused, never wrapped into a short one
+ * (1e17 s at 100 Hz is more than 2^64 instants). */
+static void huge_spans_do_not_wrap(void **state)
+{
+	(void)state;
+	size_t m = 7;
+	assert_int_equal(rs_grid_len(1e17, 100, &m), POISE_E_RANGE);
+	assert_int_equal(rs_grid_len(9.3e16, 100, &m), POISE_E_RANGE);
+	assert_int_equal(rs_grid_len(INFINITY, 100, &m), POISE_E_RANGE);
+	assert_int_equal(rs_grid_len(-1, 100, &m), POISE_E_RANGE);
+	assert_int_equal(m, 7);
+	assert_int_equal(rs_grid_len(2.0, 100, &m), POISE_OK);
+	assert_int_equal(m, 201);
+	double t[] = {0, 1, 2, 1e17}, v[] = {1, 2, 3, 4};
+	double *to, *xo, *yo;
+	size_t n;
+	assert_int_equal(rs_resample_xy(t, v, v, 4, 100, &to, &xo, &yo, &n), POISE_E_RANGE);
+	assert_int_equal(rs_resample_xy_window(t, v, v, 4, 100, 0, &to, &xo, &yo, &n), POISE_E_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +437,7 @@ int main(void)
 		cmocka_unit_test(time_going_backwards_is_dropped_and_counted),
 		cmocka_unit_test(bad_configurations_are_refused),
 		cmocka_unit_test(offline_resampling_of_jittered_times),
+		cmocka_unit_test(huge_spans_do_not_wrap),
 		cmocka_unit_test(window_average_by_hand),
 		cmocka_unit_test(window_keeps_a_regular_ramp),
 		cmocka_unit_test(window_restarts_after_a_gap_without_losing_the_tail),

@@ -27,6 +27,7 @@ typedef struct cli_global {
 	const char *screenshot;
 	double quit_after_s;
 	bool frame_stats;
+	const char *frame_log;     /* --frame-log FILE: a line per frame (benchmarks) */
 	const char *patient;       /* --patient CODE: the app's patient (games recorded, report export) */
 	const char *operator_name; /* --operator NAME */
 } cli_global;
@@ -159,6 +160,13 @@ int cli_open_patient(const cli_global *g, const char *cmd, const char *code, str
 /* Reads a whole file into a NUL-terminated buffer (free() it). Returns
  * NULL with errno set on failure. */
 char *cli_read_file(const char *path, size_t *len);
+
+/* Opens path for reading if it is a regular file (never blocks: a FIFO
+ * is refused, not waited on). Returns the descriptor (close it), or −1
+ * with the reason for people in msg: the system's ("No such file or
+ * directory") or what the path is instead ("a directory", "a FIFO (named
+ * pipe)", "a character device, such as /dev/null", ...). */
+int cli_open_regular(const char *path, char *msg, size_t msg_len);
 
 /* For a subcommand's getopt loop: says that an option (argv[optind − 1])
  * lacks its value (c == ':') or is unknown, and returns CLI_USAGE. */

@@ -16,6 +16,7 @@ static const struct option global_opts[] = {
 	{"screenshot", required_argument, NULL, 'p'},
 	{"quit-after", required_argument, NULL, 'q'},
 	{"frame-stats", no_argument, NULL, 'F'},
+	{"frame-log", required_argument, NULL, 'L'},
 	{"patient", required_argument, NULL, 'P'},
 	{"operator", required_argument, NULL, 'O'},
 	{"version", no_argument, NULL, 'V'},
@@ -73,6 +74,9 @@ int cli_global_set(cli_global *g, int code, const char *value)
 		return CLI_OK;
 	case 'F':
 		g->frame_stats = true;
+		return CLI_OK;
+	case 'L':
+		g->frame_log = value;
 		return CLI_OK;
 	case 'P':
 		g->patient = value;

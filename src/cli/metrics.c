@@ -5,12 +5,14 @@
  * spectrum or a diffusion plot, no power, no peaks) prints as null in JSON
  * and n/a in the table, never as NaN. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/analysis.h"
@@ -187,6 +189,53 @@ static void print_json(const char *path, const met_static *m, const met_ext *e,
 	printf("}\n");
 }
 
+#define READ_CHUNK (256 * 1024)
+
+/* Reads the COP CSV at path piece by piece (the file is never held whole
+ * in memory). CLI_OK with *out filled, or CLI_USAGE / CLI_FAIL after one
+ * line on stderr naming the file (and the line) and the problem. */
+static int read_csv(const char *path, double mm_per_unit, csv_cop *out)
+{
+	char msg[256];
+	int fd = cli_open_regular(path, msg, sizeof msg);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot read: %s\n", path, msg);
+		return CLI_USAGE;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	char *buf = malloc(READ_CHUNK);
+	csv_cop_reader *r = NULL;
+	csv_error err = {0};
+	int rc = buf ? csv_cop_reader_create(&r, mm_per_unit) : POISE_E_NOMEM;
+	while (rc == POISE_OK) {
+		ssize_t k = read(fd, buf, READ_CHUNK);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+			rc = POISE_E_IO;
+			break;
+		}
+		rc = k == 0 ? csv_cop_reader_finish(r, out, &err) : csv_cop_reader_feed(r, buf, (size_t)k, &err);
+		if (k == 0)
+			break;
+	}
+	if (rc == POISE_E_NOMEM && !r)
+		fprintf(stderr, "%s: out of memory\n", path);
+	else if (rc && rc != POISE_E_IO) {
+		if (err.line)
+			fprintf(stderr, "%s:%zu: %s\n", path, err.line, err.msg);
+		else
+			fprintf(stderr, "%s: %s\n", path, err.msg);
+	}
+	csv_cop_reader_destroy(r);
+	free(buf);
+	close(fd);
+	if (rc == POISE_OK)
+		return CLI_OK;
+	return rc == POISE_E_NOMEM || rc == POISE_E_IO ? CLI_FAIL : CLI_USAGE;
+}
+
 const cli_opts cli_metrics_opts = {
 	":h",
 	(const struct option[]){
@@ -301,28 +350,24 @@ int cli_metrics(const cli_global *g, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	const char *path = argv[optind];
-	size_t len;
-	char *text = cli_read_file(path, &len);
-	if (!text) {
-		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
-		return CLI_USAGE;
-	}
 	csv_cop cop;
-	csv_error err;
-	int rc = csv_cop_parse(text, len, mm_per_unit, &cop, &err);
-	free(text);
-	if (rc) {
-		if (err.line)
-			fprintf(stderr, "%s:%zu: %s\n", path, err.line, err.msg);
-		else
-			fprintf(stderr, "%s: %s\n", path, err.msg);
-		return CLI_USAGE;
-	}
-	int code = CLI_OK;
+	int code = read_csv(path, mm_per_unit, &cop);
+	if (code != CLI_OK)
+		return code;
 	double dur = cop.t_s[cop.n - 1] - cop.t_s[0];
 	if (dur < MIN_DURATION_S) {
 		fprintf(stderr, "%s:%zu: only %.3g s of data (lines %zu to %zu); at least %.0f s are needed\n",
 		        path, cop.last_line, dur, cop.first_line, cop.last_line, MIN_DURATION_S);
+		code = CLI_USAGE;
+		goto out;
+	}
+	size_t n_grid;
+	if (ana_check_span(cop.t_s, cop.n, &ac, &n_grid) != POISE_OK) {
+		fprintf(stderr, "%s: the times of lines %zu to %zu span %.6g s for only %zu rows: resampled at "
+		        "%g Hz that would make %.3g samples (at most %d per row or %.0e are made); a recording "
+		        "with gaps this long, or times in the wrong unit, cannot be analysed\n",
+		        path, cop.first_line, cop.last_line, dur, cop.n, ac.resample_hz, dur * ac.resample_hz,
+		        ANA_GRID_PER_SAMPLE, (double)ANA_GRID_MIN);
 		code = CLI_USAGE;
 		goto out;
 	}
@@ -341,7 +386,9 @@ int cli_metrics(const cli_global *g, int argc, char **argv)
 	}
 	met_static m;
 	met_ext e;
-	rc = ana_all_metrics(cop.t_s, cop.x_mm, cop.y_mm, cop.n, &ac, &ec, &m, &e);
+	/* The parsed arrays go to the analysis, which reuses them in place. */
+	int rc = ana_all_metrics_owned(cop.t_s, cop.x_mm, cop.y_mm, cop.n, &ac, &ec, &m, &e);
+	cop = (csv_cop){0};
 	if (rc) {
 		fprintf(stderr, "%s: cannot compute metrics: %s\n", path, poise_strerror(rc));
 		code = rc == POISE_E_NOMEM ? CLI_FAIL : CLI_USAGE;

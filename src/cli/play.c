@@ -415,7 +415,7 @@ int cli_play(const cli_global *g, int argc, char **argv)
 	              .width = g->width, .height = g->height, .screenshot = g->screenshot,
 	              .quit_after_s = g->quit_after_s, .frame_stats = g->frame_stats,
 	              .fullscreen = g->fullscreen, .play_cond = o.cond_set_ ? &o.cond : NULL,
-	              .sim_error_rate = o.sim_error_rate};
+	              .sim_error_rate = o.sim_error_rate, .frame_log = g->frame_log};
 	if (o.cond.visual != COND_VISUAL_STATIC)
 		fprintf(stderr, "poise play: WARNING: %s\n", cond_visual_warning());
 	char msg[1024];

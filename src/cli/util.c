@@ -1,59 +1,56 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/cond.h"
 #include "core/text.h"
 
-char *cli_read_file(const char *path, size_t *len)
+/* What a file that is not a regular one is, for a sentence. */
+static const char *file_kind(mode_t m)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO (named pipe)";
+	if (S_ISCHR(m))
+		return "a character device, such as /dev/null";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+int cli_open_regular(const char *path, char *msg, size_t msg_len)
+{
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang; it is
+	 * refused below like every other file that is not a regular one. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(msg, msg_len, "%s", strerror(errno));
+		return -1;
+	}
 	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		errno = EISDIR;
-		return NULL;
+	if (fstat(fd, &st) != 0) {
+		snprintf(msg, msg_len, "%s", strerror(errno));
+		close(fd);
+		return -1;
 	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *buf = malloc(cap);
-	if (!buf) {
-		fclose(f);
-		errno = ENOMEM;
-		return NULL;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(msg, msg_len, "it is %s, not a regular file", file_kind(st.st_mode));
+		close(fd);
+		return -1;
 	}
-	for (;;) {
-		if (n + 1 >= cap) { /* the file grew while we read it */
-			char *b2 = realloc(buf, cap * 2);
-			if (!b2) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = b2;
-			cap *= 2;
-		}
-		size_t k = fread(buf + n, 1, cap - 1 - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
 }
 
 void cli_json_string(FILE *f, const char *s)

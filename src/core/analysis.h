@@ -36,12 +36,36 @@ typedef struct ana_series {
 	double duration_s; /* t_s[n−1] − t_s[0] */
 } ana_series;
 
+/* Resampling makes at most this many samples per input sample, or
+ * ANA_GRID_MIN in all: the work of a recording is bounded by its size. */
+#define ANA_GRID_PER_SAMPLE 100
+#define ANA_GRID_MIN 1000000
+
+/* Checks that preparing (t_s)[0..n) under cfg is bounded work before any
+ * of it is done, and puts the prepared length in *n_grid (n when not
+ * resampled). POISE_E_RANGE for n < 2, a span t_s[n−1] − t_s[0] that is
+ * not positive and finite, or a resampled length above
+ * max(ANA_GRID_PER_SAMPLE·n, ANA_GRID_MIN): four rows spanning a million
+ * seconds are not a recording, and resampling them would invent 10^8
+ * samples (gigabytes and minutes). `poise metrics` calls it first to say
+ * so; ana_prepare() checks it too. */
+int ana_check_span(const double *t_s, size_t n, const ana_cfg *cfg, size_t *n_grid);
+
 /* Prepares (t_s, x_mm, y_mm)[0..n) per cfg into *out (newly allocated).
- * t_s must increase strictly. Returns POISE_E_RANGE for n < 3,
- * POISE_E_INVALID for a low-pass at or above half the rate, POISE_E_NOMEM;
- * on failure *out is untouched. */
+ * t_s must increase strictly. Returns POISE_E_RANGE for n < 3 or a span
+ * ana_check_span() refuses, POISE_E_INVALID for a low-pass at or above
+ * half the rate, POISE_E_NOMEM; on failure *out is untouched. */
 int ana_prepare(const double *t_s, const double *x_mm, const double *y_mm, size_t n,
                 const ana_cfg *cfg, ana_series *out);
+
+/* ana_prepare() of arrays the caller gives away (malloc'd, n long; on
+ * success and on failure they are the function's: kept in *out or freed).
+ * Nothing is copied: the anti-alias filter runs in place and a plate
+ * faster than the resampling rate is resampled in place (the arrays then
+ * shrink to the new length), so a long recording needs no memory beyond
+ * its own arrays. The same numbers as ana_prepare(), bit for bit. */
+int ana_prepare_owned(double *t_s, double *x_mm, double *y_mm, size_t n, const ana_cfg *cfg,
+                      ana_series *out);
 
 void ana_series_free(ana_series *s);
 
@@ -56,7 +80,15 @@ int ana_static_metrics(const double *t_s, const double *x_mm, const double *y_mm
 int ana_all_metrics(const double *t_s, const double *x_mm, const double *y_mm, size_t n,
                     const ana_cfg *cfg, const met_ext_cfg *ecfg, met_static *st, met_ext *ext);
 
-/* Median interval of t_s[0..n) as a rate in Hz (n ≥ 2). */
+/* ana_all_metrics() on arrays the caller gives away, as
+ * ana_prepare_owned(): `poise metrics`, whose arrays come from the CSV. */
+int ana_all_metrics_owned(double *t_s, double *x_mm, double *y_mm, size_t n, const ana_cfg *cfg,
+                          const met_ext_cfg *ecfg, met_static *st, met_ext *ext);
+
+/* Median interval of t_s[0..n) as a rate in Hz (n ≥ 2; NaN for n < 2):
+ * exact (the middle interval, or the mean of the two middle ones), found
+ * without sorting or copying the intervals (O(n), 512 KB of work memory
+ * for long recordings). */
 double ana_median_rate_hz(const double *t_s, size_t n);
 
 #endif

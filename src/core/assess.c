@@ -249,7 +249,7 @@ int assess_cog_estimate(const double *cop, size_t n, double fs_hz, double h_mm, 
 	size_t m = fft_next_pow2(2 * n);
 	if (m == 0)
 		return POISE_E_NOMEM;
-	double *re = calloc(m, sizeof *re), *im = calloc(m, sizeof *im), *tw = malloc(m * sizeof *tw);
+	double *re = calloc(m, sizeof *re), *im = calloc(m, sizeof *im), *tw = malloc(fft_twiddles_len(m) * sizeof *tw);
 	if (!re || !im || !tw) {
 		free(re), free(im), free(tw);
 		return POISE_E_NOMEM;

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,42 @@ static bool not_left(pt o, pt a, pt b)
 {
 	double ax = a.x - o.x, ay = a.y - o.y, bx = b.x - o.x, by = b.y - o.y;
 	return cross(o, a, b) <= 1e-9 * sqrt((ax * ax + ay * ay) * (bx * bx + by * by));
+}
+
+/* Keeps of (x, y)[0..n) in p only the points that may lie on the convex
+ * hull and returns how many: a point strictly inside the quadrilateral of
+ * the leftmost, lowest, rightmost and highest points (by more than
+ * rounding) cannot be a hull vertex (Akl & Toussaint 1978). For sway most
+ * points are inside, so the sort that follows is short. */
+static size_t hull_candidates(const double *x, const double *y, size_t n, pt *p)
+{
+	size_t e[4] = {0, 0, 0, 0}; /* left, bottom, right, top: counter-clockwise */
+	for (size_t i = 1; i < n; i++) {
+		if (x[i] < x[e[0]])
+			e[0] = i;
+		if (y[i] < y[e[1]])
+			e[1] = i;
+		if (x[i] > x[e[2]])
+			e[2] = i;
+		if (y[i] > y[e[3]])
+			e[3] = i;
+	}
+	pt q[4];
+	for (int k = 0; k < 4; k++)
+		q[k] = (pt){x[e[k]], y[e[k]]};
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		pt c = {x[i], y[i]};
+		bool inside = true;
+		for (int k = 0; k < 4 && inside; k++) {
+			pt a = q[k], b = q[(k + 1) % 4];
+			double ex = b.x - a.x, ey = b.y - a.y, cx = c.x - a.x, cy = c.y - a.y;
+			inside = cross(a, b, c) > 1e-9 * sqrt((ex * ex + ey * ey) * (cx * cx + cy * cy));
+		}
+		if (!inside)
+			p[m++] = c;
+	}
+	return m;
 }
 
 /* Largest distance between two of the n points in p (sorted in place;
@@ -129,35 +166,169 @@ static double exit_fraction(double da, double db, double r)
 	return db > da ? (r - da) / (db - da) : 0;
 }
 
+/* The stay around each sample is found by walking the path until it
+ * leaves the circle, which costs the length of the stay: seconds of
+ * samples for a quiet patient, the whole record for a still one. A pyramid
+ * of bounding boxes (blocks of SD_FAN samples, SD_FAN blocks of those, ...)
+ * lets the walk jump over any block whose box lies inside the circle, so a
+ * stay costs about SD_FAN·(levels) steps, not its length. The jump is
+ * exact: if the box's farthest corner is within r (computed with the same
+ * rounded operations as a sample's distance, which are monotonic), so is
+ * every sample in it. */
+#define SD_FAN 16
+#define SD_LEVELS 8
+
+typedef struct sd_box {
+	double x0, x1, y0, y1;
+} sd_box;
+
+typedef struct sd_pyramid {
+	sd_box *lv[SD_LEVELS];
+	size_t span[SD_LEVELS]; /* samples per box */
+	int levels;
+	sd_box *mem;
+} sd_pyramid;
+
+static double dmin(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+static double dmax(double a, double b)
+{
+	return a > b ? a : b;
+}
+
+/* Builds the pyramid; false (and nothing to free) if there is no memory. */
+static bool pyramid_make(sd_pyramid *py, const double *x, const double *y, size_t n)
+{
+	size_t total = 0, nb = n;
+	int levels = 0;
+	while (nb > 1 && levels < SD_LEVELS) {
+		nb = (nb + SD_FAN - 1) / SD_FAN;
+		total += nb;
+		levels++;
+	}
+	py->levels = levels;
+	py->mem = levels ? malloc(total * sizeof *py->mem) : NULL;
+	if (levels && !py->mem)
+		return false;
+	sd_box *p = py->mem;
+	size_t below = n, span = 1;
+	for (int l = 0; l < levels; l++) {
+		size_t count = (below + SD_FAN - 1) / SD_FAN;
+		py->lv[l] = p;
+		py->span[l] = span * SD_FAN;
+		for (size_t b = 0; b < count; b++) {
+			sd_box bx = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+			for (size_t k = b * SD_FAN; k < below && k < (b + 1) * SD_FAN; k++) {
+				sd_box c = l == 0 ? (sd_box){x[k], x[k], y[k], y[k]} : py->lv[l - 1][k];
+				bx = (sd_box){dmin(bx.x0, c.x0), dmax(bx.x1, c.x1), dmin(bx.y0, c.y0),
+				              dmax(bx.y1, c.y1)};
+			}
+			p[b] = bx;
+		}
+		p += count;
+		below = count;
+		span *= SD_FAN;
+	}
+	return true;
+}
+
+static double dist2(const double *x, const double *y, size_t j, size_t i)
+{
+	double dx = x[j] - x[i], dy = y[j] - y[i];
+	return dx * dx + dy * dy;
+}
+
+/* True if every point of b lies within r of (xi, yi) (see above). */
+static bool box_inside(const sd_box *b, double xi, double yi, double r2)
+{
+	double dx = dmax(fabs(b->x0 - xi), fabs(b->x1 - xi));
+	double dy = dmax(fabs(b->y0 - yi), fabs(b->y1 - yi));
+	return dx * dx + dy * dy <= r2;
+}
+
+/* The end (dir +1: one past the last sample; −1: the first sample) of the
+ * largest box holding sample j that lies inside the circle around sample
+ * i, or 0 (+1) / SIZE_MAX (−1) when even the smallest does not. */
+static size_t inside_run(const sd_pyramid *py, const double *x, const double *y, size_t n,
+                         size_t i, size_t j, int dir, double r2)
+{
+	size_t end = dir > 0 ? 0 : SIZE_MAX;
+	for (int l = 0; l < py->levels; l++) {
+		size_t sp = py->span[l], b = j / sp;
+		if (!box_inside(&py->lv[l][b], x[i], y[i], r2))
+			break;
+		end = dir > 0 ? ((b + 1) * sp < n ? (b + 1) * sp : n) : b * sp;
+	}
+	return end;
+}
+
+/* The first sample after i (dir +1) or before it (−1) outside the circle
+ * of r around sample i, or n (dir +1) / SIZE_MAX (−1) if the path never
+ * leaves it. The box holding the current sample is tried first (a box
+ * inside the circle is skipped whole, from any sample in it); when even
+ * its smallest box is not inside, the samples of that box are looked at
+ * one by one. */
+static size_t first_exit(const sd_pyramid *py, const double *x, const double *y, size_t n,
+                         size_t i, int dir, double r2)
+{
+	if (dir > 0) {
+		size_t j = i + 1;
+		while (j < n) {
+			size_t end = py ? inside_run(py, x, y, n, i, j, dir, r2) : 0;
+			if (end) {
+				j = end;
+				continue;
+			}
+			size_t stop = py ? (j / SD_FAN + 1) * SD_FAN : n;
+			for (stop = stop < n ? stop : n; j < stop; j++)
+				if (dist2(x, y, j, i) > r2)
+					return j;
+		}
+		return n;
+	}
+	size_t j = i; /* one past the next sample to look at */
+	while (j > 0) {
+		size_t first = py ? inside_run(py, x, y, n, i, j - 1, dir, r2) : SIZE_MAX;
+		if (first != SIZE_MAX) {
+			j = first;
+			continue;
+		}
+		size_t stop = py ? (j - 1) / SD_FAN * SD_FAN : 0;
+		for (; j > stop; j--)
+			if (dist2(x, y, j - 1, i) > r2)
+				return j - 1;
+	}
+	return SIZE_MAX;
+}
+
+/* The stay's end beyond the last sample inside: the fraction of a period
+ * to the exit (0 if the path never leaves). */
+static double exit_part(const double *x, const double *y, size_t i, size_t last_in, size_t exit,
+                        bool left, double r)
+{
+	if (!left)
+		return 0;
+	double d2 = last_in == i ? 0 : dist2(x, y, last_in, i);
+	return exit_fraction(sqrt(d2), sqrt(dist2(x, y, exit, i)), r);
+}
+
 void met_sway_density(const double *x, const double *y, size_t n, double fs, double r, double *sd)
 {
 	double r2 = r * r;
+	sd_pyramid py = {0};
+	bool have = pyramid_make(&py, x, y, n); /* without memory: plain walks */
 	for (size_t i = 0; i < n; i++) {
-		size_t hi = i, lo = i;
-		double d2 = 0, t = 0;
-		while (hi + 1 < n) {
-			double dx = x[hi + 1] - x[i], dy = y[hi + 1] - y[i];
-			double e2 = dx * dx + dy * dy;
-			if (e2 > r2) {
-				t += exit_fraction(sqrt(d2), sqrt(e2), r);
-				break;
-			}
-			d2 = e2;
-			hi++;
-		}
-		d2 = 0;
-		while (lo > 0) {
-			double dx = x[lo - 1] - x[i], dy = y[lo - 1] - y[i];
-			double e2 = dx * dx + dy * dy;
-			if (e2 > r2) {
-				t += exit_fraction(sqrt(d2), sqrt(e2), r);
-				break;
-			}
-			d2 = e2;
-			lo--;
-		}
-		sd[i] = ((double)(hi - lo) + t) / fs;
+		size_t hi = first_exit(have ? &py : NULL, x, y, n, i, +1, r2);
+		size_t lo = first_exit(have ? &py : NULL, x, y, n, i, -1, r2);
+		bool left_hi = hi < n, left_lo = lo != SIZE_MAX;
+		size_t last_hi = left_hi ? hi - 1 : n - 1, last_lo = left_lo ? lo + 1 : 0;
+		double t = exit_part(x, y, i, last_hi, hi, left_hi, r) + exit_part(x, y, i, last_lo, lo, left_lo, r);
+		sd[i] = ((double)(last_hi - last_lo) + t) / fs;
 	}
+	free(py.mem);
 }
 
 /* Peaks of the (filtered) sway-density curve sd[0..n): strict local maxima. */
@@ -209,7 +380,6 @@ static void positional(const double *x, const double *y, size_t n, const met_sta
 		sxx += x[i] * x[i];
 		syy += y[i] * y[i];
 		sxy += x[i] * y[i];
-		pts[i] = (pt){x[i], y[i]};
 	}
 	double dn = (double)n;
 	m->mean_distance_ml_mm = ax / dn;
@@ -217,7 +387,7 @@ static void positional(const double *x, const double *y, size_t n, const met_sta
 	m->max_distance_mm = md;
 	m->max_distance_ml_mm = mx;
 	m->max_distance_ap_mm = my;
-	m->range_mm = diameter(pts, n, hull);
+	m->range_mm = diameter(pts, hull_candidates(x, y, n, pts), hull);
 	m->range_ratio = ratio(st->range_ml_mm, st->range_ap_mm);
 	m->sway_direction_coefficient = sxx * syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
 	if (sxy == 0 && sxx == syy) {
@@ -327,9 +497,7 @@ static int diffusion(const double *x, const double *y, size_t n, double fs, cons
 	if (!buf)
 		return POISE_E_NOMEM;
 	double *mx = buf, *my = mx + k, *mr = my + k, *work = mr + k;
-	int rc = sda_msd(x, n, k, mx, work);
-	if (rc == POISE_OK)
-		rc = sda_msd(y, n, k, my, work);
+	int rc = sda_msd2(x, y, n, k, mx, my, work);
 	if (rc == POISE_OK) {
 		for (size_t i = 0; i < k; i++)
 			mr[i] = mx[i] + my[i];

@@ -67,7 +67,7 @@ int psd_plan_make(const psd_cfg *cfg, size_t n, double fs_hz, psd_plan *out)
 		.nbins = nfft / 2 + 1,
 		.fs_hz = fs_hz,
 		.df_hz = fs_hz / (double)nfft,
-		.work_len = 3 * nfft + nperseg,
+		.work_len = 2 * nfft + fft_twiddles_len(nfft) + nperseg,
 	};
 	p.nseg = (n - nperseg) / p.step + 1;
 	*out = p;
@@ -109,22 +109,37 @@ int psd_welch(const double *x, const psd_plan *p, const psd_cfg *cfg, double *ps
 	for (size_t i = 0; i < p->n; i++)
 		if (!isfinite(x[i]))
 			return POISE_E_INVALID;
-	double *re = work, *im = re + p->nfft, *tw = im + p->nfft, *win = tw + p->nfft;
+	double *re = work, *im = re + p->nfft, *tw = im + p->nfft, *win = tw + fft_twiddles_len(p->nfft);
 	make_window(win, p->nperseg, cfg->window);
 	fft_twiddles(tw, p->nfft);
 	double w2 = 0;
 	for (size_t k = 0; k < p->nperseg; k++)
 		w2 += win[k] * win[k];
 	memset(psd, 0, p->nbins * sizeof *psd);
-	for (size_t s = 0; s < p->nseg; s++) {
+	/* Two segments at a time in one transform, a in the real part and b in
+	 * the imaginary: A[k] = (Z[k] + Z*[N−k])/2, B[k] = (Z[k] − Z*[N−k])/2i,
+	 * so |A|² + |B|² = (|Z[k]|² + |Z[N−k]|²)/2. */
+	for (size_t s = 0; s < p->nseg; s += 2) {
 		detrend(x + s * p->step, p->nperseg, cfg->detrend, re);
 		for (size_t k = 0; k < p->nperseg; k++)
 			re[k] *= win[k];
-		memset(re + p->nperseg, 0, (p->nfft - p->nperseg) * sizeof *re);
-		memset(im, 0, p->nfft * sizeof *im);
-		fft_run(re, im, p->nfft, tw, false);
-		for (size_t k = 0; k < p->nbins; k++)
-			psd[k] += re[k] * re[k] + im[k] * im[k];
+		if (s + 1 < p->nseg) {
+			detrend(x + (s + 1) * p->step, p->nperseg, cfg->detrend, im);
+			for (size_t k = 0; k < p->nperseg; k++)
+				im[k] *= win[k];
+		} else {
+			memset(im, 0, p->nperseg * sizeof *im);
+		}
+		/* fft_run_padded() reads the first pad points only (the power of
+		 * two ≥ nperseg) and writes all nfft. */
+		size_t pad = fft_next_pow2(p->nperseg);
+		memset(re + p->nperseg, 0, (pad - p->nperseg) * sizeof *re);
+		memset(im + p->nperseg, 0, (pad - p->nperseg) * sizeof *im);
+		fft_run_padded(re, im, p->nfft, p->nperseg, tw, false);
+		for (size_t k = 0; k < p->nbins; k++) {
+			size_t j = k ? p->nfft - k : 0;
+			psd[k] += 0.5 * (re[k] * re[k] + im[k] * im[k] + re[j] * re[j] + im[j] * im[j]);
+		}
 	}
 	/* Density: |X|²/(fs·Σw²), averaged; one-sided, so every bin but DC
 	 * and Nyquist carries its negative-frequency twin too. */

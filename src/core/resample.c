@@ -152,6 +152,19 @@ size_t rs_push(rs_state *s, mono_us t_us, const double *v, rs_out *out)
 	return n;
 }
 
+int rs_grid_len(double span_s, double rate_hz, size_t *n_out)
+{
+	/* Instants t0 + k/rate up to the last input, with a hair of tolerance
+	 * so that a last input sitting on the grid is not lost to rounding.
+	 * Checked in floating point before any conversion: a span of 1e17 s
+	 * must not wrap into a small count. */
+	double m = floor(span_s * rate_hz + 1e-6) + 1;
+	if (!(span_s >= 0) || !(rate_hz > 0) || !(m <= (double)RS_GRID_MAX))
+		return POISE_E_RANGE;
+	*n_out = (size_t)m;
+	return POISE_OK;
+}
+
 int rs_resample_xy(const double *t_s, const double *x, const double *y, size_t n,
                    double rate_hz, double **t_out, double **x_out, double **y_out,
                    size_t *n_out)
@@ -160,10 +173,9 @@ int rs_resample_xy(const double *t_s, const double *x, const double *y, size_t n
 		return POISE_E_RANGE;
 	if (!(rate_hz > 0))
 		return POISE_E_INVALID;
-	/* Instants t0 + k/rate up to the last input, with a hair of tolerance
-	 * so that a last input sitting on the grid is not lost to rounding. */
-	double span_s = t_s[n - 1] - t_s[0];
-	size_t m = (size_t)floor(span_s * rate_hz + 1e-6) + 1;
+	size_t m;
+	if (rs_grid_len(t_s[n - 1] - t_s[0], rate_hz, &m) != POISE_OK)
+		return POISE_E_RANGE;
 	double *to = malloc(m * sizeof *to), *xo = malloc(m * sizeof *xo),
 	       *yo = malloc(m * sizeof *yo);
 	if (!to || !xo || !yo) {
@@ -202,7 +214,9 @@ int rs_resample_xy_window(const double *t_s, const double *x, const double *y, s
 	rs_state st;
 	if (!(rate_hz > 0) || !(span_s < 1e7) || rs_init(&st, &cfg) != POISE_OK)
 		return POISE_E_INVALID;
-	size_t m = (size_t)floor(span_s * rate_hz + 1e-6) + 1;
+	size_t m;
+	if (rs_grid_len(span_s, rate_hz, &m) != POISE_OK)
+		return POISE_E_RANGE;
 	/* One push can write every pending output of the window too. */
 	size_t room = m + st.m + 2;
 	double *to = malloc(m * sizeof *to), *xo = malloc(m * sizeof *xo),

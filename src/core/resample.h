@@ -101,10 +101,21 @@ size_t rs_push(rs_state *s, mono_us t_us, const double *v, rs_out *out);
  * RS_LINEAR: nothing is held back; returns 0. The stream can continue. */
 size_t rs_flush(rs_state *s, rs_out *out);
 
+/* The longest grid the offline resamplers make (2^31 instants, 48 GB of
+ * output): a longer one is refused rather than allocated. */
+#define RS_GRID_MAX (UINT64_C(1) << 31)
+
+/* How many instants t0 + k/rate_hz, k = 0, 1, ..., fall within a span of
+ * span_s seconds (the offline resamplers' output length) into *n_out.
+ * POISE_E_RANGE for a negative or non-finite span, a rate that is not
+ * positive, or more than RS_GRID_MAX instants; *n_out untouched then. */
+int rs_grid_len(double span_s, double rate_hz, size_t *n_out);
+
 /* Offline convenience for analysis: resamples (t_s[i], x[i], y[i]) onto
  * t_s[0] + k/rate_hz for every instant up to the last input, into arrays it
  * allocates (*t_out, *x_out, *y_out; the caller frees them with free()).
- * POISE_E_RANGE for fewer than 2 samples, POISE_E_NOMEM. */
+ * POISE_E_RANGE for fewer than 2 samples or a grid longer than
+ * RS_GRID_MAX (rs_grid_len), POISE_E_NOMEM. */
 int rs_resample_xy(const double *t_s, const double *x, const double *y, size_t n,
                    double rate_hz, double **t_out, double **x_out, double **y_out,
                    size_t *n_out);

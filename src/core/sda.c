@@ -23,7 +23,7 @@ size_t sda_max_lag(const sda_cfg *cfg, size_t n, double fs_hz)
 size_t sda_work_len(size_t n, size_t kmax)
 {
 	size_t nfft = fft_next_pow2(n + kmax);
-	return nfft ? 3 * nfft + n + 1 : 0;
+	return nfft ? 2 * nfft + fft_twiddles_len(nfft) + 2 * (n + 1) : 0;
 }
 
 int sda_msd(const double *x, size_t n, size_t kmax, double *msd, double *work)
@@ -33,7 +33,7 @@ int sda_msd(const double *x, size_t n, size_t kmax, double *msd, double *work)
 	size_t nfft = fft_next_pow2(n + kmax);
 	if (!nfft)
 		return POISE_E_RANGE;
-	double *re = work, *im = re + nfft, *tw = im + nfft, *csq = tw + nfft;
+	double *re = work, *im = re + nfft, *tw = im + nfft, *csq = tw + fft_twiddles_len(nfft);
 	/* Work on x minus its mean: the differences are the same and the
 	 * autocorrelation loses less to rounding. */
 	double mean = 0;
@@ -66,6 +66,71 @@ int sda_msd(const double *x, size_t n, size_t kmax, double *msd, double *work)
 		double s = (csq[n] - csq[k]) + csq[m] - 2.0 * re[k] / (double)nfft;
 		msd[k - 1] = s > 0 ? s / (double)m : 0;
 	}
+	return POISE_OK;
+}
+
+/* The mean of x[0..n), or NaN if a sample is not finite. */
+static double mean_of(const double *x, size_t n)
+{
+	double mean = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(x[i]))
+			return NAN;
+		mean += x[i];
+	}
+	return mean / (double)n;
+}
+
+/* msd[k − 1] from the autocorrelation acf (times nfft) and the running
+ * sums of squares csq, as sda_msd() does. */
+static void msd_from(const double *acf, const double *csq, size_t n, size_t kmax, size_t nfft,
+                     double *msd)
+{
+	for (size_t k = 1; k <= kmax; k++) {
+		size_t m = n - k;
+		double s = (csq[n] - csq[k]) + csq[m] - 2.0 * acf[k] / (double)nfft;
+		msd[k - 1] = s > 0 ? s / (double)m : 0;
+	}
+}
+
+int sda_msd2(const double *x, const double *y, size_t n, size_t kmax, double *msd_x, double *msd_y,
+             double *work)
+{
+	if (kmax < 1 || kmax >= n)
+		return POISE_E_RANGE;
+	size_t nfft = fft_next_pow2(n + kmax);
+	if (!nfft)
+		return POISE_E_RANGE;
+	double *re = work, *im = re + nfft, *tw = im + nfft, *cx = tw + fft_twiddles_len(nfft), *cy = cx + n + 1;
+	double mx = mean_of(x, n), my = mean_of(y, n);
+	if (!isfinite(mx) || !isfinite(my))
+		return POISE_E_INVALID;
+	/* x in the real part, y in the imaginary: one transform for both. */
+	cx[0] = cy[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		re[i] = x[i] - mx;
+		im[i] = y[i] - my;
+		cx[i + 1] = cx[i] + re[i] * re[i];
+		cy[i + 1] = cy[i] + im[i] * im[i];
+	}
+	memset(re + n, 0, (nfft - n) * sizeof *re);
+	memset(im + n, 0, (nfft - n) * sizeof *im);
+	fft_twiddles(tw, nfft);
+	fft_run(re, im, nfft, tw, false);
+	/* X[k] = (Z[k] + Z*[N−k])/2, Y[k] = (Z[k] − Z*[N−k])/2i: their power
+	 * spectra, real and even, go back in one inverse transform as
+	 * |X|² + i|Y|², whose real part is x's autocorrelation and imaginary
+	 * part y's. */
+	for (size_t k = 0; k <= nfft / 2; k++) {
+		size_t j = (nfft - k) % nfft;
+		double ar = re[k] + re[j], ai = im[k] - im[j], br = re[k] - re[j], bi = im[k] + im[j];
+		double px = 0.25 * (ar * ar + ai * ai), py = 0.25 * (br * br + bi * bi);
+		re[k] = re[j] = px;
+		im[k] = im[j] = py;
+	}
+	fft_run(re, im, nfft, tw, true);
+	msd_from(re, cx, n, kmax, nfft, msd_x);
+	msd_from(im, cy, n, kmax, nfft, msd_y);
 	return POISE_OK;
 }
 

@@ -57,7 +57,8 @@ typedef struct sda_fit {
  * cfg: min(max_lag_s·fs, (n − 1)/3). */
 size_t sda_max_lag(const sda_cfg *cfg, size_t n, double fs_hz);
 
-/* Work memory, in doubles, sda_msd() needs for n samples and kmax lags. */
+/* Work memory, in doubles, sda_msd() or sda_msd2() needs for n samples
+ * and kmax lags. */
 size_t sda_work_len(size_t n, size_t kmax);
 
 /* The diffusion plot of x[0..n): msd[k − 1] = mean over i < n − k of
@@ -66,6 +67,12 @@ size_t sda_work_len(size_t n, size_t kmax);
  * scratch; the caller owns msd and work. Returns POISE_E_RANGE unless
  * 1 ≤ kmax < n, POISE_E_INVALID for a non-finite sample. */
 int sda_msd(const double *x, size_t n, size_t kmax, double *msd, double *work);
+
+/* sda_msd() of two signals of the same length (a COP's x and y) through
+ * one forward and one inverse transform (x in the real part, y in the
+ * imaginary); the same numbers up to rounding, half the work. */
+int sda_msd2(const double *x, const double *y, size_t n, size_t kmax, double *msd_x, double *msd_y,
+             double *work);
 
 /* Fits the two regions of a diffusion plot msd[0..kmax) (msd[k − 1] at
  * lag k·dt_s) as described above. Returns POISE_E_RANGE when the plot

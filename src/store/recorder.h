@@ -3,15 +3,19 @@
  *
  * Main thread, once per COP sample, without stalling a frame: push() only
  * copies the sample into a buffer allocated at create; every batch_s of
- * sample time (default 0.2 s) the buffer is written in one transaction
- * (WAL mode, synchronous=NORMAL: a commit is a write into the page cache,
- * no fsync; checkpoints happen only at the end of a trial). A helper
- * thread fdatasync()s the WAL file every second while batches come in, so
- * a power cut loses at most about a second; the main thread never waits
- * for the disk. The trial row
- * is written at begin with status 'crashed' and gets its real status at
- * end, so a killed process leaves a trial marked crashed that holds every
- * sample up to its last committed batch (at most batch_s lost).
+ * sample time (default 0.2 s) the buffer is handed to the recorder's
+ * writer thread, which writes it in one transaction through its own
+ * connection to the file (WAL mode, synchronous=NORMAL: a commit is a
+ * write into the page cache, no fsync; checkpoints happen only at the end
+ * of a trial), so a slow disk or a busy machine never holds up a frame
+ * (push() waits only if the writer is REC_SLOTS − 1 batches, 1.4 s,
+ * behind). A helper thread fdatasync()s the WAL file every second while
+ * batches come in, so a power cut loses at most about a second; the main
+ * thread never waits for the disk. The trial row is written at begin with
+ * status 'crashed' and gets its real status at end, so a killed process
+ * leaves a trial marked crashed that holds every sample up to its last
+ * committed batch: at most batch_s lost, plus the batch being committed
+ * at that moment (a commit takes about a millisecond).
  *
  * Step-on/step-off, input gaps and clock restarts (sample flags) become
  * events by themselves; callers add their own (level changes, target
@@ -20,11 +24,12 @@
  * preprocessing as `poise metrics`) and stored with the trial.
  *
  * Faults: when a commit fails (disk full, file-size limit, read-only or
- * damaged database) the recorder stops the trial: push() returns the error
- * (POISE_E_NOSPACE, POISE_E_ACCESS, POISE_E_IO, ...) once and on every call
- * after, store_errmsg() of the store says what happened and that the
- * samples committed before are kept, and the caller stays in control (it
- * shows the message and carries on; nothing exits).
+ * damaged database) the recorder stops the trial: the next push() (or
+ * event, flush, end) returns the error (POISE_E_NOSPACE, POISE_E_ACCESS,
+ * POISE_E_IO, ...), and so does every call after; store_errmsg() of the
+ * store says what happened and that the samples committed before are kept,
+ * and the caller stays in control (it shows the message and carries on;
+ * nothing exits). Batches handed over after the failing one are dropped.
  */
 #ifndef POISE_STORE_RECORDER_H
 #define POISE_STORE_RECORDER_H
@@ -54,18 +59,26 @@ typedef struct store_rec_cfg {
 	                        * while batches come in, so they also survive a
 	                        * power cut, off the main thread (0 = never; the
 	                        * end of the trial syncs anyway) */
+	bool writer_thread;    /* commit on the recorder's own thread and
+	                        * connection (default); false: push() commits
+	                        * on the caller's thread, as tests of exact
+	                        * batch timing want */
 } store_rec_cfg;
 
 /* Defaults: 0.2 s batches, 4096 samples, 256 events, ana_cfg_default()
- * (100 Hz, 10 Hz low-pass, as `poise metrics`), 2 s, sync every 1 s. */
+ * (100 Hz, 10 Hz low-pass, as `poise metrics`), 2 s, sync every 1 s, a
+ * writer thread. */
 void store_rec_cfg_default(store_rec_cfg *cfg);
 
 /* Timing of the commits of the current (or last) trial. */
 typedef struct store_rec_stats {
 	uint64_t samples;       /* samples committed */
 	uint64_t commits;       /* batches committed */
-	double worst_commit_ms; /* longest push()/flush() that committed a batch */
+	double worst_commit_ms; /* longest commit of a batch (on the writer
+	                         * thread, or in push() without one) */
 	double total_commit_ms;
+	double worst_wait_ms;   /* longest push() waiting for the writer to
+	                         * make room (0 unless the disk fell behind) */
 	uint64_t syncs;         /* WAL syncs by the helper thread (after end) */
 } store_rec_stats;
 
@@ -96,7 +109,8 @@ int store_rec_push(store_rec *r, const cop_sample *smp);
  * (< 256 chars, may be NULL); committed with the next batch. */
 int store_rec_event(store_rec *r, mono_us t_us, const char *kind, const char *detail);
 
-/* Commits what is buffered now (e.g. before a pause). */
+/* Commits what is buffered now (e.g. before a pause) and waits until it,
+ * and every batch before it, is in the database. */
 int store_rec_flush(store_rec *r);
 
 /* Ends the open trial: commits the rest, computes and stores the static

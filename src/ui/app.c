@@ -726,27 +726,6 @@ static int open_patient(app *a, char *msg, size_t msg_len)
 	return POISE_OK;
 }
 
-static int cmp_float(const void *x, const void *y)
-{
-	float a = *(const float *)x, b = *(const float *)y;
-	return (a > b) - (a < b);
-}
-
-static void print_frame_stats(app *a)
-{
-	size_t n = a->n_frames < APP_FRAME_STATS ? a->n_frames : APP_FRAME_STATS;
-	if (n < 10)
-		return;
-	qsort(a->frame_ms, n, sizeof a->frame_ms[0], cmp_float);
-	qsort(a->present_ms, n, sizeof a->present_ms[0], cmp_float);
-	int w, h;
-	SDL_GetRendererOutputSize(a->ren, &w, &h);
-	fprintf(stderr, "poise: %zu frames (after 2 s) at %dx%d: work per frame p50 %.2f ms, p99 %.2f ms, max %.2f ms "
-	        "(of which presenting p50 %.2f ms, p99 %.2f ms)\n",
-	        a->n_frames, w, h, a->frame_ms[n / 2], a->frame_ms[(size_t)(n * 0.99)], a->frame_ms[n - 1],
-	        a->present_ms[n / 2], a->present_ms[(size_t)(n * 0.99)]);
-}
-
 static void app_cleanup(app *a)
 {
 	while (a->depth > 0) { /* each screen closes what it holds (a game: aborted) */
@@ -862,39 +841,34 @@ static void run_script(app *a, double t_s)
 	a->script_shot = io.screenshot;
 }
 
-/* Presents and paces one frame; keeps its work time. */
-static void frame_end(app *a, Uint64 start, Uint64 work0, Uint64 *next, Uint64 period)
+/* The t_us of the newest sample the frame is drawn from (0: none yet). */
+static mono_us newest_sample_us(const app *a)
 {
-	Uint64 freq = SDL_GetPerformanceFrequency();
-	Uint64 p0 = now_ticks();
-	SDL_RenderPresent(a->ren);
-	Uint64 t = now_ticks();
-	/* Frame statistics leave out the first two seconds: fonts, labels and
-	 * circle textures are made then, once. */
-	if (ticks_to_s(p0 - start) >= 2.0) {
-		a->present_ms[a->n_frames % APP_FRAME_STATS] = (float)(ticks_to_s(t - p0) * 1e3);
-		a->frame_ms[a->n_frames++ % APP_FRAME_STATS] = (float)(ticks_to_s(t - work0) * 1e3);
-	}
-	if (t < *next)
-		SDL_Delay((Uint32)((*next - t) * 1000 / freq));
-	*next += period;
-	if (now_ticks() > *next + period)
-		*next = now_ticks() + period; /* fell behind: do not race to catch up */
+	return a->hist && ses_history_count(a->hist) ? ses_history_at(a->hist, 0)->t_us : 0;
 }
 
+/* Presents the frame and books it (ui/frame.h). */
+static void frame_end(app *a)
+{
+	mono_us p0 = dev_now_us();
+	SDL_RenderPresent(a->ren);
+	ui_frames_end(&a->frames, p0, newest_sample_us(a));
+}
+
+/* The frame loop. Each frame waits until as late as its work allows
+ * (ui_frames_wait), then takes the events and the ring's newest samples,
+ * draws and presents by its deadline. */
 static void run_frames(app *a)
 {
-	SDL_DisplayMode mode;
-	int hz = SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
-	Uint64 period = SDL_GetPerformanceFrequency() / (Uint64)hz;
-	Uint64 start = now_ticks(), last = start, next = start + period;
+	Uint64 start = now_ticks(), last = start;
 	while (!a->quit) {
-		Uint64 work0 = now_ticks();
-		run_script(a, ticks_to_s(work0 - start));
+		ui_frames_wait(&a->frames, newest_sample_us(a), a->eng ? ses_sample_rate_hz(a->eng) : 0);
+		ui_frames_begin(&a->frames);
+		Uint64 t = now_ticks();
+		run_script(a, ticks_to_s(t - start));
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
 			handle_event(a, &e);
-		Uint64 t = now_ticks();
 		steer_keys(a, ticks_to_s(t - last));
 		last = t;
 		pump_session(a);
@@ -910,13 +884,20 @@ static void run_frames(app *a)
 			fprintf(stderr, "poise: %s\n", m);
 			a->script_shot = NULL;
 		}
-		if (a->cfg.quit_after_s > 0 && ticks_to_s(t - start) >= a->cfg.quit_after_s) {
+		if (a->cfg.quit_after_s > 0 && ticks_to_s(now_ticks() - start) >= a->cfg.quit_after_s) {
 			if (a->cfg.screenshot)
 				take_screenshot(a, a->cfg.screenshot);
 			a->quit = true;
 		}
-		frame_end(a, start, work0, &next, period);
+		frame_end(a);
 	}
+}
+
+/* The display's refresh rate (60 when it does not say). */
+static double refresh_hz(app *a)
+{
+	SDL_DisplayMode mode;
+	return SDL_GetWindowDisplayMode(a->win, &mode) == 0 && mode.refresh_rate > 0 ? mode.refresh_rate : 60;
 }
 
 /* Where the app starts: straight into a game (poise play), the patient's
@@ -967,12 +948,18 @@ int app_run(const app_cfg *cfg, char *msg, size_t msg_len)
 	app_settings_load(a);
 	if (open_window(a, msg, msg_len) != POISE_OK)
 		goto out;
+	if (!ui_frames_init(&a->frames, refresh_hz(a), cfg->frame_log, msg, msg_len))
+		goto out;
 	first_screen(a);
 	run_frames(a);
 	code = 0;
-	if (cfg->frame_stats)
-		print_frame_stats(a);
+	if (cfg->frame_stats) {
+		int w, h;
+		SDL_GetRendererOutputSize(a->ren, &w, &h);
+		ui_frames_report(&a->frames, stderr, w, h);
+	}
 out:
+	ui_frames_free(&a->frames);
 	app_cleanup(a);
 	free(a);
 	return code;

@@ -55,6 +55,9 @@ typedef struct app_cfg {
 	const char *screenshot; /* save a PNG here when quitting after quit_after_s */
 	double quit_after_s;    /* > 0: quit by itself after this long (demos, tests) */
 	bool frame_stats;       /* print frame-time percentiles to stderr at exit */
+	const char *frame_log;  /* for the benchmark: a line per frame to this file
+	                         * (ui/frame.h: when it was presented, the newest
+	                         * sample it showed, what it cost); NULL = none */
 	const struct game_ops *play; /* start straight into this game, quit after */
 	int play_level;              /* > 0: its start level instead of the plan's */
 	double play_seconds;         /* > 0: its playing time instead of the plan's */

@@ -24,6 +24,7 @@
 #include "ui/app.h"
 #include "ui/assess_view.h"
 #include "ui/audio.h"
+#include "ui/frame.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
 #include "ui/play.h"
@@ -32,7 +33,6 @@
 
 #define APP_MAX_SCREENS 8
 #define APP_MAX_HITS 64
-#define APP_FRAME_STATS 4096
 #define HISTORY_LINES 40
 
 typedef struct app app;
@@ -214,8 +214,7 @@ struct app {
 	int *n_demo_results;
 	int n_games;
 	/* Frame statistics. */
-	float frame_ms[APP_FRAME_STATS], present_ms[APP_FRAME_STATS];
-	size_t n_frames;
+	ui_frames frames;     /* the frame clock and what frames cost */
 };
 
 /* ---- the shell's services (app.c) ------------------------------------ */

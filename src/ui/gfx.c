@@ -1,6 +1,6 @@
 #include "ui/gfx.h"
 
-#include <SDL_image.h>
+#include <cairo.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -220,8 +220,168 @@ static SDL_Texture *cached_circle(gfx *g, int diameter, SDL_Color c, bool ring)
 	return victim->tex;
 }
 
+/* ---- rows of pixels: rings, arcs and large discs ---------------------- */
+
+static void spans_flush(gfx *g)
+{
+	if (g->n_spans > 0)
+		SDL_RenderFillRectsF(g->r, g->spans, g->n_spans);
+	g->n_spans = 0;
+}
+
+/* Queues the pixels j0..j1 of row y (nothing if j1 < j0). */
+static void span_add(gfx *g, int y, int j0, int j1)
+{
+	if (j1 < j0)
+		return;
+	if (g->n_spans == GFX_SPANS)
+		spans_flush(g);
+	g->spans[g->n_spans++] = (SDL_FRect){(float)j0, (float)y, (float)(j1 - j0 + 1), 1};
+}
+
+/* The arc's angles: from a_s, counter-clockwise over len (≥ 2π: whole). */
+typedef struct arc_range {
+	double a_s, len;
+	bool whole;
+} arc_range;
+
+static bool in_arc(const arc_range *ar, double cx, double cy, double x, double yc)
+{
+	double th = atan2(cy - yc, x - cx);
+	return fmod(th - ar->a_s + 4 * M_PI, 2 * M_PI) <= ar->len;
+}
+
+/* The pixels of row y whose centres lie in [x0, x1] and in the arc: the
+ * arc's two end rays cut the span into at most three pieces, each wholly
+ * in or out (the angle changes monotonically along a row on one side of
+ * the centre), so one angle per piece decides. */
+static void span_in_arc(gfx *g, const arc_range *ar, double cx, double cy, int y, double x0,
+                        double x1)
+{
+	int j0 = (int)ceil(x0 - 0.5), j1 = (int)floor(x1 - 0.5);
+	if (j1 < j0)
+		return;
+	if (ar->whole) {
+		span_add(g, y, j0, j1);
+		return;
+	}
+	double yc = y + 0.5, cut[4];
+	int n = 0;
+	cut[n++] = j0;
+	double ends[2] = {ar->a_s, ar->a_s + ar->len};
+	for (int e = 0; e < 2; e++) {
+		double sn = sin(ends[e]), cs = cos(ends[e]);
+		if (fabs(sn) < 1e-12)
+			continue;
+		double t = (cy - yc) / sn; /* the ray meets the row's centre line here */
+		double x = cx + t * cs - 0.5; /* as a pixel index */
+		if (t > 0 && x > j0 && x < j1 + 1)
+			cut[n++] = x;
+	}
+	cut[n++] = j1 + 1;
+	if (n == 4 && cut[1] > cut[2]) {
+		double tmp = cut[1];
+		cut[1] = cut[2];
+		cut[2] = tmp;
+	}
+	for (int k = 0; k + 1 < n; k++) {
+		int a = (int)ceil(cut[k]), b = (int)ceil(cut[k + 1]) - 1;
+		if (k == 0)
+			a = j0;
+		if (b < a)
+			continue;
+		if (in_arc(ar, cx, cy, 0.5 * (a + b) + 0.5, yc))
+			span_add(g, y, a, b);
+	}
+}
+
+/* The band between radii r_in and r_out around (cx, cy), within ar. */
+static void band_spans(gfx *g, double cx, double cy, double r_in, double r_out, const arc_range *ar)
+{
+	int y0 = (int)floor(cy - r_out), y1 = (int)ceil(cy + r_out);
+	for (int y = y0; y <= y1; y++) {
+		double dy = y + 0.5 - cy;
+		if (fabs(dy) > r_out)
+			continue;
+		double wo = sqrt(r_out * r_out - dy * dy);
+		if (r_in > 0 && fabs(dy) < r_in) {
+			double wi = sqrt(r_in * r_in - dy * dy);
+			span_in_arc(g, ar, cx, cy, y, cx - wo, cx - wi);
+			span_in_arc(g, ar, cx, cy, y, cx + wi, cx + wo);
+		} else {
+			span_in_arc(g, ar, cx, cy, y, cx - wo, cx + wo);
+		}
+	}
+}
+
+static void set_color(gfx *g, SDL_Color c)
+{
+	SDL_SetRenderDrawBlendMode(g->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+	SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, c.a);
+}
+
+/* An opaque disc as rows: the pixels wholly inside as spans, the rim
+ * (centres within half a pixel of the circle) as single pixels whose alpha
+ * is their coverage, max(0, min(1, r + ½ − d)), as the disc textures have
+ * it. False if the rim does not fit the scratch buffers. */
+static bool disc_rows(gfx *g, float cx, float cy, float rad, SDL_Color c)
+{
+	double r_full = rad - 0.5, r_edge = rad + 0.5;
+	int y0 = (int)floor(cy - r_edge), y1 = (int)ceil(cy + r_edge);
+	memset(g->n_edge, 0, sizeof g->n_edge);
+	g->n_spans = 0;
+	set_color(g, c);
+	for (int y = y0; y <= y1; y++) {
+		double dy = y + 0.5 - cy;
+		if (fabs(dy) >= r_edge)
+			continue;
+		double we = sqrt(r_edge * r_edge - dy * dy);
+		double wf = fabs(dy) < r_full ? sqrt(r_full * r_full - dy * dy) : 0;
+		int f0 = (int)ceil(cx - wf - 0.5), f1 = (int)floor(cx + wf - 0.5);
+		if (wf > 0)
+			span_add(g, y, f0, f1);
+		else
+			f0 = (int)floor(cx), f1 = f0 - 1; /* no full pixel on this row */
+		int e0 = (int)ceil(cx - we - 0.5), e1 = (int)floor(cx + we - 0.5);
+		for (int j = e0; j <= e1; j++) {
+			if (j == f0 && f1 >= f0) {
+				j = f1;
+				continue;
+			}
+			double dx = j + 0.5 - cx, d = sqrt(dx * dx + dy * dy);
+			double a = rad + 0.5 - d;
+			if (a <= 0)
+				continue;
+			int lv = a >= 1 ? GFX_EDGE_LEVELS - 1 : (int)(a * GFX_EDGE_LEVELS);
+			if (lv >= GFX_EDGE_LEVELS)
+				lv = GFX_EDGE_LEVELS - 1;
+			if (g->n_edge[lv] == GFX_EDGE_PTS) {
+				g->n_spans = 0;
+				return false;
+			}
+			g->edge[lv][g->n_edge[lv]++] = (SDL_FPoint){(float)j + 0.5f, (float)y + 0.5f};
+		}
+	}
+	spans_flush(g);
+	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
+	for (int lv = 0; lv < GFX_EDGE_LEVELS; lv++) {
+		if (!g->n_edge[lv])
+			continue;
+		Uint8 alpha = (Uint8)lround(c.a * (lv + 0.5) / GFX_EDGE_LEVELS);
+		SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, alpha);
+		SDL_RenderDrawPointsF(g->r, g->edge[lv], g->n_edge[lv]);
+	}
+	return true;
+}
+
+/* Discs this large (radius in pixels) and opaque are drawn as rows: a
+ * texture blit blends every pixel of the square around the disc. */
+#define DISC_ROWS_MIN_PX 40
+
 static void draw_circle_tex(gfx *g, SDL_Texture *t, float cx, float cy, float rad, SDL_Color c)
 {
+	if (t == g->disc && rad >= DISC_ROWS_MIN_PX && c.a == 255 && disc_rows(g, cx, cy, rad, c))
+		return;
 	if (rad > 24) {
 		/* Diameters in 4-pixel steps: a shrinking ring reuses textures. */
 		int d = 4 * (int)lroundf(rad / 2);
@@ -250,8 +410,7 @@ void gfx_ring(gfx *g, float cx, float cy, float rad_px, SDL_Color c)
 
 void gfx_fill(gfx *g, SDL_FRect rc, SDL_Color c)
 {
-	SDL_SetRenderDrawBlendMode(g->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-	SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, c.a);
+	set_color(g, c);
 	SDL_RenderFillRectF(g->r, &rc);
 }
 
@@ -266,15 +425,21 @@ void gfx_frame(gfx *g, SDL_FRect rc, SDL_Color c, int t)
 void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int thickness)
 {
 	if (thickness <= 1) {
-		SDL_SetRenderDrawBlendMode(g->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-		SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, c.a);
+		set_color(g, c);
 		SDL_RenderDrawLineF(g->r, x0, y0, x1, y1);
 		return;
 	}
 	float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
 	if (len < 1e-3f)
 		return;
-	float nx = -dy / len * (float)thickness * 0.5f, ny = dx / len * (float)thickness * 0.5f;
+	float half = (float)thickness * 0.5f;
+	if (dx == 0 || dy == 0) { /* along an axis: a rectangle fill is the cheapest */
+		SDL_FRect rc = dx == 0 ? (SDL_FRect){x0 - half, fminf(y0, y1), (float)thickness, fabsf(dy)}
+		                       : (SDL_FRect){fminf(x0, x1), y0 - half, fabsf(dx), (float)thickness};
+		gfx_fill(g, rc, c);
+		return;
+	}
+	float nx = -dy / len * half, ny = dx / len * half;
 	SDL_Vertex v[4] = {
 		{{x0 + nx, y0 + ny}, c, {0, 0}},
 		{{x1 + nx, y1 + ny}, c, {0, 0}},
@@ -286,32 +451,60 @@ void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int t
 	SDL_RenderGeometry(g->r, NULL, v, 4, idx, 6);
 }
 
+void gfx_strip(gfx *g, const SDL_FPoint *pts, const SDL_Color *cols, int n, float width)
+{
+	float half = width * 0.5f;
+	int k = 0;
+	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
+	for (int i = 0; i + 1 < n; i++) {
+		float dx = pts[i + 1].x - pts[i].x, dy = pts[i + 1].y - pts[i].y;
+		float len = sqrtf(dx * dx + dy * dy);
+		if (len < 1e-3f)
+			continue;
+		float nx = -dy / len * half, ny = dx / len * half;
+		SDL_Vertex *v = &g->strip_v[4 * k];
+		SDL_Color c = cols[i];
+		v[0] = (SDL_Vertex){{pts[i].x + nx, pts[i].y + ny}, c, {0, 0}};
+		v[1] = (SDL_Vertex){{pts[i + 1].x + nx, pts[i + 1].y + ny}, c, {0, 0}};
+		v[2] = (SDL_Vertex){{pts[i + 1].x - nx, pts[i + 1].y - ny}, c, {0, 0}};
+		v[3] = (SDL_Vertex){{pts[i].x - nx, pts[i].y - ny}, c, {0, 0}};
+		int *ix = &g->strip_i[6 * k], b = 4 * k;
+		ix[0] = b, ix[1] = b + 1, ix[2] = b + 2, ix[3] = b, ix[4] = b + 2, ix[5] = b + 3;
+		if (++k == GFX_STRIP_SEGS) {
+			SDL_RenderGeometry(g->r, NULL, g->strip_v, 4 * k, g->strip_i, 6 * k);
+			k = 0;
+		}
+	}
+	if (k)
+		SDL_RenderGeometry(g->r, NULL, g->strip_v, 4 * k, g->strip_i, 6 * k);
+}
+
 void gfx_arc(gfx *g, float cx, float cy, float rad_px, double a0, double a1, SDL_Color c,
              float thickness)
 {
-	/* Concentric one-pixel polylines rather than triangles: SDL's software
-	 * renderer blends a triangle batch over its whole bounding box, which
-	 * for a large ring is most of the screen; lines touch only their own
-	 * pixels. */
-	SDL_FPoint pts[257];
-	/* Half-pixel steps between the layers, so no pixel of the band is
-	 * skipped by the line rasteriser. */
-	int layers = (int)lroundf(thickness < 1 ? 1 : 2 * thickness - 1);
-	SDL_SetRenderDrawBlendMode(g->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-	SDL_SetRenderDrawColor(g->r, c.r, c.g, c.b, c.a);
-	for (int k = 0; k < layers; k++) {
-		float rr = rad_px - thickness / 2 + 0.5f + 0.5f * (float)k;
-		if (rr <= 0)
-			continue;
-		int n = (int)(fabs(a1 - a0) * rr / 5) + 2;
-		if (n > 256)
-			n = 256;
-		for (int i = 0; i <= n; i++) {
-			double a = a0 + (a1 - a0) * i / n;
-			pts[i] = (SDL_FPoint){cx + rr * (float)cos(a), cy - rr * (float)sin(a)};
-		}
-		SDL_RenderDrawLinesF(g->r, pts, n + 1);
+	double len = fabs(a1 - a0);
+	if (len <= 0 || rad_px <= 0)
+		return;
+	arc_range ar = {fmin(a0, a1), len, len >= 2 * M_PI - 1e-9};
+	set_color(g, c);
+	if (thickness >= 1.5f) {
+		/* The band, row by row. */
+		double h = thickness / 2.0;
+		g->n_spans = 0;
+		band_spans(g, cx, cy, rad_px - h > 0 ? rad_px - h : 0, rad_px + h, &ar);
+		spans_flush(g);
+		return;
 	}
+	/* A hairline: one polyline. */
+	SDL_FPoint pts[257];
+	int n = (int)(len * rad_px / 5) + 2;
+	if (n > 256)
+		n = 256;
+	for (int i = 0; i <= n; i++) {
+		double a = a0 + (a1 - a0) * i / n;
+		pts[i] = (SDL_FPoint){cx + rad_px * (float)cos(a), cy - rad_px * (float)sin(a)};
+	}
+	SDL_RenderDrawLinesF(g->r, pts, n + 1);
 }
 
 void gfx_polygon(gfx *g, const SDL_FPoint *pts, int n, SDL_Color c)
@@ -346,20 +539,19 @@ static void blit_aligned(gfx *g, SDL_Texture *t, int w, int h, float x, float y,
 	SDL_RenderCopyF(g->r, t, NULL, &dst);
 }
 
-void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align,
-                    const char *fmt, ...)
+/* Draws l with text buf; remakes its texture when anything changed. bg:
+ * NULL for a blended label, else the colour it is composed on. */
+static void label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, const SDL_Color *bg, float x, float y,
+                       int align, const char *buf)
 {
-	char buf[sizeof l->text];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
+	bool opaque = bg != NULL;
 	if (!l->tex || l->font != font || l->generation != g->generation || !color_eq(l->color, c) ||
-	    strcmp(buf, l->text) != 0) {
+	    l->opaque != opaque || (opaque && !color_eq(l->bg, *bg)) || strcmp(buf, l->text) != 0) {
 		gfx_label_free(l);
 		if (!buf[0])
 			return;
-		SDL_Surface *s = TTF_RenderUTF8_Blended(g->font[font], buf, c);
+		SDL_Surface *s = opaque ? TTF_RenderUTF8_Shaded(g->font[font], buf, c, *bg)
+		                        : TTF_RenderUTF8_Blended(g->font[font], buf, c);
 		if (!s)
 			return;
 		l->tex = SDL_CreateTextureFromSurface(g->r, s);
@@ -368,12 +560,39 @@ void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float 
 		SDL_FreeSurface(s);
 		if (!l->tex)
 			return;
-		memcpy(l->text, buf, sizeof buf);
+		if (opaque)
+			SDL_SetTextureBlendMode(l->tex, SDL_BLENDMODE_NONE);
+		snprintf(l->text, sizeof l->text, "%s", buf);
 		l->font = font;
 		l->color = c;
 		l->generation = g->generation;
+		l->opaque = opaque;
+		if (opaque)
+			l->bg = *bg;
 	}
 	blit_aligned(g, l->tex, l->w, l->h, x, y, align);
+}
+
+void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align,
+                    const char *fmt, ...)
+{
+	char buf[sizeof l->text];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	label_draw(g, l, font, c, NULL, x, y, align, buf);
+}
+
+void gfx_label_draw_on(gfx *g, gfx_label *l, int font, SDL_Color c, SDL_Color bg, float x, float y,
+                       int align, const char *fmt, ...)
+{
+	char buf[sizeof l->text];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	label_draw(g, l, font, c, &bg, x, y, align, buf);
 }
 
 void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align, float max_w,
@@ -398,7 +617,7 @@ void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, fl
 			break;
 		memcpy(buf + n, "…", 4); /* three bytes and the end */
 	}
-	gfx_label_draw(g, l, f, c, x, y, align, "%s", buf);
+	label_draw(g, l, f, c, NULL, x, y, align, buf);
 }
 
 float gfx_text_width(gfx *g, int font, const char *text)
@@ -429,6 +648,11 @@ void gfx_text(gfx *g, int font, SDL_Color c, float x, float y, int align, const 
 		SDL_DestroyTexture(t);
 	}
 	SDL_FreeSurface(surf);
+}
+
+static cairo_status_t write_png(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
 int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len)
@@ -465,11 +689,18 @@ int gfx_screenshot(gfx *g, const char *path, char *msg, size_t msg_len)
 		rc = POISE_E_IO;
 		goto out;
 	}
-	SDL_RWops *rw = SDL_RWFromFP(fp, SDL_TRUE);
-	if (!rw || IMG_SavePNG_RW(s, rw, 1) != 0) { /* closes rw and fp */
-		snprintf(msg, msg_len, "cannot write %s: %s", path, IMG_GetError());
-		if (!rw)
-			fclose(fp);
+	/* PNG through cairo (linked for the report anyway), not SDL_image,
+	 * whose image libraries every poise process would load for nothing.
+	 * ARGB8888 is cairo's RGB24 (a native-endian 32-bit pixel). */
+	cairo_surface_t *cs = cairo_image_surface_create_for_data(s->pixels, CAIRO_FORMAT_RGB24, w, h, s->pitch);
+	cairo_status_t st = cairo_surface_status(cs);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_write_to_png_stream(cs, write_png, fp);
+	cairo_surface_destroy(cs);
+	if (fclose(fp) != 0 && st == CAIRO_STATUS_SUCCESS)
+		st = CAIRO_STATUS_WRITE_ERROR;
+	if (st != CAIRO_STATUS_SUCCESS) {
+		snprintf(msg, msg_len, "cannot write %s: %s", path, cairo_status_to_string(st));
 		sys_out_abort(&of);
 		rc = POISE_E_IO;
 		goto out;

@@ -37,6 +37,11 @@ typedef struct gfx_disc_entry {
 	unsigned long last_use;
 } gfx_disc_entry;
 
+#define GFX_SPANS 2048     /* rows of a ring or disc sent to SDL at once */
+#define GFX_STRIP_SEGS 512 /* segments of a thick polyline sent at once */
+#define GFX_EDGE_LEVELS 16 /* coverage levels of a disc's anti-aliased edge */
+#define GFX_EDGE_PTS 1024  /* edge pixels per level sent at once */
+
 typedef struct gfx {
 	SDL_Renderer *r;
 	TTF_Font *font[FONT_COUNT];
@@ -49,6 +54,15 @@ typedef struct gfx {
 	gfx_disc_entry cache[GFX_DISC_CACHE];
 	unsigned long uses;
 	unsigned generation;   /* bumped when the fonts change size */
+	/* Scratch for drawing rings and large discs as rows of pixels (no
+	 * allocation per frame): a batch of spans and the edge pixels of a
+	 * disc sorted by coverage. */
+	SDL_FRect spans[GFX_SPANS];
+	int n_spans;
+	SDL_FPoint edge[GFX_EDGE_LEVELS][GFX_EDGE_PTS];
+	int n_edge[GFX_EDGE_LEVELS];
+	SDL_Vertex strip_v[4 * GFX_STRIP_SEGS];
+	int strip_i[6 * GFX_STRIP_SEGS];
 } gfx;
 
 #define GFX_DISC_PX 128
@@ -59,6 +73,8 @@ typedef struct gfx_label {
 	char text[256];
 	int font;
 	SDL_Color color;
+	SDL_Color bg;  /* the background it was composed on, if opaque */
+	bool opaque;
 	SDL_Texture *tex;
 	int w, h;
 	unsigned generation; /* the fonts it was rendered with (gfx.generation) */
@@ -83,7 +99,10 @@ void gfx_free(gfx *g);
 /* Reloads fonts for a new window height (after a resize). */
 int gfx_rescale(gfx *g, int win_h);
 
-/* Filled disc / ring of radius rad_px centred at (cx, cy). */
+/* Filled disc / ring of radius rad_px centred at (cx, cy). A large
+ * opaque disc is drawn row by row (opaque spans and an anti-aliased rim of
+ * single pixels), which touches only its own pixels; smaller or
+ * translucent ones are blitted from cached textures. */
 void gfx_disc(gfx *g, float cx, float cy, float rad_px, SDL_Color c);
 void gfx_ring(gfx *g, float cx, float cy, float rad_px, SDL_Color c);
 
@@ -94,8 +113,16 @@ void gfx_frame(gfx *g, SDL_FRect rc, SDL_Color c, int thickness);
 /* A line of given thickness in pixels (1 = hairline). */
 void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int thickness);
 
+/* A thick polyline through pts[0..n), segment i (pts[i] → pts[i+1]) in
+ * colour cols[i] (alpha allowed), width in pixels: one batch of
+ * quadrilaterals for SDL rather than a call per segment (a COP trail). */
+void gfx_strip(gfx *g, const SDL_FPoint *pts, const SDL_Color *cols, int n, float width);
+
 /* An arc of radius rad_px from angle a0 to a1 (radians, 0 = right,
- * counter-clockwise on screen, i.e. toward −y), thickness in pixels. */
+ * counter-clockwise on screen, i.e. toward −y), thickness in pixels. The
+ * band is filled row by row (one span per row and side, cut at the arc's
+ * ends), so every pixel is painted once: cheap for large rings, and a
+ * translucent ring has one even tint. */
 void gfx_arc(gfx *g, float cx, float cy, float rad_px, double a0, double a1, SDL_Color c,
              float thickness);
 
@@ -116,7 +143,14 @@ void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, fl
 /* The width in pixels of text in font. */
 float gfx_text_width(gfx *g, int font, const char *text);
 
-/* Frees the label's texture (it renders again at its next draw). */
+/* gfx_label_draw() of a label on a known plain background bg: the text is
+ * composed on bg once, so each frame copies its rectangle instead of
+ * blending it (a label costs a memcpy). Only where nothing else is drawn
+ * under the label's box. */
+void gfx_label_draw_on(gfx *g, gfx_label *l, int font, SDL_Color c, SDL_Color bg, float x, float y,
+                       int align, const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+/* Frees the label's texture (it is made again at the next draw). */
 void gfx_label_free(gfx_label *l);
 
 /* One-off text for rarely drawn strings (renders every call). */

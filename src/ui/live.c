@@ -119,21 +119,29 @@ static SDL_Color with_alpha(SDL_Color c, Uint8 a)
 	return c;
 }
 
-/* The trail: the last LIVE_TRAIL_S seconds, fading toward the past. */
+/* The trail: the last LIVE_TRAIL_S seconds, fading toward the past, as
+ * one batch of segments (an unbroken run of valid points each). */
 static void draw_trail(ui_live *v, gfx *g, const live_map *m, float width)
 {
 	size_t n = (size_t)(LIVE_TRAIL_S * v->rate_hz);
 	if (n > hist_count(v))
 		n = hist_count(v);
-	for (size_t i = 1; i < n; i++) {
-		const ses_point *a = hist_at(v, i - 1), *b = hist_at(v, i);
-		if (!a->valid || !b->valid)
+	if (n > LIVE_TRAIL_MAX)
+		n = LIVE_TRAIL_MAX;
+	SDL_FPoint pts[LIVE_TRAIL_MAX];
+	SDL_Color cols[LIVE_TRAIL_MAX];
+	int k = 0;
+	for (size_t i = 0; i <= n; i++) {
+		const ses_point *p = i < n ? hist_at(v, i) : NULL;
+		if (!p || !p->valid) { /* the run ends here */
+			gfx_strip(g, pts, cols, k, width);
+			k = 0;
 			continue;
-		float x0, y0, x1, y1;
-		live_map_to_px(m, a->x_mm, a->y_mm, &x0, &y0);
-		live_map_to_px(m, b->x_mm, b->y_mm, &x1, &y1);
-		Uint8 alpha = (Uint8)(200.0 * (1.0 - (double)i / (double)n) + 20);
-		gfx_line(g, x0, y0, x1, y1, with_alpha(g->theme.trail, alpha), (int)width);
+		}
+		live_map_to_px(m, p->x_mm, p->y_mm, &pts[k].x, &pts[k].y);
+		/* segment k (this point to the next, older one) */
+		cols[k] = with_alpha(g->theme.trail, (Uint8)(200.0 * (1.0 - (double)(i + 1) / (double)n) + 20));
+		k++;
 	}
 }
 
@@ -198,7 +206,7 @@ static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
 	const live_map *m = &L->zoom;
 	const SDL_FRect *p = &L->zoom_panel;
 	gfx_fill(g, *p, t->panel);
-	gfx_label_draw(g, &v->lab[LAB_ZOOM], FONT_SMALL, t->ink_soft, p->x + 12 * g->scale,
+	gfx_label_draw_on(g, &v->lab[LAB_ZOOM], FONT_SMALL, t->ink_soft, t->panel, p->x + 12 * g->scale,
 	               p->y + 8 * g->scale, 0, "Sway, zoomed (±%.0f mm)", v->zoom_mm);
 	/* Grid every 5 mm (10 mm when zoomed out), stronger every 4th line. */
 	double step = v->zoom_mm > 50 ? 25 : v->zoom_mm > 25 ? 10 : 5;
@@ -216,11 +224,11 @@ static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
 		gfx_line(g, left, py, right, py, fabs(mm) < 1e-9 ? t->ink_soft : t->grid, 1);
 	}
 	gfx_frame(g, (SDL_FRect){left, top, right - left, bottom - top}, t->grid, 1);
-	gfx_label_draw(g, &v->lab[LAB_SCALE], FONT_SMALL, t->ink_soft, right, bottom + 4 * g->scale, 2,
+	gfx_label_draw_on(g, &v->lab[LAB_SCALE], FONT_SMALL, t->ink_soft, t->panel, right, bottom + 4 * g->scale, 2,
 	               "grid %.0f mm", step);
-	gfx_label_draw(g, &v->lab[LAB_FRONT], FONT_SMALL, t->ink_soft, (left + right) / 2,
+	gfx_label_draw(g, &v->lab[LAB_FRONT], FONT_SMALL, t->ink_soft, /* its box meets the title's */ (left + right) / 2,
 	               top - 19 * g->scale, 1, "front");
-	gfx_label_draw(g, &v->lab[LAB_LEFT], FONT_SMALL, t->ink_soft, left, bottom + 4 * g->scale, 0,
+	gfx_label_draw_on(g, &v->lab[LAB_LEFT], FONT_SMALL, t->ink_soft, t->panel, left, bottom + 4 * g->scale, 0,
 	               "← left · right →");
 	if (!on_plate(v))
 		return;
@@ -245,7 +253,7 @@ static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab
 	double centre = axis == 0 ? v->zoom_cx : v->zoom_cy;
 	gfx_line(g, plot.x, plot.y + plot.h / 2, plot.x + plot.w, plot.y + plot.h / 2, t->grid, 1);
 	gfx_frame(g, plot, t->grid, 1);
-	gfx_label_draw(g, lab, FONT_SMALL, t->ink_soft, r.x + 10 * g->scale, r.y + r.h / 2 - 9 * g->scale,
+	gfx_label_draw_on(g, lab, FONT_SMALL, t->ink_soft, t->panel, r.x + 10 * g->scale, r.y + r.h / 2 - 9 * g->scale,
 	               0, "%s", name);
 	size_t n = (size_t)(LIVE_HIST_S * v->rate_hz);
 	if (n > hist_count(v))
@@ -291,12 +299,12 @@ void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
 	const gfx_theme *t = &g->theme;
 	const SDL_FRect *r = &L.readouts;
 	float s = g->scale, x = r->x + 16 * s, y = r->y + r->h * 0.30f;
-	gfx_label_draw(g, &v->lab[LAB_WEIGHT_CAP], FONT_SMALL, t->ink_soft, x, y, 0, "Weight");
-	gfx_label_draw(g, &v->lab[LAB_WEIGHT], FONT_TITLE, on_plate(v) ? t->ink : t->ink_soft, x,
+	gfx_label_draw_on(g, &v->lab[LAB_WEIGHT_CAP], FONT_SMALL, t->ink_soft, t->panel, x, y, 0, "Weight");
+	gfx_label_draw_on(g, &v->lab[LAB_WEIGHT], FONT_TITLE, on_plate(v) ? t->ink : t->ink_soft, t->panel, x,
 	               y + 20 * s, 0, on_plate(v) ? "%.1f kg" : "– kg", ses_history_fz_n(v->h) / 9.80665);
 	y += 84 * s;
-	gfx_label_draw(g, &v->lab[LAB_RATE_CAP], FONT_SMALL, t->ink_soft, x, y, 0, "Sample rate");
-	gfx_label_draw(g, &v->lab[LAB_RATE], FONT_TITLE, t->ink, x, y + 20 * s, 0, "%.0f Hz",
+	gfx_label_draw_on(g, &v->lab[LAB_RATE_CAP], FONT_SMALL, t->ink_soft, t->panel, x, y, 0, "Sample rate");
+	gfx_label_draw_on(g, &v->lab[LAB_RATE], FONT_TITLE, t->ink, t->panel, x, y + 20 * s, 0, "%.0f Hz",
 	               frame_rate_hz);
 }
 

@@ -18,6 +18,7 @@
 #define LIVE_HIST_S 10.0
 #define LIVE_TRAIL_S 1.5
 #define LIVE_HIST_MAX 4096
+#define LIVE_TRAIL_MAX 1024 /* points of the trail drawn (1.5 s up to ~680 Hz) */
 
 /* Plate millimetres ↔ window pixels for one panel: px = cx + x·s,
  * py = cy − y·s (anterior is up on the screen). */

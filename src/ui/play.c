@@ -15,7 +15,8 @@
 enum { L_NAME, L_LEVEL, L_HITS, L_TIME, L_SETTLE, L_SETTLE2, L_PAUSE, L_PAUSE2,
        L_R_TITLE, L_R_SCORE, L_R_SCORE_CAP, L_R_PREV, L_R_HINT, L_R_SIM, L_INSTRUCTION, L_R_TILE0,
        L_SCENE = L_R_TILE0 + 2 * MAX_TILES, L_COND = L_SCENE + 8, L_COG, L_COG2, L_COG3, L_CUE, L_EYES, L_R_COND,
-       L_COUNT };
+       L_R_BAR0, /* score and level of each earlier play's bar: 2 × 10 */
+       L_COUNT = L_R_BAR0 + 20 };
 _Static_assert(L_COUNT <= sizeof ((ui_play *)0)->lab / sizeof(gfx_label), "ui_play.lab is too small");
 
 void ui_play_init(ui_play *p, const struct game_ops *ops, audio *snd)
@@ -117,20 +118,22 @@ void ui_play_started(ui_play *p)
 static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 {
 	float s = g->scale;
-	SDL_Color white = {255, 255, 255, 255}, soft = {190, 200, 220, 255};
-	gfx_fill(g, bar, (SDL_Color){16, 20, 30, 235});
+	SDL_Color white = {255, 255, 255, 255}, soft = {190, 200, 220, 255}, bg = {16, 20, 30, 255};
+	/* Opaque: a translucent bar would blend 100 000 pixels a frame, over
+	 * the very same bar of the frame before; its labels are composed on it. */
+	gfx_fill(g, bar, bg);
 	/* Left to right, each part after the one before (the words grow with
 	 * the text size): name, level and ten pips, the time left, the hits. */
-	gfx_label_draw(g, &p->lab[L_NAME], FONT_TITLE, white, bar.x + 20 * s, bar.y + 14 * s, 0, "%s",
+	gfx_label_draw_on(g, &p->lab[L_NAME], FONT_TITLE, white, bg, bar.x + 20 * s, bar.y + 14 * s, 0, "%s",
 	               p->ops->name);
 	float lx = fmaxf(bar.x + 240 * s, bar.x + 20 * s + (float)p->lab[L_NAME].w + 28 * s);
-	gfx_label_draw(g, &p->lab[L_LEVEL], FONT_BODY, soft, lx, bar.y + 18 * s, 0, "Level %d", gm->level);
+	gfx_label_draw_on(g, &p->lab[L_LEVEL], FONT_BODY, soft, bg, lx, bar.y + 18 * s, 0, "Level %d", gm->level);
 	float px = lx + (float)p->lab[L_LEVEL].w + 18 * s;
 	for (int i = 0; i < 10; i++)
 		gfx_disc(g, px + (float)i * 16 * s, bar.y + bar.h / 2, 5.5f * s,
 		         i < gm->level ? (SDL_Color){255, 200, 60, 255} : (SDL_Color){70, 76, 92, 255});
 	/* Hits: big, with a star. */
-	gfx_label_draw(g, &p->lab[L_HITS], FONT_TITLE, (SDL_Color){255, 210, 80, 255}, bar.x + bar.w - 20 * s,
+	gfx_label_draw_on(g, &p->lab[L_HITS], FONT_TITLE, (SDL_Color){255, 210, 80, 255}, bg, bar.x + bar.w - 20 * s,
 	               bar.y + 12 * s, 2, "★ %d", gm->hits);
 	/* Time left: a bar that empties, and the minutes and seconds. */
 	int secs = (int)ceil(fmax(0, gm->cfg.duration_s - gm->t_s));
@@ -146,7 +149,7 @@ static void draw_hud(ui_play *p, gfx *g, SDL_FRect bar, const game *gm)
 	} else {
 		tw = 0;
 	}
-	gfx_label_draw(g, &p->lab[L_TIME], FONT_BODY, soft, tx + tw + 12 * s, bar.y + 18 * s, 0, "%d:%02d",
+	gfx_label_draw_on(g, &p->lab[L_TIME], FONT_BODY, soft, bg, tx + tw + 12 * s, bar.y + 18 * s, 0, "%d:%02d",
 	               secs / 60, secs % 60);
 }
 
@@ -384,11 +387,10 @@ void ui_results_draw(ui_play *p, gfx *g, SDL_FRect area, const ses_play_result *
 			float h = bh * (float)fmax(0.02, q->score / 100);
 			float x = bx + (float)i * (bw + gap);
 			gfx_fill(g, (SDL_FRect){x, by + bh - h, bw, h}, i < k ? (SDL_Color){170, 180, 196, 255} : g->theme.accent);
-			char t[16];
-			snprintf(t, sizeof t, "%.0f", q->score);
-			gfx_text(g, FONT_SMALL, g->theme.ink, x + bw / 2, by + bh - h - small, 1, t);
-			snprintf(t, sizeof t, "L%d", q->level_end);
-			gfx_text(g, FONT_SMALL, g->theme.ink_soft, x + bw / 2, by + bh + 4 * s, 1, t);
+			gfx_label_draw_on(g, &p->lab[L_R_BAR0 + 2 * i], FONT_SMALL, g->theme.ink, g->theme.bg, x + bw / 2,
+			                  by + bh - h - small, 1, "%.0f", q->score);
+			gfx_label_draw_on(g, &p->lab[L_R_BAR0 + 2 * i + 1], FONT_SMALL, g->theme.ink_soft, g->theme.bg,
+			                  x + bw / 2, by + bh + 4 * s, 1, "L%d", q->level_end);
 		}
 		by += bh + small + 8 * s;
 	}

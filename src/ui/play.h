@@ -23,7 +23,7 @@ typedef struct ui_play {
 	audio *snd;              /* not owned; may be NULL */
 	enum sound_palette pal;
 	const ses_game *bound;   /* ui_play_bind's game: sound per sample */
-	gfx_label lab[64];
+	gfx_label lab[80];
 } ui_play;
 
 /* Prepares the screens for a game of ops (no allocation). */

@@ -9,6 +9,9 @@
  *
  *   scripts/dev usb-demo [--unplug-at S] [--replug-at S] [--seed N]
  *                        [--quit-after S --screenshot FILE] [--size WxH]
+ *                        [--frame-stats] [--frame-log FILE] [--play GAME]
+ * (--frame-log and --play are the benchmark's: sample-to-photon latency of
+ * the USB plate, tests/bench/bench_frames.c.)
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -47,7 +50,8 @@ static void *cable(void *arg)
 static void usage(void)
 {
 	fputs("usage: poise-usb-demo [--unplug-at S] [--replug-at S] [--seed N]\n"
-	      "                      [--quit-after S] [--screenshot FILE] [--size WxH]\n",
+	      "                      [--quit-after S] [--screenshot FILE] [--size WxH]\n"
+	      "                      [--frame-stats] [--frame-log FILE] [--play GAME]\n",
 	      stderr);
 }
 
@@ -58,7 +62,11 @@ int main(int argc, char **argv)
 	app_cfg ac = {.device = "usb"};
 	schedule sc = {.unplug_s = -1, .replug_s = -1};
 	emu_cfg ec = {.realtime = true, .source = EMU_PERSON, .serial = "DEMO-0001", .seed = 1};
-	for (int i = 1; i < argc; i += 2) { /* option, value */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--frame-stats")) {
+			ac.frame_stats = true;
+			continue;
+		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v) {
 			usage();
@@ -74,6 +82,15 @@ int main(int argc, char **argv)
 			ac.quit_after_s = atof(v);
 		else if (!strcmp(argv[i], "--screenshot"))
 			ac.screenshot = v;
+		else if (!strcmp(argv[i], "--frame-log"))
+			ac.frame_log = v;
+		else if (!strcmp(argv[i], "--play")) {
+			if (!(ac.play = game_find(v))) {
+				usage();
+				return 2;
+			}
+			ac.play_seconds = 600;
+		}
 		else if (!strcmp(argv[i], "--size")) {
 			if (sscanf(v, "%dx%d", &ac.width, &ac.height) != 2) {
 				usage();
