@@ -271,13 +271,40 @@ static void a_mass_that_stood_off_its_mark_is_refused(void **state)
 	assert_int_equal(r.problem, PCAL_MASS_MOVED);
 	assert_int_equal(r.place, 2);
 	assert_true(r.cop_err_mm[2] > PCAL_COP_TOL_MM);
-	print_message("front right placed 40 mm off: COP %.1f mm from the spot with the fit it spoiled\n",
+	print_message("front right placed 40 mm off: named, its COP %.1f mm from the dot against the other spots' fit\n",
 	              r.cop_err_mm[2]);
 	/* 5 mm off is within what a calibration tolerates. */
 	synth_init(&s, 3, 0.15);
 	synth_procedure(&s, 20, 2, 5, &in);
 	assert_int_equal(pcal_fit(&in, &r), POISE_OK);
 	assert_true(r.cop_err_mm[2] > 1 && r.cop_err_mm[2] < 5);
+}
+
+/* The mass put on another spot (back left instead of front right): the
+ * cells' fits suffer too, but leaving that placement out mends them, so
+ * the placement is named, not the cables. */
+static void a_mass_on_the_wrong_spot_is_named_not_the_cells(void **state)
+{
+	(void)state;
+	synth s;
+	synth_init(&s, 12, 0.15);
+	pcal_input in;
+	synth_procedure(&s, 20, -1, 0, &in);
+	double x, y;
+	pcal_spot(&plate, 3, &x, &y);
+	in.place[2].r = synth_read(&s, 20, x, y, 0);
+	pcal_result r;
+	assert_int_equal(pcal_fit(&in, &r), POISE_E_RANGE);
+	assert_int_equal(r.problem, PCAL_MASS_MOVED);
+	assert_int_equal(r.place, 2);
+	/* Against the other four placements' calibration, it stood where it
+	 * stood: at back left, 238 mm from the front-right spot's dot. */
+	assert_double_equal(r.cop_err_mm[2], hypot(216.5, 119), 1);
+	for (int k = 0; k < PCAL_SPOTS; k++)
+		if (k != 2)
+			assert_true(r.cop_err_mm[k] < 0.5);
+	for (int c = 0; c < CELL_COUNT; c++)
+		assert_double_equal(r.gain_n_per_count[c] / true_gain[c], 1, 2e-3);
 }
 
 static void a_mass_that_moved_during_its_reading_is_refused(void **state)
@@ -407,6 +434,7 @@ int main(void)
 		cmocka_unit_test(a_plate_that_shares_linearly_gets_the_same_gains),
 		cmocka_unit_test(any_gains_within_the_protocol_are_found),
 		cmocka_unit_test(a_mass_that_stood_off_its_mark_is_refused),
+		cmocka_unit_test(a_mass_on_the_wrong_spot_is_named_not_the_cells),
 		cmocka_unit_test(a_mass_that_moved_during_its_reading_is_refused),
 		cmocka_unit_test(a_dead_cell_is_named),
 		cmocka_unit_test(swapped_cables_are_refused),

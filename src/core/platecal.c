@@ -92,6 +92,82 @@ static int refuse(pcal_result *out, enum pcal_problem p, int cell, int place)
 	return POISE_E_RANGE;
 }
 
+/* The expected share of each cell (e) and the counts above the zero (d)
+ * per placement, for one fit. */
+typedef struct fit_data {
+	double w_n;
+	double e[PCAL_MAX_PLACES][CELL_COUNT], d[PCAL_MAX_PLACES][CELL_COUNT];
+	double score[PCAL_MAX_PLACES]; /* a placement's worst number against its limit (> 1: off) */
+} fit_data;
+
+/* Gains from every placement but `skip` (−1: all), and what they make of
+ * every placement (out's numbers, fd->score). */
+static void fit_gains(const pcal_input *in, int skip, fit_data *fd, pcal_result *out)
+{
+	size_t np = in->n_places;
+	double w_n = fd->w_n;
+	for (int c = 0; c < CELL_COUNT; c++) {
+		/* Least squares of expected force on counts, through the origin. */
+		double sdd = 0, sed = 0, see = 0;
+		for (size_t j = 0; j < np; j++) {
+			if ((int)j == skip)
+				continue;
+			sdd += fd->d[j][c] * fd->d[j][c];
+			sed += fd->e[j][c] * fd->d[j][c];
+			see += fd->e[j][c] * fd->e[j][c];
+		}
+		out->gain_n_per_count[c] = sdd > 0 ? sed / sdd : NAN;
+		out->cos[c] = sdd > 0 && see > 0 ? sed / sqrt(see * sdd) : 0;
+		out->reversed[c] = out->gain_n_per_count[c] < 0;
+		out->noise_n[c] = in->empty.sd[c] * fabs(out->gain_n_per_count[c]);
+		out->rms_resid_n[c] = 0;
+	}
+	out->max_cop_err_mm = out->max_fz_err_n = 0;
+	for (size_t j = 0; j < np; j++) {
+		double f[CELL_COUNT], spread = 0, score = 0;
+		for (int c = 0; c < CELL_COUNT; c++) {
+			double g = out->gain_n_per_count[c];
+			f[c] = g * fd->d[j][c];
+			out->resid_n[j][c] = f[c] - fd->e[j][c];
+			out->rms_resid_n[c] += out->resid_n[j][c] * out->resid_n[j][c] / (double)np;
+			double sd = g * in->place[j].r.sd[c], drift = g * in->place[j].r.drift[c];
+			spread += sd * sd + drift * drift;
+			score = fmax(score, fabs(out->resid_n[j][c]) / (PCAL_RESID_TOL_FRAC * w_n));
+		}
+		cop_point cp;
+		cop_from_forces(&in->plate, f, 0.5 * w_n, &cp);
+		out->fz_n[j] = cp.fz_n;
+		out->fz_err_n[j] = cp.fz_n - w_n;
+		out->sd_n[j] = sqrt(spread);
+		out->cop_x_mm[j] = cp.x_mm;
+		out->cop_y_mm[j] = cp.y_mm;
+		out->cop_err_mm[j] = hypot(cp.x_mm - in->place[j].x_mm, cp.y_mm - in->place[j].y_mm);
+		if (!isfinite(out->cop_err_mm[j]))
+			out->cop_err_mm[j] = INFINITY; /* next to no load, or gains undetermined */
+		out->max_cop_err_mm = fmax(out->max_cop_err_mm, out->cop_err_mm[j]);
+		out->max_fz_err_n = fmax(out->max_fz_err_n, fabs(out->fz_err_n[j]));
+		score = fmax(score, out->sd_n[j] / (PCAL_STILL_TOL_FRAC * w_n));
+		score = fmax(score, fabs(out->fz_err_n[j]) / (PCAL_FZ_TOL_FRAC * w_n));
+		score = fmax(score, out->cop_err_mm[j] / PCAL_COP_TOL_MM);
+		fd->score[j] = isnan(score) ? INFINITY : score;
+	}
+	for (int c = 0; c < CELL_COUNT; c++)
+		out->rms_resid_n[c] = sqrt(out->rms_resid_n[c]);
+}
+
+/* True if every placement but `skip` is within its limits and every cell
+ * follows its load. */
+static bool consistent(const pcal_input *in, int skip, const fit_data *fd, const pcal_result *out)
+{
+	for (int c = 0; c < CELL_COUNT; c++)
+		if (!(fabs(out->cos[c]) >= PCAL_MIN_COS))
+			return false;
+	for (size_t j = 0; j < in->n_places; j++)
+		if ((int)j != skip && !(fd->score[j] <= 1))
+			return false;
+	return true;
+}
+
 int pcal_fit(const pcal_input *in, pcal_result *out)
 {
 	if (!in || !out)
@@ -108,95 +184,66 @@ int pcal_fit(const pcal_input *in, pcal_result *out)
 	if (!ok)
 		return refuse(out, PCAL_TOO_FEW, -1, -1);
 	const bool after = in->empty_after.n > 0;
-	double w_n = in->mass_kg * PCAL_G_M_S2;
+	fit_data fd;
+	fd.w_n = in->mass_kg * PCAL_G_M_S2;
 	for (int c = 0; c < CELL_COUNT; c++)
 		out->offset_counts[c] = after ? 0.5 * (in->empty.mean[c] + in->empty_after.mean[c]) : in->empty.mean[c];
-
-	/* The expected share of each cell, and the measured counts above the
-	 * zero, per placement. */
-	double e[PCAL_MAX_PLACES][CELL_COUNT], d[PCAL_MAX_PLACES][CELL_COUNT];
 	double most[CELL_COUNT] = {0};
 	for (size_t j = 0; j < np; j++) {
-		cop_to_forces(&in->plate, in->place[j].x_mm, in->place[j].y_mm, w_n, e[j]);
+		cop_to_forces(&in->plate, in->place[j].x_mm, in->place[j].y_mm, fd.w_n, fd.e[j]);
 		for (int c = 0; c < CELL_COUNT; c++) {
-			d[j][c] = in->place[j].r.mean[c] - out->offset_counts[c];
-			most[c] = fmax(most[c], e[j][c]);
+			fd.d[j][c] = in->place[j].r.mean[c] - out->offset_counts[c];
+			most[c] = fmax(most[c], fd.e[j][c]);
 		}
 	}
 	for (int c = 0; c < CELL_COUNT; c++)
-		if (most[c] < PCAL_MIN_SHARE * w_n)
+		if (most[c] < PCAL_MIN_SHARE * fd.w_n)
 			return refuse(out, PCAL_TOO_FEW, c, -1);
 
-	/* Each cell's gain: least squares of expected force on counts. */
-	double sdd[CELL_COUNT], sed[CELL_COUNT], see[CELL_COUNT];
+	fit_gains(in, -1, &fd, out);
+	/* A cell whose counts hardly move: nothing to fit. */
 	for (int c = 0; c < CELL_COUNT; c++) {
-		sdd[c] = sed[c] = see[c] = 0;
-		for (size_t j = 0; j < np; j++) {
-			sdd[c] += d[j][c] * d[j][c];
-			sed[c] += e[j][c] * d[j][c];
-			see[c] += e[j][c] * e[j][c];
-		}
-		out->gain_n_per_count[c] = sdd[c] > 0 ? sed[c] / sdd[c] : NAN;
-		out->cos[c] = sdd[c] > 0 && see[c] > 0 ? sed[c] / sqrt(see[c] * sdd[c]) : 0;
-		out->reversed[c] = out->gain_n_per_count[c] < 0;
-		out->noise_n[c] = in->empty.sd[c] * fabs(out->gain_n_per_count[c]);
-	}
-	for (int c = 0; c < CELL_COUNT; c++) {
-		double response = sqrt(sdd[c] / (double)np), noise = in->empty.sd[c] + PCAL_FLOOR_COUNTS;
+		double sdd = 0;
+		for (size_t j = 0; j < np; j++)
+			sdd += fd.d[j][c] * fd.d[j][c];
+		double response = sqrt(sdd / (double)np), noise = in->empty.sd[c] + PCAL_FLOOR_COUNTS;
 		if (response < PCAL_MIN_SNR * noise || !(fabs(out->gain_n_per_count[c]) <= PCAL_MAX_GAIN))
 			return refuse(out, PCAL_NO_RESPONSE, c, -1);
 	}
-	for (int c = 0; c < CELL_COUNT; c++)
-		if (fabs(out->cos[c]) < PCAL_MIN_COS)
-			return refuse(out, PCAL_NOT_FOLLOWING, c, -1);
-
-	/* What the new calibration makes of each reading. */
-	double worst = 0;
-	int worst_j = -1;
-	out->max_cop_err_mm = out->max_fz_err_n = 0;
-	for (size_t j = 0; j < np; j++) {
-		double f[CELL_COUNT], spread = 0, score = 0;
-		for (int c = 0; c < CELL_COUNT; c++) {
-			double g = out->gain_n_per_count[c];
-			f[c] = g * d[j][c];
-			out->resid_n[j][c] = f[c] - e[j][c];
-			out->rms_resid_n[c] += out->resid_n[j][c] * out->resid_n[j][c] / (double)np;
-			double sd = g * in->place[j].r.sd[c], drift = g * in->place[j].r.drift[c];
-			spread += sd * sd + drift * drift;
-			score = fmax(score, fabs(out->resid_n[j][c]) / (PCAL_RESID_TOL_FRAC * w_n));
-		}
-		cop_point cp;
-		cop_from_forces(&in->plate, f, 0.5 * w_n, &cp);
-		out->fz_n[j] = cp.fz_n;
-		out->fz_err_n[j] = cp.fz_n - w_n;
-		out->sd_n[j] = sqrt(spread);
-		out->cop_x_mm[j] = cp.x_mm;
-		out->cop_y_mm[j] = cp.y_mm;
-		out->cop_err_mm[j] = hypot(cp.x_mm - in->place[j].x_mm, cp.y_mm - in->place[j].y_mm);
-		if (!isfinite(out->cop_err_mm[j]))
-			out->cop_err_mm[j] = INFINITY; /* no load to speak of */
-		out->max_cop_err_mm = fmax(out->max_cop_err_mm, out->cop_err_mm[j]);
-		out->max_fz_err_n = fmax(out->max_fz_err_n, fabs(out->fz_err_n[j]));
-		score = fmax(score, out->sd_n[j] / (PCAL_STILL_TOL_FRAC * w_n));
-		score = fmax(score, fabs(out->fz_err_n[j]) / (PCAL_FZ_TOL_FRAC * w_n));
-		score = fmax(score, out->cop_err_mm[j] / PCAL_COP_TOL_MM);
-		if (score > worst) {
-			worst = score;
-			worst_j = (int)j;
-		}
-	}
-	for (int c = 0; c < CELL_COUNT; c++)
-		out->rms_resid_n[c] = sqrt(out->rms_resid_n[c]);
+	/* A zero that moved spoils every placement: said first, as the cause. */
 	if (after) {
 		double shift = 0;
 		for (int c = 0; c < CELL_COUNT; c++)
 			shift += out->gain_n_per_count[c] * (in->empty_after.mean[c] - in->empty.mean[c]);
 		out->zero_shift_n = shift;
+		if (fabs(shift) > PCAL_ZERO_TOL_FRAC * fd.w_n)
+			return refuse(out, PCAL_ZERO_MOVED, -1, -1);
 	}
-	/* A zero that moved spoils every placement: said first, as the cause. */
-	if (after && fabs(out->zero_shift_n) > PCAL_ZERO_TOL_FRAC * w_n)
-		return refuse(out, PCAL_ZERO_MOVED, -1, -1);
-	if (worst > 1)
-		return refuse(out, PCAL_MASS_MOVED, -1, worst_j);
-	return POISE_OK;
+	if (consistent(in, -1, &fd, out))
+		return POISE_OK;
+	/* Something is off. One placement that the others disagree with (the
+	 * mass moved, or stood on another spot) spoils the cells' fits too, so
+	 * before blaming the cells: would the fit without one placement be
+	 * fine? Then that placement is the culprit, and its numbers against
+	 * the others' calibration say by how much. */
+	for (size_t k = 0; k < np; k++) {
+		pcal_result alt = *out;
+		fit_data fk = fd;
+		fit_gains(in, (int)k, &fk, &alt);
+		if (consistent(in, (int)k, &fk, &alt)) {
+			*out = alt;
+			return refuse(out, PCAL_MASS_MOVED, -1, (int)k);
+		}
+	}
+	int worst_cell = -1;
+	for (int c = 0; c < CELL_COUNT; c++)
+		if (fabs(out->cos[c]) < PCAL_MIN_COS && (worst_cell < 0 || fabs(out->cos[c]) < fabs(out->cos[worst_cell])))
+			worst_cell = c;
+	if (worst_cell >= 0)
+		return refuse(out, PCAL_NOT_FOLLOWING, worst_cell, -1);
+	int worst = 0;
+	for (size_t j = 1; j < np; j++)
+		if (fd.score[j] > fd.score[worst])
+			worst = (int)j;
+	return refuse(out, PCAL_MASS_MOVED, -1, worst);
 }

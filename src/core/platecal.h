@@ -129,7 +129,9 @@ typedef struct pcal_input {
 	pcal_place place[PCAL_MAX_PLACES];
 } pcal_input;
 
-/* Why a fit cannot be trusted (the first found, in this order). */
+/* Why a fit cannot be trusted (the first found, in this order; a
+ * placement that does not agree with the others is looked for before a
+ * cell is blamed). */
 enum pcal_problem {
 	PCAL_OK = 0,
 	PCAL_TOO_FEW,       /* fewer than 3 placements, no mass, a bad plate, or a
@@ -139,15 +141,20 @@ enum pcal_problem {
 	                     * (response below PCAL_MIN_SNR × its noise, or a
 	                     * gain beyond PCAL_MAX_GAIN N/count) */
 	PCAL_NOT_FOLLOWING, /* cell: its counts are not proportional to its
-	                     * expected load (cos < PCAL_MIN_COS): cables swapped? */
+	                     * expected load (cos < PCAL_MIN_COS), and leaving
+	                     * out any one placement does not mend it: cables
+	                     * swapped? */
 	PCAL_ZERO_MOVED,    /* the empty plate reads differently at the end than
 	                     * at the start (something rested on it when it was
 	                     * zeroed, or drift): it spoils every placement, so it
 	                     * is said before them */
-	PCAL_MASS_MOVED,    /* place (the worst): the force spread during the
-	                     * reading, or the total, the COP or a cell's
-	                     * residual is beyond its limit: the mass moved or
-	                     * stood away from its mark */
+	PCAL_MASS_MOVED,    /* place: the force spread during the reading, or
+	                     * the total, the COP or a cell's residual is beyond
+	                     * its limit: the mass moved or stood away from its
+	                     * mark. When the fit without that one placement is
+	                     * fine, it is named (and *out holds that fit, so
+	                     * its numbers for the placement say how far off it
+	                     * was); else the worst placement */
 };
 
 typedef struct pcal_result {
@@ -174,7 +181,8 @@ typedef struct pcal_result {
 } pcal_result;
 
 /* Fits the calibration (see the top of this file) and judges it. Always
- * fills *out as far as it got (offsets, and gains when determined).
+ * fills *out as far as it got (offsets; past PCAL_TOO_FEW the gains and
+ * every number per cell and placement, also for a refused fit).
  * Returns POISE_OK when the calibration can be trusted, POISE_E_RANGE
  * with out->problem (and cell/place) saying why not, POISE_E_INVALID for
  * a NULL argument. Callers: the app's plate set-up, the tests. */

@@ -595,11 +595,13 @@ static void recover_stall(usbp_dev *u)
 }
 
 /* Runs libusb's events until a frame is queued, the stream ends or
- * timeout_ms passes. POISE_OK (with or without frames), or the error that
- * ends the stream (only once every frame received before it was read). */
+ * timeout_ms passes (0: one look at what has completed, without waiting).
+ * POISE_OK (with or without frames), or the error that ends the stream
+ * (only once every frame received before it was read). */
 static int pump(usbp_dev *u, int timeout_ms)
 {
 	mono_us deadline = dev_now_us() + (mono_us)(timeout_ms > 0 ? timeout_ms : 0) * 1000u;
+	bool looked = false;
 	for (;;) {
 		if (u->q_count > 0)
 			return POISE_OK;
@@ -615,11 +617,12 @@ static int pump(usbp_dev *u, int timeout_ms)
 			recover_stall(u);
 			continue;
 		}
-		if (now >= deadline && !u->disconnected)
+		if (now >= deadline && !u->disconnected && looked)
 			return POISE_OK;
-		mono_us wait = now < deadline ? deadline - now : 1000;
+		mono_us wait = now < deadline ? deadline - now : looked ? 1000 : 0;
 		struct timeval tv = {(time_t)(wait / 1000000u), (suseconds_t)(wait % 1000000u)};
 		int r = libusb_handle_events_timeout_completed(u->ctx, &tv, NULL);
+		looked = true;
 		if (r == LIBUSB_ERROR_NO_DEVICE) {
 			if (!u->disconnected)
 				u->disconnected_at = dev_now_us();

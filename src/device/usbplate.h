@@ -74,8 +74,8 @@ void usbp_get_stats(const dev *d, usbp_stats *out);
  * One owner at a time: close the plate's dev (the app's session) before
  * usbp_cal_open, and the usbp_cal before opening the dev again. Threads:
  * everything from one thread (the app's main thread: usbp_cal_read with
- * timeout 0 never waits more than about 1 ms, and the plate streams at
- * its lowest rate so a 60 Hz frame loop keeps up). */
+ * timeout 0 takes what has arrived without waiting, and the plate
+ * streams at its lowest rate so a 60 Hz frame loop keeps up). */
 
 /* The state of a plate's calibration block. */
 enum usbp_cal_state {
@@ -130,8 +130,8 @@ enum usbp_cal_state usbp_cal_state(const usbp_cal *c, pp_calib *current);
 /* Starts the stream of raw counts. POISE_E_STATE if it runs. */
 int usbp_cal_start(usbp_cal *c);
 
-/* As dev_ops.read, with raw frames: waits up to timeout_ms (0: a poll of
- * about 1 ms at most), copies up to max frames, oldest first; POISE_OK
+/* As dev_ops.read, with raw frames: waits up to timeout_ms (0: takes what
+ * has arrived, without waiting), copies up to max frames, oldest first; POISE_OK
  * (maybe 0 frames), POISE_E_DISCONNECTED once the plate went away (after
  * every frame received), POISE_E_STATE if not started. */
 int usbp_cal_read(usbp_cal *c, usbp_raw_frame *out, size_t max, size_t *n_read, int timeout_ms);
