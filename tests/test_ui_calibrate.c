@@ -312,13 +312,129 @@ static void a_new_usb_plate_is_set_up_in_the_app(void **state)
 	emu_destroy(emu);
 }
 
+/* A working plate: C on the plate check opens the set-up (the plate's
+ * own calibration kept until a new one is written); Esc, Yes leaves it
+ * unwritten and the plate check has its plate back. */
+static bool recalibrate_then_cancel(void *ctx, app_script_io *io)
+{
+	flow *f = ctx;
+	if (f->step_t == 0)
+		f->step_t = io->t_s;
+	char now[48];
+	snprintf(now, sizeof now, "%s/%s", io->screen, io->state);
+	size_t n = strlen(f->trail);
+	if (strcmp(now, f->last) != 0 && n + 50 < sizeof f->trail)
+		snprintf(f->trail + n, sizeof f->trail - n, " %s", now);
+	snprintf(f->last, sizeof f->last, "%s", now);
+	if (io->t_s - f->step_t > 20) {
+		f->failed = true;
+		return true;
+	}
+	switch (f->step) {
+	case 0:
+		if (!on(io, "patients", NULL) || io->t_s - f->step_t < 0.5)
+			return false;
+		key(SDLK_RETURN);
+		next(f, io);
+		return false;
+	case 1: /* the plate works: the check waits for the plate to be empty */
+		if (!on(io, "check", NULL) || on(io, "check", "no-plate") || io->t_s - f->step_t < 0.8)
+			return false;
+		if (!f->n_seen) { /* the plate check of a USB plate: a Calibrate button */
+			snprintf(f->shot, sizeof f->shot, "%s/recalibrate-check.png", POISE_TEST_OUT);
+			io->screenshot = f->shot;
+			f->n_seen = 1;
+			return false;
+		}
+		key(SDLK_c);
+		next(f, io);
+		return false;
+	case 2:
+		if (!on(io, "calibrate", "empty") || io->t_s - f->step_t < 0.6)
+			return false;
+		snprintf(f->shot, sizeof f->shot, "%s/recalibrate-empty.png", POISE_TEST_OUT);
+		io->screenshot = f->shot;
+		next(f, io);
+		return false;
+	case 3:
+		key(SDLK_ESCAPE);
+		next(f, io);
+		return false;
+	case 4:
+		if (!io->confirm_open)
+			return false;
+		key(SDLK_y);
+		next(f, io);
+		return false;
+	case 5:
+		if (!on(io, "check", NULL) || on(io, "check", "no-plate") || io->t_s - f->step_t < 0.5)
+			return false;
+		next(f, io);
+		return true;
+	default:
+		return true;
+	}
+}
+
+static void a_working_plate_is_offered_recalibration_and_left_as_it_was(void **state)
+{
+	(void)state;
+	emu_cfg ec = {.realtime = true, .source = EMU_PERSON, .serial = "OLD-0007", .seed = 3};
+	emu_plate *emu;
+	assert_int_equal(emu_create(&emu, &ec), 0);
+	char *dir = tu_mkdtemp();
+	char db[600], msg[512];
+	snprintf(db, sizeof db, "%s/cal.db", dir);
+	mkdir(POISE_TEST_OUT, 0700);
+	store *s;
+	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
+	store_patient p = {.height_cm = 170};
+	snprintf(p.code, sizeof p.code, "CAL-2");
+	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
+	store_close(s);
+	flow f = {.emu = emu};
+	app_cfg cfg = {.db = db, .device = "auto", .script = recalibrate_then_cancel, .script_ctx = &f};
+	int code = app_run(&cfg, msg, sizeof msg);
+	if (code)
+		fail_msg("app_run: %s", msg);
+	if (f.failed || f.step < 6)
+		fail_msg("stopped at step %d; screens seen:%s", f.step, f.trail);
+	/* Nothing written, nothing stored. */
+	pp_calib factory, now;
+	emu_calibration(emu, &factory);
+	usbp_cal *c = NULL;
+	assert_int_equal(usbp_cal_open(&c, NULL, msg, sizeof msg), POISE_OK);
+	assert_int_equal(usbp_cal_state(c, &now), USBP_CAL_VALID);
+	assert_memory_equal(&now, &factory, sizeof now);
+	usbp_cal_close(c);
+	assert_int_equal(store_open(&s, db, STORE_READ_ONLY, msg, sizeof msg), POISE_OK);
+	store_check *checks;
+	size_t nc;
+	assert_int_equal(store_checks(s, "usb", "OLD-0007", &checks, &nc), POISE_OK);
+	assert_int_equal(nc, 0);
+	free(checks);
+	store_close(s);
+	tu_rmdir(dir);
+	emu_destroy(emu);
+}
+
+/* One case per process (SDL does not start twice under one umockdev
+ * testbed): `test_ui_calibrate new_plate` or `... recalibrate`. */
 int main(int argc, char **argv)
 {
-	(void)argc;
+	if (argc != 2 || (strcmp(argv[1], "new_plate") != 0 && strcmp(argv[1], "recalibrate") != 0)) {
+		fprintf(stderr, "usage: %s new_plate|recalibrate\n", argv[0]);
+		return 2;
+	}
 	if (!emu_ensure_preload(argv))
 		return 1;
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest new_plate[] = {
 		cmocka_unit_test(a_new_usb_plate_is_set_up_in_the_app),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest recalibrate[] = {
+		cmocka_unit_test(a_working_plate_is_offered_recalibration_and_left_as_it_was),
+	};
+	if (strcmp(argv[1], "new_plate") == 0)
+		return cmocka_run_group_tests(new_plate, NULL, NULL);
+	return cmocka_run_group_tests(recalibrate, NULL, NULL);
 }

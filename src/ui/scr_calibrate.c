@@ -433,11 +433,10 @@ static void draw_plate(app *a, SDL_FRect r)
 	}
 	/* The raw counts, for the therapist: a dead or saturated cell shows here. */
 	if (c->have_counts && c->streaming) {
-		char raw[160];
-		snprintf(raw, sizeof raw, "raw counts: TL %d · TR %d · BL %d · BR %d", c->counts[0], c->counts[1],
-		         c->counts[2], c->counts[3]);
-		gfx_label_wrap(g, &c->lab[L_COUNTS], 2, FONT_SMALL, t->ink_soft, r.x + r.w / 2, r.y + r.h - 2 * lh, 1,
-		               r.w - 16 * s, raw);
+		gfx_label_draw_fit(g, &c->lab[L_COUNTS], FONT_SMALL, t->ink_soft, r.x + r.w / 2, r.y + r.h - 2 * lh, 1,
+		                   r.w - 16 * s, "raw counts: TL %d · TR %d", c->counts[0], c->counts[1]);
+		gfx_label_draw_fit(g, &c->lab[L_COUNTS + 1], FONT_SMALL, t->ink_soft, r.x + r.w / 2, r.y + r.h - lh, 1,
+		                   r.w - 16 * s, "BL %d · BR %d", c->counts[2], c->counts[3]);
 	}
 }
 
