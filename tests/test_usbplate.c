@@ -570,6 +570,13 @@ static void a_blank_plate_opens_for_calibrating_and_streams_raw_counts(void **st
 	/* Nothing there to calibrate. */
 	assert_int_equal(usbp_cal_open(&c, "OTHER", msg, sizeof msg), POISE_E_NOT_FOUND);
 	assert_non_null(strstr(msg, "no USB force plate found matching OTHER"));
+	/* `poise devices` names the app's set-up. */
+	char env[512], *out = NULL, *err = NULL;
+	td_child_env(env, sizeof env);
+	assert_int_equal(tu_run(&out, &err, "%s %s devices", env, POISE_BIN), 0);
+	if (!strstr(out, "NEW-1") || !strstr(out, "it has never been calibrated: set it up in Poise's plate check (C)"))
+		fail_msg("poise devices said:\n%s", out);
+	free(out), free(err);
 }
 
 static void a_written_calibration_is_read_back_and_the_plate_opens(void **state)

@@ -101,6 +101,7 @@ bool calib_start(app *a)
 		return false;
 	}
 	app_close_plate(a); /* one owner at a time; and no sample on the road meanwhile */
+	a->check.phase_t = 0; /* the plate comes back as a new session: its zero is set again */
 	app_push(a, &scr_calibrate);
 	return true;
 }
