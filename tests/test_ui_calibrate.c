@@ -93,9 +93,10 @@ static void photograph(flow *f, app_script_io *io)
 	io->screenshot = f->shot;
 }
 
-static bool setup(void *ctx, app_script_io *io)
+/* Keeps the trail of screens and states (for a failure message); false
+ * once a step waited longer than limit_s for what never came. */
+static bool track(flow *f, const app_script_io *io, double limit_s)
 {
-	flow *f = ctx;
 	if (f->step_t == 0)
 		f->step_t = io->t_s;
 	char now[48];
@@ -104,10 +105,16 @@ static bool setup(void *ctx, app_script_io *io)
 	if (strcmp(now, f->last) != 0 && n + 50 < sizeof f->trail)
 		snprintf(f->trail + n, sizeof f->trail - n, " %s", now);
 	snprintf(f->last, sizeof f->last, "%s", now);
-	if (io->t_s - f->step_t > 30) { /* a step that never comes */
+	if (io->t_s - f->step_t > limit_s)
 		f->failed = true;
+	return !f->failed;
+}
+
+static bool setup(void *ctx, app_script_io *io)
+{
+	flow *f = ctx;
+	if (!track(f, io, 30))
 		return true;
-	}
 	if (!io->confirm_open) {
 		photograph(f, io);
 		if (io->screenshot)
@@ -215,6 +222,41 @@ static bool setup(void *ctx, app_script_io *io)
 	}
 }
 
+/* A station database in dir with one patient, code; its path into db. */
+static void make_station(const char *dir, const char *code, char *db, size_t len)
+{
+	char msg[512];
+	snprintf(db, len, "%s/cal.db", dir);
+	mkdir(POISE_TEST_OUT, 0700);
+	store *s;
+	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
+	store_patient p = {.height_cm = 170};
+	snprintf(p.code, sizeof p.code, "%s", code);
+	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
+	/* To look at the screens another way (not part of the test's checks):
+	 * POISE_FLOW_SIZE=1920x1080, POISE_FLOW_TEXT=0|1|2. */
+	const char *text = getenv("POISE_FLOW_TEXT");
+	if (text)
+		assert_int_equal(store_setting_set(s, "text_size", text), POISE_OK);
+	store_close(s);
+}
+
+/* The app on db with "auto" plates (a patient's: real plates only),
+ * driven by script until it quits. */
+static void run_app(const char *db, app_script_fn script, flow *f, int steps)
+{
+	char msg[512];
+	app_cfg cfg = {.db = db, .device = "auto", .script = script, .script_ctx = f};
+	const char *size = getenv("POISE_FLOW_SIZE");
+	if (size && sscanf(size, "%dx%d", &cfg.width, &cfg.height) != 2)
+		cfg.width = cfg.height = 0;
+	int code = app_run(&cfg, msg, sizeof msg);
+	if (code)
+		fail_msg("app_run: %s", msg);
+	if (f->failed || f->step < steps)
+		fail_msg("stopped at step %d; screens seen:%s", f->step, f->trail);
+}
+
 static void a_new_usb_plate_is_set_up_in_the_app(void **state)
 {
 	(void)state;
@@ -227,33 +269,13 @@ static void a_new_usb_plate_is_set_up_in_the_app(void **state)
 	assert_int_equal(emu_create(&emu, &ec), 0);
 	char *dir = tu_mkdtemp();
 	char db[600], msg[512];
-	snprintf(db, sizeof db, "%s/cal.db", dir);
-	mkdir(POISE_TEST_OUT, 0700);
-	store *s;
-	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
-	store_patient p = {.height_cm = 170};
-	snprintf(p.code, sizeof p.code, "CAL-1");
-	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
-	/* To look at the screens another way (not part of the test's checks):
-	 * POISE_FLOW_SIZE=1920x1080, POISE_FLOW_TEXT=0|1|2. */
-	const char *text = getenv("POISE_FLOW_TEXT");
-	if (text)
-		assert_int_equal(store_setting_set(s, "text_size", text), POISE_OK);
-	store_close(s);
-
+	make_station(dir, "CAL-1", db, sizeof db);
 	flow f = {.emu = emu};
-	app_cfg cfg = {.db = db, .device = "auto", .script = setup, .script_ctx = &f};
-	const char *size = getenv("POISE_FLOW_SIZE");
-	if (size && sscanf(size, "%dx%d", &cfg.width, &cfg.height) != 2)
-		cfg.width = cfg.height = 0;
-	int code = app_run(&cfg, msg, sizeof msg);
-	if (code)
-		fail_msg("app_run: %s", msg);
-	if (f.failed || f.step < 10)
-		fail_msg("the set-up stopped at step %d; screens seen:%s", f.step, f.trail);
+	run_app(db, setup, &f, 10);
 
 	/* The database: the calibration (the block, five spots), then the
 	 * known-mass check, all passed; no patient data. */
+	store *s;
 	assert_int_equal(store_open(&s, db, STORE_READ_ONLY, msg, sizeof msg), POISE_OK);
 	store_check *c;
 	size_t nc;
@@ -318,18 +340,8 @@ static void a_new_usb_plate_is_set_up_in_the_app(void **state)
 static bool recalibrate_then_cancel(void *ctx, app_script_io *io)
 {
 	flow *f = ctx;
-	if (f->step_t == 0)
-		f->step_t = io->t_s;
-	char now[48];
-	snprintf(now, sizeof now, "%s/%s", io->screen, io->state);
-	size_t n = strlen(f->trail);
-	if (strcmp(now, f->last) != 0 && n + 50 < sizeof f->trail)
-		snprintf(f->trail + n, sizeof f->trail - n, " %s", now);
-	snprintf(f->last, sizeof f->last, "%s", now);
-	if (io->t_s - f->step_t > 20) {
-		f->failed = true;
+	if (!track(f, io, 20))
 		return true;
-	}
 	switch (f->step) {
 	case 0:
 		if (!on(io, "patients", NULL) || io->t_s - f->step_t < 0.5)
@@ -384,21 +396,9 @@ static void a_working_plate_is_offered_recalibration_and_left_as_it_was(void **s
 	assert_int_equal(emu_create(&emu, &ec), 0);
 	char *dir = tu_mkdtemp();
 	char db[600], msg[512];
-	snprintf(db, sizeof db, "%s/cal.db", dir);
-	mkdir(POISE_TEST_OUT, 0700);
-	store *s;
-	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
-	store_patient p = {.height_cm = 170};
-	snprintf(p.code, sizeof p.code, "CAL-2");
-	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
-	store_close(s);
+	make_station(dir, "CAL-2", db, sizeof db);
 	flow f = {.emu = emu};
-	app_cfg cfg = {.db = db, .device = "auto", .script = recalibrate_then_cancel, .script_ctx = &f};
-	int code = app_run(&cfg, msg, sizeof msg);
-	if (code)
-		fail_msg("app_run: %s", msg);
-	if (f.failed || f.step < 6)
-		fail_msg("stopped at step %d; screens seen:%s", f.step, f.trail);
+	run_app(db, recalibrate_then_cancel, &f, 6);
 	/* Nothing written, nothing stored. */
 	pp_calib factory, now;
 	emu_calibration(emu, &factory);
@@ -407,6 +407,7 @@ static void a_working_plate_is_offered_recalibration_and_left_as_it_was(void **s
 	assert_int_equal(usbp_cal_state(c, &now), USBP_CAL_VALID);
 	assert_memory_equal(&now, &factory, sizeof now);
 	usbp_cal_close(c);
+	store *s;
 	assert_int_equal(store_open(&s, db, STORE_READ_ONLY, msg, sizeof msg), POISE_OK);
 	store_check *checks;
 	size_t nc;

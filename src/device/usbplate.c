@@ -634,28 +634,32 @@ static int pump(usbp_dev *u, int timeout_ms)
 	}
 }
 
-/* How many queued frames to hand out (at most max), and the first's index. */
-static size_t take(usbp_dev *u, size_t max, size_t *first)
+/* read() of either kind: waits (pump), then copies up to max queued
+ * frames into out, an array of poise_frame, or of usbp_raw_frame for a
+ * plate opened for calibrating (u->raw). */
+static int read_queued(usbp_dev *u, void *out, size_t max, size_t *n_read, int timeout_ms)
 {
-	size_t n = u->q_count < max ? u->q_count : max;
-	*first = u->q_head;
-	u->q_head = (u->q_head + n) % USBP_QUEUE_FRAMES;
-	u->q_count -= n;
-	return n;
-}
-
-static int usbp_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int timeout_ms)
-{
-	usbp_dev *u = (usbp_dev *)d;
 	*n_read = 0;
 	if (!u->running)
 		return POISE_E_STATE;
 	int rc = pump(u, timeout_ms);
-	size_t first, n = take(u, max, &first);
-	for (size_t i = 0; i < n; i++)
-		out[i] = u->q.f[(first + i) % USBP_QUEUE_FRAMES];
+	size_t n = u->q_count < max ? u->q_count : max;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = (u->q_head + i) % USBP_QUEUE_FRAMES;
+		if (u->raw)
+			((usbp_raw_frame *)out)[i] = u->q.raw[at];
+		else
+			((poise_frame *)out)[i] = u->q.f[at];
+	}
+	u->q_head = (u->q_head + n) % USBP_QUEUE_FRAMES;
+	u->q_count -= n;
 	*n_read = n;
 	return n > 0 ? POISE_OK : rc;
+}
+
+static int usbp_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int timeout_ms)
+{
+	return read_queued((usbp_dev *)d, out, max, n_read, timeout_ms);
 }
 
 void usbp_get_stats(const dev *d, usbp_stats *out)
@@ -719,16 +723,7 @@ int usbp_cal_start(usbp_cal *c)
 
 int usbp_cal_read(usbp_cal *c, usbp_raw_frame *out, size_t max, size_t *n_read, int timeout_ms)
 {
-	usbp_dev *u = c->u;
-	*n_read = 0;
-	if (!u->running)
-		return POISE_E_STATE;
-	int rc = pump(u, timeout_ms);
-	size_t first, n = take(u, max, &first);
-	for (size_t i = 0; i < n; i++)
-		out[i] = u->q.raw[(first + i) % USBP_QUEUE_FRAMES];
-	*n_read = n;
-	return n > 0 ? POISE_OK : rc;
+	return read_queued(c->u, out, max, n_read, timeout_ms);
 }
 
 int usbp_cal_stop(usbp_cal *c)
