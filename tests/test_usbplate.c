@@ -548,6 +548,11 @@ static void a_blank_plate_opens_for_calibrating_and_streams_raw_counts(void **st
 	dev *d = NULL;
 	assert_int_equal(dev_open_spec(&d, "usb", &(dev_open_cfg){0}, msg, sizeof msg), POISE_E_BUSY);
 	assert_null(d);
+	usbp_cal *c2 = NULL;
+	assert_int_equal(usbp_cal_open(&c2, NULL, msg, sizeof msg), POISE_E_BUSY);
+	assert_null(c2);
+	if (!strstr(msg, "in use by another program"))
+		fail_msg("a busy plate: %s", msg);
 	/* Raw counts, exactly as the plate sent them, none invented. */
 	assert_int_equal(usbp_cal_read(c, NULL, 0, &n, 0), POISE_E_STATE);
 	assert_int_equal(usbp_cal_start(c), POISE_OK);

@@ -296,7 +296,7 @@ static uint16_t lowest_rate(const pp_info *pi)
  * is wrong is taken, at its lowest rate, and streams raw counts. *cal_pr
  * gets the block's pp_result (USBP_CAL_NOT_READ if never read). */
 static int open_plate(usbp_dev **out, const char *id, const char *serial, const dev_open_cfg *cfg, bool raw,
-                      int *cal_pr)
+                      int *cal_pr, char *why, size_t why_len)
 {
 	*cal_pr = USBP_CAL_NOT_READ;
 	usbp_dev *u = calloc(1, sizeof *u);
@@ -353,6 +353,8 @@ static int open_plate(usbp_dev **out, const char *id, const char *serial, const 
 		if (!(u->xfer[i] = libusb_alloc_transfer(0)))
 			rc = POISE_E_NOMEM;
 	if (rc != POISE_OK) {
+		if (why)
+			snprintf(why, why_len, "%s", u->base.info.note); /* probe's reason, or "" */
 		free_dev(u);
 		return rc;
 	}
@@ -367,7 +369,7 @@ static int usbp_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 {
 	usbp_dev *u;
 	int cal_pr;
-	int rc = open_plate(&u, which ? which->id : NULL, NULL, cfg, false, &cal_pr);
+	int rc = open_plate(&u, which ? which->id : NULL, NULL, cfg, false, &cal_pr, NULL, 0);
 	if (rc == POISE_OK)
 		*out = &u->base;
 	return rc;
@@ -686,14 +688,15 @@ int usbp_cal_open(usbp_cal **out, const char *which, char *msg, size_t msg_len)
 	/* An id names a socket; anything else is a serial. */
 	bool by_id = which && strncmp(which, "usb:", 4) == 0;
 	int cal_pr;
-	int rc = open_plate(&c->u, by_id ? which : NULL, by_id ? NULL : which, NULL, true, &cal_pr);
+	char why[sizeof c->u->base.info.note] = "";
+	int rc = open_plate(&c->u, by_id ? which : NULL, by_id ? NULL : which, NULL, true, &cal_pr, why, sizeof why);
 	if (rc != POISE_OK) {
 		free(c);
 		if (rc == POISE_E_NOT_FOUND)
 			snprintf(msg, msg_len, "no USB force plate found%s%s: is it plugged in?", which && *which ? " matching " : "",
 			         which && *which ? which : "");
 		else
-			snprintf(msg, msg_len, "the USB force plate cannot be opened for calibrating: %s", poise_strerror(rc));
+			snprintf(msg, msg_len, "%s", why[0] ? why : poise_strerror(rc));
 		return rc;
 	}
 	c->state = cal_state_of(cal_pr);
