@@ -3,6 +3,7 @@
  * from the firmware core itself). Every received frame is compared with
  * what the plate put on the wire: the lists must match exactly, so a
  * dropped, reordered or invented frame fails. */
+#include <math.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "test_dev.h"
 
 #include "core/error.h"
+#include "core/platecal.h"
 #include "device/acq.h"
 #include "device/device.h"
 #include "device/reconnect.h"
@@ -392,8 +394,8 @@ static void auto_says_why_the_plate_cannot_be_used(void **state)
 	assert_null(d);
 	assert_false(fell_back);
 	assert_string_equal(msg, "no force plate can be used:\n  USB force plate usb:1-1 (serial "
-	                         "PLATE-7): it has never been calibrated: calibrate it first "
-	                         "(firmware-protocol/PROTOCOL.md, SET_CALIBRATION)\n  Wii Balance "
+	                         "PLATE-7): it has never been calibrated: set it up in Poise's "
+	                         "plate check (C)\n  Wii Balance "
 	                         "Board: none found\n  Wii Balance Board on a USB Bluetooth adapter: "
 	                         "none found\n" CHOICE_TAIL);
 
@@ -402,8 +404,8 @@ static void auto_says_why_the_plate_cannot_be_used(void **state)
 	assert_true(dev_is_simulated(&d->info));
 	assert_true(fell_back);
 	assert_string_equal(msg, "no usable force plate (USB force plate usb:1-1 (serial PLATE-7): it "
-	                         "has never been calibrated: calibrate it first "
-	                         "(firmware-protocol/PROTOCOL.md, SET_CALIBRATION); Wii Balance "
+	                         "has never been calibrated: set it up in Poise's plate check (C); "
+	                         "Wii Balance "
 	                         "Board: none found; Wii Balance Board on a USB Bluetooth adapter: "
 	                         "none found); using the simulated plate (demo, nothing measured)");
 	dev_close(d);
@@ -506,6 +508,261 @@ static void poise_devices_lists_the_plate_or_says_why_not(void **state)
 	free(out), free(err);
 }
 
+/* ---- calibrating (usbp_cal_*) ---- */
+
+/* Reads n raw frames (each read must succeed). */
+static size_t cal_read_frames(usbp_cal *c, usbp_raw_frame *out, size_t n, int limit_ms)
+{
+	size_t got = 0;
+	mono_us until = dev_now_us() + (mono_us)limit_ms * 1000u;
+	while (got < n && dev_now_us() < until) {
+		size_t k = 0;
+		assert_int_equal(usbp_cal_read(c, out + got, n - got < 64 ? n - got : 64, &k, 50), POISE_OK);
+		got += k;
+	}
+	return got;
+}
+
+static void a_blank_plate_opens_for_calibrating_and_streams_raw_counts(void **state)
+{
+	emu_cfg cfg = {.calib = EMU_CALIB_BLANK, .serial = "NEW-1"};
+	fixture *fx = *state = new_fixture(&cfg);
+	usbp_cal_found found[4];
+	size_t n = 0;
+	assert_int_equal(usbp_cal_enumerate(found, 4, &n), POISE_OK);
+	assert_int_equal(n, 1);
+	assert_true(found[0].can_calibrate);
+	assert_int_equal(found[0].cal, USBP_CAL_BLANK);
+	assert_false(found[0].info.usable);
+	assert_string_equal(found[0].info.serial, "NEW-1");
+
+	usbp_cal *c = NULL;
+	char msg[256];
+	assert_int_equal(usbp_cal_open(&c, "NEW-1", msg, sizeof msg), POISE_OK);
+	assert_int_equal(usbp_cal_state(c, NULL), USBP_CAL_BLANK);
+	const dev_info *di = usbp_cal_info(c);
+	assert_false(di->usable);
+	assert_double_equal(di->rate_hz, 100, 0); /* its lowest rate */
+	assert_double_equal(di->plate.width_mm, 433, 1e-9);
+	/* While it is open for calibrating, nobody else opens it. */
+	dev *d = NULL;
+	assert_int_equal(dev_open_spec(&d, "usb", &(dev_open_cfg){0}, msg, sizeof msg), POISE_E_BUSY);
+	assert_null(d);
+	usbp_cal *c2 = NULL;
+	assert_int_equal(usbp_cal_open(&c2, NULL, msg, sizeof msg), POISE_E_BUSY);
+	assert_null(c2);
+	if (!strstr(msg, "in use by another program"))
+		fail_msg("a busy plate: %s", msg);
+	/* Raw counts, exactly as the plate sent them, none invented. */
+	assert_int_equal(usbp_cal_read(c, NULL, 0, &n, 0), POISE_E_STATE);
+	assert_int_equal(usbp_cal_start(c), POISE_OK);
+	usbp_raw_frame got[300];
+	assert_int_equal(cal_read_frames(c, got, 300, 5000), 300);
+	assert_true(emu_sent(fx->emu, fx->sent, MAXF) >= 300);
+	for (size_t i = 0; i < 300; i++) {
+		assert_int_equal(got[i].seq, fx->sent[i].seq);
+		assert_int_equal(got[i].flags, 0);
+		assert_memory_equal(got[i].counts, fx->sent[i].counts, sizeof got[i].counts);
+		assert_true(fx->sent[i].status & PP_ST_CALIB_INVALID);
+		if (i > 0)
+			assert_true(got[i].t_us > got[i - 1].t_us);
+	}
+	assert_int_equal(usbp_cal_stop(c), POISE_OK);
+	assert_int_equal(usbp_cal_stop(c), POISE_OK);
+	usbp_cal_close(c);
+	/* Still refused for measuring. */
+	assert_int_equal(dev_open_spec(&d, "usb", &(dev_open_cfg){0}, msg, sizeof msg), POISE_E_PROTOCOL);
+	/* Nothing there to calibrate. */
+	assert_int_equal(usbp_cal_open(&c, "OTHER", msg, sizeof msg), POISE_E_NOT_FOUND);
+	assert_non_null(strstr(msg, "no USB force plate found matching OTHER"));
+	/* `poise devices` names the app's set-up. */
+	char env[512], *out = NULL, *err = NULL;
+	td_child_env(env, sizeof env);
+	assert_int_equal(tu_run(&out, &err, "%s %s devices", env, POISE_BIN), 0);
+	if (!strstr(out, "NEW-1") || !strstr(out, "it has never been calibrated: set it up in Poise's plate check (C)"))
+		fail_msg("poise devices said:\n%s", out);
+	free(out), free(err);
+}
+
+static void a_written_calibration_is_read_back_and_the_plate_opens(void **state)
+{
+	emu_cfg cfg = {.calib = EMU_CALIB_CORRUPT};
+	fixture *fx = *state = new_fixture(&cfg);
+	usbp_cal *c = NULL;
+	char msg[256];
+	assert_int_equal(usbp_cal_open(&c, NULL, msg, sizeof msg), POISE_OK);
+	assert_int_equal(usbp_cal_state(c, NULL), USBP_CAL_CORRUPT);
+	pp_calib cal = {.offset_counts = {1000, -2000, 3000, -4000},
+	                .gain_n_per_count = {2e-4f, -1e-4f, 3e-4f, 1e-4f},
+	                .calibrated_at_s = 1750000000u};
+	/* Only a stopped plate takes a calibration. */
+	assert_int_equal(usbp_cal_start(c), POISE_OK);
+	assert_int_equal(usbp_cal_write(c, &cal, msg, sizeof msg), POISE_E_STATE);
+	assert_int_equal(usbp_cal_stop(c), POISE_OK);
+	/* A block outside the protocol is not sent. */
+	pp_calib bad = cal;
+	bad.gain_n_per_count[2] = 2.0f;
+	assert_int_equal(usbp_cal_write(c, &bad, msg, sizeof msg), POISE_E_RANGE);
+	assert_non_null(strstr(msg, "nothing was written"));
+	assert_int_equal(usbp_cal_state(c, NULL), USBP_CAL_CORRUPT);
+	/* Written, read back. */
+	assert_int_equal(usbp_cal_write(c, &cal, msg, sizeof msg), POISE_OK);
+	pp_calib now;
+	assert_int_equal(usbp_cal_state(c, &now), USBP_CAL_VALID);
+	assert_memory_equal(&now, &cal, sizeof cal);
+	assert_true(usbp_cal_info(c)->usable);
+	usbp_cal_close(c);
+	/* The plate opens normally, forces from the new block. */
+	dev *d = open_plate(1000);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	assert_int_equal(td_read_frames(d, fx->got, 200, 5000), 200);
+	size_t sent = emu_sent(fx->emu, fx->sent, MAXF);
+	assert_true(sent >= 200);
+	for (size_t i = 0; i < 200; i++) {
+		const emu_sent_frame *f = &fx->sent[sent - 200 + i];
+		assert_int_equal(fx->got[i].seq, f->seq);
+		assert_false(f->status & PP_ST_CALIB_INVALID);
+		for (unsigned k = 0; k < 4; k++)
+			assert_double_equal(fx->got[i].force_n[k],
+			                    (double)cal.gain_n_per_count[k] * (f->counts[k] - cal.offset_counts[k]), 1e-9);
+	}
+	d->ops->stop(d);
+	dev_close(d);
+}
+
+/* One still window of raw counts after `settle` frames. */
+static pcal_reading cal_window(usbp_cal *c, size_t settle, uint32_t n)
+{
+	usbp_raw_frame buf[64];
+	size_t got = 0;
+	while (got < settle) {
+		size_t k = cal_read_frames(c, buf, settle - got < 64 ? settle - got : 64, 5000);
+		assert_true(k > 0);
+		got += k;
+	}
+	pcal_window w;
+	pcal_window_begin(&w, n);
+	bool full = false;
+	while (!full) {
+		size_t k = cal_read_frames(c, buf, 1, 5000);
+		assert_int_equal(k, 1);
+		full = pcal_window_add(&w, buf[0].counts);
+	}
+	pcal_reading r;
+	pcal_window_reading(&w, &r);
+	return r;
+}
+
+/* Calibrates the emulated plate as the app does (empty, the five spots
+ * with 20 kg, empty again), writes it, opens the plate normally and
+ * weighs a 20 kg mass at (60, −40) mm: returns the total and the COP's
+ * distance from there. */
+static void calibrate_end_to_end(fixture *fx, const pp_calib *hw, double *fz_err_n, double *cop_err_mm,
+                                 double *gain_err)
+{
+	const dev_steer empty = {.on_plate = false};
+	usbp_cal *c = NULL;
+	char msg[256];
+	assert_int_equal(usbp_cal_open(&c, NULL, msg, sizeof msg), POISE_OK);
+	const dev_info *di = usbp_cal_info(c);
+	pcal_input in = {.plate = di->plate, .mass_kg = 20, .n_places = PCAL_SPOTS};
+	assert_int_equal(emu_steer(fx->emu, &empty), 0);
+	assert_int_equal(usbp_cal_start(c), POISE_OK);
+	in.empty = cal_window(c, 100, 100); /* the person steps off in 0.4 s */
+	assert_int_equal(pcal_judge(&in.empty, NULL), PCAL_LOOK_STILL);
+	for (int k = 0; k < PCAL_SPOTS; k++) {
+		pcal_spot(&in.plate, k, &in.place[k].x_mm, &in.place[k].y_mm);
+		dev_steer m = {.x_mm = in.place[k].x_mm, .y_mm = in.place[k].y_mm, .object_kg = 20};
+		assert_int_equal(emu_steer(fx->emu, &m), 0);
+		in.place[k].r = cal_window(c, 200, 100); /* frames queued before the mass went on go first */
+		assert_int_equal(pcal_judge(&in.place[k].r, &in.empty), PCAL_LOOK_STILL);
+	}
+	assert_int_equal(emu_steer(fx->emu, &empty), 0);
+	in.empty_after = cal_window(c, 200, 100);
+	assert_int_equal(pcal_judge(&in.empty_after, &in.empty), PCAL_LOOK_NO_LOAD);
+	assert_int_equal(usbp_cal_stop(c), POISE_OK);
+	pcal_result r;
+	if (pcal_fit(&in, &r) != POISE_OK)
+		fail_msg("fit refused: problem %d cell %d place %d", r.problem, r.cell, r.place);
+	*gain_err = 0;
+	pp_calib cal = {.calibrated_at_s = 1750000000u};
+	for (int ch = 0; ch < 4; ch++) {
+		*gain_err = fmax(*gain_err, fabs(r.gain_n_per_count[ch] / hw->gain_n_per_count[ch] - 1));
+		/* The zero to within 0.05 N (the sim's cells are 0.15 N noisy). */
+		assert_double_equal((r.offset_counts[ch] - hw->offset_counts[ch]) * hw->gain_n_per_count[ch], 0, 0.05);
+		assert_int_equal(r.reversed[ch], hw->gain_n_per_count[ch] < 0);
+		cal.offset_counts[ch] = (int32_t)lround(r.offset_counts[ch]);
+		cal.gain_n_per_count[ch] = (float)r.gain_n_per_count[ch];
+	}
+	assert_int_equal(usbp_cal_write(c, &cal, msg, sizeof msg), POISE_OK);
+	usbp_cal_close(c);
+
+	/* Measuring, the usual way. */
+	dev *d = open_plate(1000);
+	dev_steer m = {.x_mm = 60, .y_mm = -40, .object_kg = 20};
+	assert_int_equal(emu_steer(fx->emu, &m), 0);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	assert_int_equal(td_read_frames(d, fx->got, 1500, 10000), 1500);
+	double f[4] = {0};
+	for (size_t i = 500; i < 1500; i++)
+		for (int ch = 0; ch < 4; ch++)
+			f[ch] += fx->got[i].force_n[ch] / 1000;
+	cop_point p;
+	assert_int_equal(cop_from_forces(&d->info.plate, f, 10, &p), POISE_OK);
+	*fz_err_n = p.fz_n - 20 * PCAL_G_M_S2;
+	*cop_err_mm = hypot(p.x_mm - 60, p.y_mm + 40);
+	d->ops->stop(d);
+	dev_close(d);
+}
+
+static void a_blank_plate_is_calibrated_end_to_end(void **state)
+{
+	/* The cells' truth, one wired the other way round. */
+	pp_calib hw = {.offset_counts = {52000, -7000, 150000, 900},
+	               .gain_n_per_count = {4e-4f, -5e-4f, 4.5e-4f, 3.5e-4f}};
+	emu_cfg cfg = {.calib = EMU_CALIB_BLANK, .source = EMU_PERSON, .seed = 3, .hw = &hw};
+	fixture *fx = *state = new_fixture(&cfg);
+	double fz_err, cop_err, gain_err;
+	calibrate_end_to_end(fx, &hw, &fz_err, &cop_err, &gain_err);
+	print_message("blank plate calibrated on the emulator: gains within %.2e, then 20 kg at (60, -40) mm "
+	              "reads %+.3f N, COP %.3f mm off\n",
+	              gain_err, fz_err, cop_err);
+	assert_true(gain_err < 2e-3);
+	assert_true(fabs(fz_err) < 0.2);
+	assert_true(cop_err < 0.5);
+}
+
+/* A working plate whose cells no longer match its block (a cell
+ * replaced): it weighs wrong before, right after. */
+static void a_working_plate_is_recalibrated(void **state)
+{
+	pp_calib hw;
+	emu_calibration(NULL, &hw); /* the factory's block, in its flash */
+	hw.gain_n_per_count[CELL_BR] *= 1.25f; /* a new cell, less sensitive per count */
+	hw.offset_counts[CELL_BR] += 30000;
+	emu_cfg cfg = {.source = EMU_PERSON, .seed = 4, .hw = &hw};
+	fixture *fx = *state = new_fixture(&cfg);
+	/* Before: the plate's block is valid but wrong. */
+	dev *d = open_plate(1000);
+	assert_int_equal(emu_steer(fx->emu, &(dev_steer){.object_kg = 20}), 0);
+	assert_int_equal(d->ops->start(d), POISE_OK);
+	assert_int_equal(td_read_frames(d, fx->got, 600, 10000), 600);
+	double fz = 0;
+	for (size_t i = 100; i < 600; i++)
+		for (int ch = 0; ch < 4; ch++)
+			fz += fx->got[i].force_n[ch] / 500;
+	d->ops->stop(d);
+	dev_close(d);
+	double before = fz - 20 * PCAL_G_M_S2;
+	assert_true(fabs(before) > 5);
+	double fz_err, cop_err, gain_err;
+	calibrate_end_to_end(fx, &hw, &fz_err, &cop_err, &gain_err);
+	print_message("a plate with a replaced cell: 20 kg read %+.1f N off before, %+.3f N (COP %.3f mm) after\n",
+	              before, fz_err, cop_err);
+	assert_true(fabs(fz_err) < 0.2);
+	assert_true(cop_err < 0.5);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -529,6 +786,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(an_unsupported_rate_is_refused, teardown),
 		cmocka_unit_test_teardown(stop_then_start_restarts_the_sequence, teardown),
 		cmocka_unit_test_teardown(poise_devices_lists_the_plate_or_says_why_not, teardown),
+		cmocka_unit_test_teardown(a_blank_plate_opens_for_calibrating_and_streams_raw_counts, teardown),
+		cmocka_unit_test_teardown(a_written_calibration_is_read_back_and_the_plate_opens, teardown),
+		cmocka_unit_test_teardown(a_blank_plate_is_calibrated_end_to_end, teardown),
+		cmocka_unit_test_teardown(a_working_plate_is_recalibrated, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,9 +44,15 @@ typedef struct usbp_dev {
 	int fatal;             /* a POISE_E_* that ends the stream, or 0 */
 	int stalls;            /* consecutive stalls of the IN endpoint */
 	bool clear_halt;       /* a stalled transfer waits for read() to clear it */
+	/* A plate opened for calibrating (usbp_cal_open): its frames stay raw
+	 * counts (q.raw), never newtons; it is never handed out as a dev. */
+	bool raw;
 	/* Decoded frames waiting for read(): filled by the transfer callbacks,
 	 * which run inside read() on the same thread. */
-	poise_frame q[USBP_QUEUE_FRAMES];
+	union {
+		poise_frame f[USBP_QUEUE_FRAMES];
+		usbp_raw_frame raw[USBP_QUEUE_FRAMES];
+	} q;
 	size_t q_head, q_count;
 	bool have_seq, gap;
 	uint32_t next_seq;
@@ -97,12 +103,21 @@ static void set_unusable(dev_info *di, int err, const char *note)
 	snprintf(di->note, sizeof di->note, "%s", note);
 }
 
+#define USBP_CAL_NOT_READ 1 /* probe's *cal_pr when GET_CALIBRATION was not answered */
+
+/* What the user is told to do about a plate's calibration. */
+#define USBP_CAL_HINT "in Poise's plate check (C)"
+
 /* Opens ld, claims the interface, reads and checks GET_INFO and the
- * calibration. Fills di (usable, or not with err and note); on success with
- * hout, the open, claimed handle goes to *hout, else it is closed. */
+ * calibration. Fills di (usable, or not with err and note) and *cal_pr
+ * (the calibration block's pp_result, or USBP_CAL_NOT_READ). With hout,
+ * the open, claimed handle goes to *hout when the plate is usable, or
+ * when keep_bad_cal and its calibration block is all that is wrong (a
+ * plate to calibrate); else it is closed. */
 static void probe(libusb_device *ld, uint8_t iface, dev_info *di, pp_info *pi, pp_calib *pc,
-                  libusb_device_handle **hout)
+                  libusb_device_handle **hout, bool keep_bad_cal, int *cal_pr)
 {
+	*cal_pr = USBP_CAL_NOT_READ;
 	memset(di, 0, sizeof *di);
 	snprintf(di->backend, sizeof di->backend, "usb");
 	dev_usb_locator(ld, di->id, sizeof di->id);
@@ -159,25 +174,25 @@ static void probe(libusb_device *ld, uint8_t iface, dev_info *di, pp_info *pi, p
 		r = libusb_control_transfer(h, PP_RT_IN, PP_REQ_GET_CALIBRATION, 0, iface, cb, PP_CALIB_SIZE,
 		                            USBP_CTRL_TIMEOUT_MS);
 		int cr = r < 0 ? PP_E_SHORT : pp_calib_decode(cb, (size_t)r, pc);
+		if (r >= 0)
+			*cal_pr = cr;
 		if (r < 0) {
 			snprintf(note, sizeof note, "does not answer GET_CALIBRATION (%s)", libusb_error_name(r));
 			set_unusable(di, r == LIBUSB_ERROR_NO_DEVICE ? POISE_E_DISCONNECTED : POISE_E_PROTOCOL, note);
 		} else if (cr == PP_E_BLANK) {
-			set_unusable(di, POISE_E_PROTOCOL,
-			             "it has never been calibrated: calibrate it first "
-			             "(firmware-protocol/PROTOCOL.md, SET_CALIBRATION)");
+			set_unusable(di, POISE_E_PROTOCOL, "it has never been calibrated: set it up " USBP_CAL_HINT);
 		} else if (cr == PP_E_CRC) {
 			set_unusable(di, POISE_E_PROTOCOL,
-			             "its calibration block is corrupt (CRC mismatch): recalibrate the plate");
+			             "its calibration block is corrupt (CRC mismatch): recalibrate it " USBP_CAL_HINT);
 		} else if (cr != PP_OK) {
-			snprintf(note, sizeof note, "its calibration block is unusable (%s): recalibrate the plate",
+			snprintf(note, sizeof note, "its calibration block is unusable (%s): recalibrate it " USBP_CAL_HINT,
 			         pp_result_str(cr));
 			set_unusable(di, POISE_E_PROTOCOL, note);
 		} else {
 			di->usable = true;
 		}
 	}
-	if (di->usable && hout) {
+	if (hout && (di->usable || (keep_bad_cal && *cal_pr != PP_OK && *cal_pr != USBP_CAL_NOT_READ))) {
 		*hout = h;
 		return;
 	}
@@ -186,9 +201,25 @@ static void probe(libusb_device *ld, uint8_t iface, dev_info *di, pp_info *pi, p
 }
 
 typedef struct listing {
-	dev_info *out;
+	dev_info *out;        /* usbp_enumerate's list, or */
+	usbp_cal_found *cal;  /* usbp_cal_enumerate's */
 	size_t max, n;
 } listing;
+
+static enum usbp_cal_state cal_state_of(int cal_pr)
+{
+	switch (cal_pr) {
+	case PP_OK:
+		return USBP_CAL_VALID;
+	case PP_E_BLANK:
+		return USBP_CAL_BLANK;
+	case PP_E_CRC:
+	case PP_E_MAGIC:
+		return USBP_CAL_CORRUPT;
+	default:
+		return USBP_CAL_UNUSABLE;
+	}
+}
 
 static void list_one(libusb_device *ld, void *ctx)
 {
@@ -200,15 +231,29 @@ static void list_one(libusb_device *ld, void *ctx)
 		pp_info pi;
 		pp_calib pc;
 		dev_info di;
-		probe(ld, iface, &di, &pi, &pc, NULL);
-		f->out[f->n] = di;
+		int cal_pr;
+		probe(ld, iface, &di, &pi, &pc, NULL, false, &cal_pr);
+		if (f->out)
+			f->out[f->n] = di;
+		else
+			f->cal[f->n] = (usbp_cal_found){.info = di,
+			                                .can_calibrate = cal_pr != USBP_CAL_NOT_READ,
+			                                .cal = cal_state_of(cal_pr)};
 	}
 	f->n++;
 }
 
 static int usbp_enumerate(dev_info *out, size_t max, size_t *n_found)
 {
-	listing f = {out, max, 0};
+	listing f = {.out = out, .max = max};
+	int rc = dev_usb_each(list_one, &f);
+	*n_found = f.n;
+	return rc;
+}
+
+int usbp_cal_enumerate(usbp_cal_found *out, size_t max, size_t *n_found)
+{
+	listing f = {.cal = out, .max = max};
 	int rc = dev_usb_each(list_one, &f);
 	*n_found = f.n;
 	return rc;
@@ -234,8 +279,26 @@ static void free_dev(usbp_dev *u)
 	free(u);
 }
 
-static int usbp_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
+/* The lowest rate the plate supports: a calibration is read by polling
+ * from the app's frame loop, and a slow stream loses nothing there. */
+static uint16_t lowest_rate(const pp_info *pi)
 {
+	uint16_t r = pi->default_rate_hz;
+	for (unsigned i = 0; i < PP_MAX_RATES; i++)
+		if (pi->rates_hz[i] && pi->rates_hz[i] < r)
+			r = pi->rates_hz[i];
+	return r;
+}
+
+/* Opens the plate at id (or with that serial; both NULL or "": the first
+ * plate found), stops it, sets its rate, allocates the transfers. raw: for
+ * calibrating (usbp_cal_open): a plate whose calibration block is all that
+ * is wrong is taken, at its lowest rate, and streams raw counts. *cal_pr
+ * gets the block's pp_result (USBP_CAL_NOT_READ if never read). */
+static int open_plate(usbp_dev **out, const char *id, const char *serial, const dev_open_cfg *cfg, bool raw,
+                      int *cal_pr, char *why, size_t why_len)
+{
+	*cal_pr = USBP_CAL_NOT_READ;
 	usbp_dev *u = calloc(1, sizeof *u);
 	if (!u)
 		return POISE_E_NOMEM;
@@ -243,6 +306,7 @@ static int usbp_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 		free(u);
 		return POISE_E_UNSUPPORTED;
 	}
+	u->raw = raw;
 	libusb_device **list;
 	ssize_t n = libusb_get_device_list(u->ctx, &list);
 	int rc = POISE_E_NOT_FOUND;
@@ -250,21 +314,32 @@ static int usbp_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 		uint8_t iface;
 		if (!is_plate(list[i], &iface))
 			continue;
-		char id[sizeof u->base.info.id];
-		dev_usb_locator(list[i], id, sizeof id);
-		if (which && which->id[0] && strcmp(which->id, id) != 0)
+		char loc[sizeof u->base.info.id];
+		dev_usb_locator(list[i], loc, sizeof loc);
+		if (id && id[0] && strcmp(id, loc) != 0)
 			continue;
-		probe(list[i], iface, &u->base.info, &u->pinfo, &u->calib, &u->h);
+		probe(list[i], iface, &u->base.info, &u->pinfo, &u->calib, &u->h, raw, cal_pr);
+		if (serial && serial[0] && strcmp(serial, u->base.info.serial) != 0) { /* "" if unknown */
+			if (u->h) {
+				libusb_release_interface(u->h, iface);
+				libusb_close(u->h);
+				u->h = NULL;
+			}
+			*cal_pr = USBP_CAL_NOT_READ;
+			continue;
+		}
 		u->iface = iface;
-		rc = u->base.info.usable ? POISE_OK
-		                         : (u->base.info.err ? u->base.info.err : POISE_E_ACCESS);
+		if (u->base.info.usable || (raw && u->h))
+			rc = POISE_OK;
+		else
+			rc = u->base.info.err ? u->base.info.err : POISE_E_ACCESS;
 	}
 	if (n >= 0)
 		libusb_free_device_list(list, 1);
 	if (rc == POISE_E_DISCONNECTED)
 		rc = POISE_E_NOT_FOUND;
-	uint16_t rate = u->pinfo.default_rate_hz;
-	if (rc == POISE_OK && cfg && cfg->rate_hz > 0) {
+	uint16_t rate = raw ? lowest_rate(&u->pinfo) : u->pinfo.default_rate_hz;
+	if (rc == POISE_OK && !raw && cfg && cfg->rate_hz > 0) {
 		rate = (uint16_t)lround(cfg->rate_hz);
 		if (fabs(cfg->rate_hz - rate) > 1e-9 || !pp_info_supports_rate(&u->pinfo, rate))
 			rc = POISE_E_UNSUPPORTED;
@@ -278,14 +353,26 @@ static int usbp_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
 		if (!(u->xfer[i] = libusb_alloc_transfer(0)))
 			rc = POISE_E_NOMEM;
 	if (rc != POISE_OK) {
+		if (why)
+			snprintf(why, why_len, "%s", u->base.info.note); /* probe's reason, or "" */
 		free_dev(u);
 		return rc;
 	}
 	u->rate_hz = rate;
 	u->base.ops = &usbp_ops;
 	u->base.info.rate_hz = rate;
-	*out = &u->base;
+	*out = u;
 	return POISE_OK;
+}
+
+static int usbp_open(dev **out, const dev_info *which, const dev_open_cfg *cfg)
+{
+	usbp_dev *u;
+	int cal_pr;
+	int rc = open_plate(&u, which ? which->id : NULL, NULL, cfg, false, &cal_pr, NULL, 0);
+	if (rc == POISE_OK)
+		*out = &u->base;
+	return rc;
 }
 
 /* ---- the stream ---- */
@@ -314,22 +401,33 @@ static void push_frame(usbp_dev *u, const pp_frame *pf, mono_us arrival_us)
 		u->gap = true;
 		return;
 	}
-	poise_frame *f = &u->q[(u->q_head + u->q_count) % USBP_QUEUE_FRAMES];
+	size_t at = (u->q_head + u->q_count) % USBP_QUEUE_FRAMES;
 	mono_us t = clkmap_map(&u->clk, pf->t_us);
 	if (t <= u->last_t)
 		t = u->last_t + 1; /* strictly increasing, whatever a refit did */
 	u->last_t = t;
-	f->t_us = t;
-	f->seq = pf->seq;
-	f->flags = u->gap ? FRAME_GAP : 0;
-	for (unsigned c = 0; c < PP_CHANNELS; c++) {
+	uint32_t flags = u->gap ? FRAME_GAP : 0;
+	for (unsigned c = 0; c < PP_CHANNELS; c++)
 		if (pf->status & PP_ST_OVER(c))
-			f->flags |= FRAME_OVERRANGE(c);
-		f->force_n[c] = (double)u->calib.gain_n_per_count[c] *
-		                (double)((int64_t)pf->counts[c] - u->calib.offset_counts[c]);
-	}
+			flags |= FRAME_OVERRANGE(c);
 	if (pf->status & PP_ST_ADC_FAULT)
-		f->flags |= FRAME_ADC_FAULT;
+		flags |= FRAME_ADC_FAULT;
+	if (u->raw) {
+		/* Calibrating: the counts as they came, no calibration applied. */
+		usbp_raw_frame *r = &u->q.raw[at];
+		r->t_us = t;
+		r->seq = pf->seq;
+		r->flags = flags;
+		memcpy(r->counts, pf->counts, sizeof r->counts);
+	} else {
+		poise_frame *f = &u->q.f[at];
+		f->t_us = t;
+		f->seq = pf->seq;
+		f->flags = flags;
+		for (unsigned c = 0; c < PP_CHANNELS; c++)
+			f->force_n[c] = (double)u->calib.gain_n_per_count[c] *
+			                (double)((int64_t)pf->counts[c] - u->calib.offset_counts[c]);
+	}
 	u->gap = false;
 	u->q_count++;
 	u->st.frames++;
@@ -498,23 +596,17 @@ static void recover_stall(usbp_dev *u)
 	}
 }
 
-static int usbp_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int timeout_ms)
+/* Runs libusb's events until a frame is queued, the stream ends or
+ * timeout_ms passes (0: one look at what has completed, without waiting).
+ * POISE_OK (with or without frames), or the error that ends the stream
+ * (only once every frame received before it was read). */
+static int pump(usbp_dev *u, int timeout_ms)
 {
-	usbp_dev *u = (usbp_dev *)d;
-	*n_read = 0;
-	if (!u->running)
-		return POISE_E_STATE;
 	mono_us deadline = dev_now_us() + (mono_us)(timeout_ms > 0 ? timeout_ms : 0) * 1000u;
+	bool looked = false;
 	for (;;) {
-		if (u->q_count > 0) {
-			size_t n = u->q_count < max ? u->q_count : max;
-			for (size_t i = 0; i < n; i++)
-				out[i] = u->q[(u->q_head + i) % USBP_QUEUE_FRAMES];
-			u->q_head = (u->q_head + n) % USBP_QUEUE_FRAMES;
-			u->q_count -= n;
-			*n_read = n;
+		if (u->q_count > 0)
 			return POISE_OK;
-		}
 		if (u->fatal)
 			return u->fatal;
 		mono_us now = dev_now_us();
@@ -527,11 +619,12 @@ static int usbp_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int t
 			recover_stall(u);
 			continue;
 		}
-		if (now >= deadline && !u->disconnected)
+		if (now >= deadline && !u->disconnected && looked)
 			return POISE_OK;
-		mono_us wait = now < deadline ? deadline - now : 1000;
+		mono_us wait = now < deadline ? deadline - now : looked ? 1000 : 0;
 		struct timeval tv = {(time_t)(wait / 1000000u), (suseconds_t)(wait % 1000000u)};
 		int r = libusb_handle_events_timeout_completed(u->ctx, &tv, NULL);
+		looked = true;
 		if (r == LIBUSB_ERROR_NO_DEVICE) {
 			if (!u->disconnected)
 				u->disconnected_at = dev_now_us();
@@ -543,11 +636,164 @@ static int usbp_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int t
 	}
 }
 
+/* read() of either kind: waits (pump), then copies up to max queued
+ * frames into out, an array of poise_frame, or of usbp_raw_frame for a
+ * plate opened for calibrating (u->raw). */
+static int read_queued(usbp_dev *u, void *out, size_t max, size_t *n_read, int timeout_ms)
+{
+	*n_read = 0;
+	if (!u->running)
+		return POISE_E_STATE;
+	int rc = pump(u, timeout_ms);
+	size_t n = u->q_count < max ? u->q_count : max;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = (u->q_head + i) % USBP_QUEUE_FRAMES;
+		if (u->raw)
+			((usbp_raw_frame *)out)[i] = u->q.raw[at];
+		else
+			((poise_frame *)out)[i] = u->q.f[at];
+	}
+	u->q_head = (u->q_head + n) % USBP_QUEUE_FRAMES;
+	u->q_count -= n;
+	*n_read = n;
+	return n > 0 ? POISE_OK : rc;
+}
+
+static int usbp_read(dev *d, poise_frame *out, size_t max, size_t *n_read, int timeout_ms)
+{
+	return read_queued((usbp_dev *)d, out, max, n_read, timeout_ms);
+}
+
 void usbp_get_stats(const dev *d, usbp_stats *out)
 {
 	const usbp_dev *u = (const usbp_dev *)d;
 	*out = u->st;
 	out->drift_ppm = clkmap_drift_ppm(&u->clk);
+}
+
+/* ---- calibrating ---- */
+
+struct usbp_cal {
+	usbp_dev *u; /* in raw mode: never handed out as a dev */
+	enum usbp_cal_state state;
+};
+
+int usbp_cal_open(usbp_cal **out, const char *which, char *msg, size_t msg_len)
+{
+	usbp_cal *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(msg, msg_len, "out of memory");
+		return POISE_E_NOMEM;
+	}
+	/* An id names a socket; anything else is a serial. */
+	bool by_id = which && strncmp(which, "usb:", 4) == 0;
+	int cal_pr;
+	char why[sizeof c->u->base.info.note] = "";
+	int rc = open_plate(&c->u, by_id ? which : NULL, by_id ? NULL : which, NULL, true, &cal_pr, why, sizeof why);
+	if (rc != POISE_OK) {
+		free(c);
+		if (rc == POISE_E_NOT_FOUND)
+			snprintf(msg, msg_len, "no USB force plate found%s%s: is it plugged in?", which && *which ? " matching " : "",
+			         which && *which ? which : "");
+		else
+			snprintf(msg, msg_len, "%s", why[0] ? why : poise_strerror(rc));
+		return rc;
+	}
+	c->state = cal_state_of(cal_pr);
+	*out = c;
+	return POISE_OK;
+}
+
+const dev_info *usbp_cal_info(const usbp_cal *c)
+{
+	return &c->u->base.info;
+}
+
+enum usbp_cal_state usbp_cal_state(const usbp_cal *c, pp_calib *current)
+{
+	if (current) {
+		memset(current, 0, sizeof *current);
+		if (c->state == USBP_CAL_VALID)
+			*current = c->u->calib;
+	}
+	return c->state;
+}
+
+int usbp_cal_start(usbp_cal *c)
+{
+	return usbp_start(&c->u->base);
+}
+
+int usbp_cal_read(usbp_cal *c, usbp_raw_frame *out, size_t max, size_t *n_read, int timeout_ms)
+{
+	return read_queued(c->u, out, max, n_read, timeout_ms);
+}
+
+int usbp_cal_stop(usbp_cal *c)
+{
+	return usbp_stop(&c->u->base);
+}
+
+#define USBP_FLASH_TIMEOUT_MS 3000 /* SET_CALIBRATION erases and writes flash */
+
+int usbp_cal_write(usbp_cal *c, const pp_calib *cal, char *msg, size_t msg_len)
+{
+	usbp_dev *u = c->u;
+	if (u->running) {
+		snprintf(msg, msg_len, "the plate is streaming: stop it before writing its calibration");
+		return POISE_E_STATE;
+	}
+	uint8_t b[PP_CALIB_SIZE], back[PP_CALIB_SIZE];
+	pp_calib_encode(cal, b);
+	pp_calib check;
+	int pr = pp_calib_decode(b, sizeof b, &check);
+	if (pr != PP_OK) {
+		snprintf(msg, msg_len, "this calibration is outside what the plate can hold (%s): nothing was written",
+		         pp_result_str(pr));
+		return POISE_E_RANGE;
+	}
+	int r = libusb_control_transfer(u->h, PP_RT_OUT, PP_REQ_SET_CALIBRATION, 0, u->iface, b, PP_CALIB_SIZE,
+	                                USBP_FLASH_TIMEOUT_MS);
+	if (r == LIBUSB_ERROR_PIPE) {
+		snprintf(msg, msg_len, "the plate refused the calibration (SET_CALIBRATION stalled: it checks the block "
+		                       "and its flash write): its old calibration is unchanged");
+		return POISE_E_PROTOCOL;
+	}
+	if (r < 0 || r != (int)PP_CALIB_SIZE) {
+		int rc = r < 0 ? dev_from_libusb(r) : POISE_E_IO;
+		snprintf(msg, msg_len, "the calibration could not be sent to the plate (%s): check the cable and write again",
+		         r < 0 ? libusb_error_name(r) : "short transfer");
+		return rc;
+	}
+	r = libusb_control_transfer(u->h, PP_RT_IN, PP_REQ_GET_CALIBRATION, 0, u->iface, back, PP_CALIB_SIZE,
+	                            USBP_CTRL_TIMEOUT_MS);
+	if (r < 0) {
+		snprintf(msg, msg_len, "the plate took the calibration but does not answer GET_CALIBRATION (%s): "
+		                       "unplug it, plug it in and check it",
+		         libusb_error_name(r));
+		return dev_from_libusb(r);
+	}
+	if (r != (int)PP_CALIB_SIZE || memcmp(back, b, PP_CALIB_SIZE) != 0 ||
+	    pp_calib_decode(back, PP_CALIB_SIZE, &check) != PP_OK) {
+		snprintf(msg, msg_len, "the plate holds something other than the calibration written: write it again; "
+		                       "if that fails, its flash may be worn");
+		return POISE_E_IO;
+	}
+	u->calib = check;
+	c->state = USBP_CAL_VALID;
+	u->base.info.usable = true;
+	u->base.info.err = 0;
+	u->base.info.note[0] = '\0';
+	snprintf(msg, msg_len, "calibration written and read back");
+	return POISE_OK;
+}
+
+void usbp_cal_close(usbp_cal *c)
+{
+	if (!c)
+		return;
+	usbp_close(&c->u->base);
+	free(c);
 }
 
 const struct dev_ops usbp_ops = {

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/platecal.h"
+#include "device/usbplate.h"
 #include "session/assess.h"
 #include "session/engine.h"
 #include "session/history.h"
@@ -153,6 +155,36 @@ struct app {
 		double err_mm[5], err_kg[5], meas_kg[5];
 		bool done[5];
 	} check;
+	/* The plate set-up (scr_calibrate.c): a USB plate opened for
+	 * calibrating (raw counts, outside the session's road: a->eng is
+	 * closed meanwhile), the readings and the fit. */
+	struct scr_calib_state {
+		usbp_cal *cal;         /* the plate, or NULL */
+		char which[128];       /* its id or serial, to open it */
+		enum usbp_cal_state was; /* its block when opened */
+		pp_calib old;          /* that block, if it was valid */
+		dev_info info;
+		int step;              /* see scr_calibrate.c */
+		int spot;              /* the placement being measured */
+		double mass_kg;
+		bool streaming, measuring;
+		Uint64 measure_t;
+		int look;              /* the last window's enum pcal_look */
+		int warn;              /* a problem to show (a ui_string id), 0 none */
+		int warn_cell;
+		pcal_window win;
+		pcal_input in;
+		pcal_result fit;
+		int fit_rc;
+		int32_t counts[CELL_COUNT]; /* the newest raw counts */
+		bool have_counts;
+		usbp_raw_frame buf[256];
+		char msg[320];         /* why the plate cannot be used here */
+		/* Found by the plate check: a plate its calibration keeps from use. */
+		bool candidate;
+		char candidate_id[128];
+		gfx_label lab[80];
+	} calib;
 	struct scr_home_state {
 		train_plan plans[16];  /* per game, for the prescription and last results */
 		int n_plans;
@@ -287,9 +319,27 @@ void home_plans_refresh(app *a);
 int home_max_session_min(app *a);
 int patient_max_session_min(app *a, int64_t patient_id);
 
+/* The plate check's known-mass check, started from outside (the plate
+ * set-up goes on to it with its mass). scr_check.c. */
+void check_mass_begin(app *a, double mass_kg);
+
+/* The plate set-up (scr_calibrate.c). calib_find() looks for a USB plate
+ * whose calibration keeps it from use (sets a->calib.candidate; the
+ * plate check's "no plate" screen offers its set-up); calib_start()
+ * closes the app's plate and opens the set-up for the plate in use if it
+ * is a USB plate, else for the plate calib_find() finds; false (with a
+ * toast) when there is none. */
+bool calib_find(app *a);
+bool calib_start(app *a);
+
+/* Where the calibration and the known-mass check put the mass: "at the
+ * centre", "front left"... (k as pcal_spot()). */
+const char *calib_spot_name(int k);
+
 /* The screens. */
 extern const app_screen scr_patients, scr_check, scr_home, scr_train, scr_play, scr_rest, scr_rating,
-	scr_results, scr_history, scr_settings, scr_live, scr_assess_pick, scr_assess, scr_assess_results;
+	scr_results, scr_history, scr_settings, scr_live, scr_assess_pick, scr_assess, scr_assess_results,
+	scr_calibrate;
 
 /* For the screens' files: the game list, its size. */
 const struct game_ops *app_game(const app *a, int i);

@@ -48,42 +48,6 @@ void ui_assess_cue(void *ctx, enum atest_cue cue)
 		audio_play(v->snd, (enum sound_cue)sound[cue], PALETTE_BELL);
 }
 
-/* Draws text centred at cx from y, broken into lines no wider than
- * max_w (at most TEXT_LINES, into labels first..); returns the y below. */
-static float wrapped(ui_assess *v, gfx *g, int first, int font, SDL_Color c, float cx, float y, float max_w,
-                     const char *text)
-{
-	char line[400], word[128];
-	int n = 0, lh = TTF_FontLineSkip(g->font[font]);
-	const char *p = text;
-	line[0] = 0;
-	while (*p && n < TEXT_LINES) {
-		size_t k = strcspn(p, " ");
-		snprintf(word, sizeof word, "%.*s", (int)(k < sizeof word - 1 ? k : sizeof word - 1), p);
-		p += k;
-		while (*p == ' ')
-			p++;
-		char trial[560];
-		snprintf(trial, sizeof trial, "%s%s%s", line, line[0] ? " " : "", word);
-		int w = 0, h = 0;
-		TTF_SizeUTF8(g->font[font], trial, &w, &h);
-		if (w > max_w && line[0]) { /* the word starts the next line */
-			gfx_label_draw(g, &v->lab[first + n], font, c, cx, y + (float)(n * lh), 1, "%s", line);
-			n++;
-			snprintf(line, sizeof line, "%s", word);
-		} else {
-			snprintf(line, sizeof line, "%.399s", trial);
-		}
-	}
-	if (line[0] && n < TEXT_LINES) {
-		gfx_label_draw(g, &v->lab[first + n], font, c, cx, y + (float)(n * lh), 1, "%s", line);
-		n++;
-	}
-	for (int i = n; i < TEXT_LINES; i++) /* lines no longer shown */
-		v->lab[first + i].text[0] = 0;
-	return y + (float)(n * lh);
-}
-
 static const char *phase_words(const atest_prompt *p, bool manual)
 {
 	switch (p->phase) {
@@ -152,7 +116,8 @@ void ui_assess_draw(ui_assess *v, gfx *g, SDL_FRect area, const ses_assess *a, c
 		float r = fminf(area.w * 0.4f, (area.y + area.h - 60 * s - middle_top) / 2);
 		los_field(g, cx, middle_top + r, r, &p, cop);
 	} else {
-		float y = wrapped(v, g, L_TEXT0, FONT_TITLE, g->theme.ink, cx, area.y + 40 * s, area.w * 0.8f, p.text);
+		float y = gfx_label_wrap(g, &v->lab[L_TEXT0], TEXT_LINES, FONT_TITLE, g->theme.ink, cx, area.y + 40 * s, 1,
+		                         area.w * 0.8f, p.text);
 		middle_top = y + 30 * s;
 		float bottom = area.y + area.h - 70 * s, r = fminf((bottom - middle_top) / 2, 150 * s);
 		float cy = middle_top + (bottom - middle_top) / 2;

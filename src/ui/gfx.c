@@ -620,6 +620,40 @@ void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, fl
 	label_draw(g, l, f, c, NULL, x, y, align, buf);
 }
 
+float gfx_label_wrap(gfx *g, gfx_label *labs, int n_labs, int font, SDL_Color c, float x, float y, int align,
+                     float max_w, const char *text)
+{
+	char line[400], word[128];
+	int n = 0, lh = TTF_FontLineSkip(g->font[font]);
+	const char *p = text;
+	line[0] = 0;
+	while (*p && n < n_labs) {
+		size_t k = strcspn(p, " ");
+		snprintf(word, sizeof word, "%.*s", (int)(k < sizeof word - 1 ? k : sizeof word - 1), p);
+		p += k;
+		while (*p == ' ')
+			p++;
+		char trial[560];
+		snprintf(trial, sizeof trial, "%s%s%s", line, line[0] ? " " : "", word);
+		int w = 0, h = 0;
+		TTF_SizeUTF8(g->font[font], trial, &w, &h);
+		if (w > max_w && line[0]) { /* the word starts the next line */
+			gfx_label_draw(g, &labs[n], font, c, x, y + (float)(n * lh), align, "%s", line);
+			n++;
+			snprintf(line, sizeof line, "%s", word);
+		} else {
+			snprintf(line, sizeof line, "%.399s", trial);
+		}
+	}
+	if (line[0] && n < n_labs) {
+		gfx_label_draw(g, &labs[n], font, c, x, y + (float)(n * lh), align, "%s", line);
+		n++;
+	}
+	for (int i = n; i < n_labs; i++) /* lines no longer shown */
+		labs[i].text[0] = 0;
+	return y + (float)(n * lh);
+}
+
 float gfx_text_width(gfx *g, int font, const char *text)
 {
 	int w = 0, h = 0;

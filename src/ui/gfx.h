@@ -140,6 +140,12 @@ void gfx_label_draw(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float 
 void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align, float max_w,
                         const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 
+/* Draws text from y broken into lines no wider than max_w, one label a
+ * line (at most n_labs lines; labels of lines no longer shown are
+ * emptied); align as gfx_label_draw. Returns the y below the last line. */
+float gfx_label_wrap(gfx *g, gfx_label *labs, int n_labs, int font, SDL_Color c, float x, float y, int align,
+                     float max_w, const char *text);
+
 /* The width in pixels of text in font. */
 float gfx_text_width(gfx *g, int font, const char *text);
 

@@ -14,12 +14,12 @@
 #include "ui/app_impl.h"
 
 enum phase { P_NO_PLATE, P_STEP_OFF, P_TARING, P_STEP_ON, P_READY };
-enum { ACT_CONTINUE = 1, ACT_TARE, ACT_MASS, ACT_RETRY, ACT_MEASURE };
+enum { ACT_CONTINUE = 1, ACT_TARE, ACT_MASS, ACT_RETRY, ACT_MEASURE, ACT_CALIBRATE };
 
 #define EMPTY_BEFORE_TARE_S 1.0
 #define ON_BEFORE_WEIGHT_S 2.0
 #define WEIGHT_WARN_KG 5.0
-#define MASS_SPOTS 5
+#define MASS_SPOTS PCAL_SPOTS
 #define MASS_ROW_LAB 16 /* the table's labels: 5 a row from here */
 #define MASS_MEASURE_S 2.0
 #define MASS_WAIT_S 10.0 /* longest wait for a steady reading */
@@ -27,17 +27,12 @@ enum { ACT_CONTINUE = 1, ACT_TARE, ACT_MASS, ACT_RETRY, ACT_MEASURE };
 #define MASS_TOL_MM 5.0   /* COP error a plate may have (Leach et al. 2014: 0.5–2 mm calibrated) */
 #define MASS_TOL_FRAC 0.02
 
-static const char *const spot_name[MASS_SPOTS] = {"at the centre", "front left", "front right", "back left",
-                                                  "back right"};
-
 /* Where spot k is on the plate: the centre, and half-way to each corner
- * cell (marks a clinic puts on the plate once). */
+ * cell (marks a clinic puts on the plate once; the plate set-up uses the
+ * same). */
 static void spot_xy(const app *a, int k, double *x, double *y)
 {
-	const cop_plate *p = &ses_device(a->eng)->plate;
-	static const double sx[MASS_SPOTS] = {0, -1, 1, -1, 1}, sy[MASS_SPOTS] = {0, 1, 1, -1, -1};
-	*x = sx[k] * p->width_mm / 4;
-	*y = sy[k] * p->depth_mm / 4;
+	pcal_spot(&ses_device(a->eng)->plate, k, x, y);
 }
 
 static double secs(Uint64 since)
@@ -58,6 +53,7 @@ static void check_enter(app *a)
 		return;
 	if (!a->eng && !app_open_plate(a)) {
 		set_phase(a, P_NO_PLATE);
+		calib_find(a); /* a USB plate its calibration keeps from use: offer its set-up */
 		return;
 	}
 	if (c->phase == P_NO_PLATE || c->phase_t == 0)
@@ -149,11 +145,13 @@ static void update_steps(app *a)
 
 /* ---- the known-mass check ---------------------------------------------- */
 
-static void mass_start(app *a)
+void check_mass_begin(app *a, double mass_kg)
 {
 	struct scr_check_state *c = &a->check;
 	c->mass = true;
 	c->mass_step = 0;
+	if (mass_kg > 0)
+		c->mass_kg = mass_kg;
 	if (!(c->mass_kg > 0))
 		c->mass_kg = 20;
 	c->acc_n = -1;
@@ -189,7 +187,7 @@ static void mass_store(app *a, int k, double fz, double x, double y)
 		snprintf(sc.device_backend, sizeof sc.device_backend, "%s", d->backend);
 		snprintf(sc.device_serial, sizeof sc.device_serial, "%s", d->serial);
 		snprintf(sc.kind, sizeof sc.kind, "known-mass");
-		snprintf(sc.position, sizeof sc.position, "%s", k == 0 ? "centre" : spot_name[k]);
+		snprintf(sc.position, sizeof sc.position, "%s", k == 0 ? "centre" : calib_spot_name(k));
 		if (store_check_add(a->db, &sc, NULL) != POISE_OK)
 			app_toast(a, "%s", store_errmsg(a->db));
 	}
@@ -257,7 +255,7 @@ static void draw_mass(app *a, SDL_FRect area)
 	if (c->mass_step < MASS_SPOTS && c->acc_n >= 0)
 		snprintf(line, sizeof line, "%s", ui_str(UI_S_MASS_MEASURING));
 	else if (c->mass_step < MASS_SPOTS)
-		snprintf(line, sizeof line, ui_str(UI_S_MASS_PLACE), c->mass_kg, spot_name[c->mass_step]);
+		snprintf(line, sizeof line, ui_str(UI_S_MASS_PLACE), c->mass_kg, calib_spot_name(c->mass_step));
 	else if (all)
 		snprintf(line, sizeof line, ui_str(UI_S_MASS_PASS), MASS_TOL_MM, MASS_TOL_FRAC * 100);
 	else
@@ -273,7 +271,7 @@ static void draw_mass(app *a, SDL_FRect area)
 		float colx[4], cx = x + gfx_text_width(g, FONT_BODY, "✓ ");
 		float w0 = 0;
 		for (int i = 0; i < MASS_SPOTS; i++)
-			w0 = fmaxf(w0, gfx_text_width(g, FONT_BODY, spot_name[i]));
+			w0 = fmaxf(w0, gfx_text_width(g, FONT_BODY, calib_spot_name(i)));
 		colx[0] = cx;
 		colx[1] = colx[0] + fmaxf(w0, gfx_text_width(g, FONT_SMALL, ui_str(head[0]))) + 24 * s;
 		colx[2] = colx[1] + fmaxf(gfx_text_width(g, FONT_BODY, "00.00 kg"), gfx_text_width(g, FONT_SMALL, ui_str(head[1]))) +
@@ -291,7 +289,7 @@ static void draw_mass(app *a, SDL_FRect area)
 			SDL_Color ink = pass ? t->ink : t->warn;
 			gfx_label *row = &c->lab[MASS_ROW_LAB + 5 * i];
 			gfx_label_draw(g, &row[0], FONT_BODY, ink, x, y, 0, "%s", pass ? "✓" : "✗");
-			gfx_label_draw(g, &row[1], FONT_BODY, ink, colx[0], y, 0, "%s", spot_name[i]);
+			gfx_label_draw(g, &row[1], FONT_BODY, ink, colx[0], y, 0, "%s", calib_spot_name(i));
 			gfx_label_draw(g, &row[2], FONT_BODY, ink, colx[1], y, 0, "%.2f kg", c->meas_kg[i]);
 			gfx_label_draw(g, &row[3], FONT_BODY, ink, colx[2], y, 0, "%+.2f",
 			               fabs(c->err_kg[i]) < 0.005 ? 0.0 : c->err_kg[i]); /* no "−0.00" */
@@ -348,8 +346,13 @@ static void draw_no_plate(app *a, SDL_FRect area)
 	if (!strchr(a->plate_msg, '\n'))
 		gfx_label_draw(g, &c->lab[1], FONT_BODY, t->ink, cx, y, 1, "%s", a->plate_msg);
 	app_button(a, (SDL_FRect){cx - 140 * s, y + 60 * s, 280 * s, 60 * s}, &c->lab[12], "Look again (R)", ACT_RETRY,
-	           true);
-	app_footer(a, ui_str(UI_S_CHECK_NO_PLATE_KEYS));
+	           !a->calib.candidate);
+	if (a->calib.candidate) {
+		float bw = app_button_width(a, ui_str(UI_S_CHECK_SET_UP), 280 * s);
+		app_button(a, (SDL_FRect){cx - bw / 2, y + 136 * s, bw, 60 * s}, &c->lab[13], ui_str(UI_S_CHECK_SET_UP),
+		           ACT_CALIBRATE, true);
+	}
+	app_footer(a, ui_str(a->calib.candidate ? UI_S_CHECK_NO_PLATE_SETUP_KEYS : UI_S_CHECK_NO_PLATE_KEYS));
 }
 
 static void draw_steps(app *a, SDL_FRect area)
@@ -400,9 +403,11 @@ static void draw_steps(app *a, SDL_FRect area)
 	SDL_FRect live = {area.x + area.w * 0.60f, area.y + 24 * s, area.w * 0.38f - 20 * s, area.h * 0.55f};
 	ui_live_draw_plate(&a->live, g, live, ses_rate_hz(a->eng));
 	float bh = (float)g->font_px[FONT_BODY] * 1.4f + 26 * s, by = area.y + area.h - bh - 14 * s, bx = x;
-	static const int acts[] = {ACT_CONTINUE, ACT_TARE, ACT_MASS};
-	static const enum ui_string names[] = {UI_S_CHECK_CONTINUE, UI_S_CHECK_SET_ZERO, UI_S_CHECK_MASS};
-	for (int i = 0; i < 3; i++) {
+	static const int acts[] = {ACT_CONTINUE, ACT_TARE, ACT_MASS, ACT_CALIBRATE};
+	static const enum ui_string names[] = {UI_S_CHECK_CONTINUE, UI_S_CHECK_SET_ZERO, UI_S_CHECK_MASS,
+	                                       UI_S_CHECK_CALIBRATE};
+	int n_buttons = strcmp(d->backend, "usb") == 0 ? 4 : 3; /* a USB plate can be calibrated here */
+	for (int i = 0; i < n_buttons; i++) {
 		float bw = app_button_width(a, ui_str(names[i]), 200 * s);
 		app_button(a, (SDL_FRect){bx, by, bw, bh}, &c->lab[12 + i], ui_str(names[i]), acts[i], i == 0 && p == P_READY);
 		bx += bw + 16 * s;
@@ -451,8 +456,11 @@ static void check_action(app *a, int id)
 	case ACT_RETRY:
 		if (app_open_plate(a))
 			set_phase(a, P_STEP_OFF);
-		else
+		else if (!calib_find(a))
 			app_toast(a, "Still no plate.");
+		break;
+	case ACT_CALIBRATE:
+		calib_start(a);
 		break;
 	case ACT_CONTINUE:
 		if (a->eng)
@@ -466,7 +474,7 @@ static void check_action(app *a, int id)
 		break;
 	case ACT_MASS:
 		if (a->eng)
-			mass_start(a);
+			check_mass_begin(a, 0);
 		break;
 	case ACT_MEASURE:
 		if (a->check.mass_step >= MASS_SPOTS)
@@ -505,6 +513,9 @@ static bool check_key(app *a, SDL_Keycode k, Uint16 mod)
 		return true;
 	case SDLK_k:
 		check_action(a, ACT_MASS);
+		return true;
+	case SDLK_c:
+		check_action(a, ACT_CALIBRATE);
 		return true;
 	default:
 		return false;

@@ -60,17 +60,21 @@
 	X(CHECK_ON_PLATE, "On the plate")                                                                 \
 	X(CHECK_WEIGHT, "Weight")                                                                         \
 	X(CHECK_WEIGHT_DIFF, "%.1f kg, the record says %.1f kg: check the plate, or update the record (F2)") \
-	X(CHECK_KEYS, "T set zero · K known-mass check · Enter continue · Esc patients")                  \
+	X(CHECK_KEYS, "T set zero · K known-mass check · C calibrate · Enter continue · Esc patients")    \
 	X(CHECK_CONTINUE, "Continue")                                                                     \
 	X(CHECK_SET_ZERO, "Set zero (T)")                                                                 \
 	X(CHECK_MASS, "Known mass (K)")                                                                   \
 	X(CHECK_NO_PLATE, "No force plate can be used")                                                   \
 	X(CHECK_NO_PLATE_KEYS, "R look again · Esc patients")                                             \
+	X(CHECK_NO_PLATE_SETUP_KEYS, "C set up the plate · R look again · Esc patients")                  \
+	X(CHECK_CALIBRATE, "Calibrate (C)")                                                               \
+	X(CHECK_SET_UP, "Set up this plate (C)")                                                          \
+	X(CHECK_NOTHING_TO_CALIBRATE, "No USB force plate to calibrate here (a balance board is checked with K).") \
 	X(CHECK_NO_DATA, "No data from the plate: it is connected but sends nothing. Check its power.")   \
 	X(CHECK_LOST, "The plate stopped: %s. Check the cable; Poise looks for it every second.")        \
 	/* known-mass check */                                                                            \
 	X(MASS_TITLE, "Known-mass check")                                                                 \
-	X(MASS_PLACE, "Place the %.0f kg mass %s, then press Enter")                                      \
+	X(MASS_PLACE, "Place the %g kg mass %s, then press Enter")                                            \
 	X(MASS_MEASURING, "Measuring… keep it still")                                                     \
 	X(MASS_COL_SPOT, "Spot")                                                                          \
 	X(MASS_COL_WEIGHT, "Weight")                                                                      \
@@ -80,6 +84,58 @@
 	X(MASS_FAIL, "The plate is off: check its feet and level, then calibrate it.")                    \
 	X(MASS_KEYS, "Enter measure · +/− mass · Esc back")                                               \
 	X(MASS_SCALE_SAVED, "Scale correction for this board saved: ×%.4f")                               \
+	/* plate set-up (calibration), for therapists; with printf conversions where said */ \
+	X(CAL_TITLE, "Plate set-up")                                                                          \
+	X(CAL_RAW, "Raw counts, not newtons: nothing is measured or recorded until the plate is calibrated.") \
+	X(CAL_STATE_BLANK, "This plate has never been calibrated.")                                           \
+	X(CAL_STATE_CORRUPT, "The calibration stored in this plate is damaged.")                              \
+	X(CAL_STATE_UNUSABLE, "The calibration stored in this plate is unusable.")                            \
+	X(CAL_STATE_VALID, "Recalibrating: the plate keeps its calibration until the new one is written.")    \
+	X(CAL_EMPTY, "Step off: nothing on the plate, nothing touching it. Then press Enter.")                \
+	X(CAL_MASS, "The known mass: %.1f kg. Change it with + and −, then press Enter.")                     \
+	X(CAL_PLACE, "Place the %.1f kg mass %s (the dot), let go, press Enter.")                             \
+	X(CAL_EMPTY_AFTER, "Take the mass off: nothing on the plate. Then press Enter.")                      \
+	X(CAL_MEASURING, "Measuring… hands off, keep still")                                                  \
+	X(CAL_NOT_STILL, "No steady reading in %.0f s: make sure nothing moves or touches the plate, then press Enter again.") \
+	X(CAL_NO_LOAD, "The plate reads no mass: place it on the dot and press Enter again.")                 \
+	X(CAL_STILL_LOADED, "The plate still reads a load: take everything off and press Enter again.")       \
+	X(CAL_OVERRANGE, "The %s cell is at the end of its range: take the load off and check its cable.")    \
+	X(CAL_STEP, "Step %d of %d")                                                                          \
+	X(CAL_FIT_GOOD, "The fit is good: centre of pressure within %.1f mm and total within %.2f kg at every spot.") \
+	X(CAL_FIT_ASK, "Write it to the plate with W: the known-mass check follows.")                         \
+	X(CAL_WHY_TOO_FEW, "The placements do not load every cell enough to tell its gain: use the centre and the four spots.") \
+	X(CAL_WHY_NO_RESPONSE, "The %s cell does not respond: its counts hardly change under the mass. Check its cable and connector.") \
+	X(CAL_WHY_NOT_FOLLOWING, "The %s cell does not follow where the mass stands: are two cells' cables swapped?") \
+	X(CAL_WHY_ZERO, "The empty plate read %+.2f kg at the end against the start: something rested on it, or it drifts. Clear it and start again (R).") \
+	X(CAL_WHY_MOVED, "The mass moved, or stood off its mark, %s: %s. Start again (R).")                   \
+	X(CAL_MOVED_COP, "its centre of pressure is %.0f mm from the dot")                                    \
+	X(CAL_MOVED_TOTAL, "its total is %+.2f kg off")                                                       \
+	X(CAL_MOVED_SPREAD, "the reading was not steady")                                                     \
+	X(CAL_REVERSED, "%s: negative gain, the cell is wired the other way round (allowed)")                                 \
+	X(CAL_COL_CELL, "Cell")                                                                               \
+	X(CAL_COL_OFFSET, "Offset")                                                                   \
+	X(CAL_COL_GAIN, "Gain, N/count")                                                                      \
+	X(CAL_COL_NOISE, "Noise")                                                                             \
+	X(CAL_COL_RESID, "Residual")                                                                          \
+	X(CAL_COL_SPOT, "Spot")                                                                               \
+	X(CAL_COL_TOTAL, "Total")                                                            \
+	X(CAL_COL_COP, "COP off by")                                                                    \
+	X(CAL_KEYS, "Enter measure · +/− mass · R start again · Esc stop")                                    \
+	X(CAL_FIT_KEYS, "W write to the plate · R start again · Esc stop")                                    \
+	X(CAL_REFUSED_KEYS, "R start again · Esc stop")                                                       \
+	X(CAL_WRITE, "Write to the plate (W)")                                                                \
+	X(CAL_AGAIN, "Start again (R)")                                                                       \
+	X(CAL_MEASURE, "Measure (Enter)")                                                                     \
+	X(CAL_NEXT, "Next (Enter)")                                                                           \
+	X(CAL_WRITE_ASK, "Write the new calibration to the plate?")                                           \
+	X(CAL_WRITE_ASK_MORE, "It replaces the calibration stored in the plate.")                             \
+	X(CAL_STOP_ASK, "Stop setting up the plate?")                                                         \
+	X(CAL_STOP_ASK_MORE, "Nothing has been written to the plate.")                                        \
+	X(CAL_WRITTEN, "Calibration written to the plate and read back. Now the known-mass check with the same mass.") \
+	X(CAL_WRITTEN_OTHER, "Calibration written to the plate and read back; Poise opened another plate (%s): choose the USB plate to check it.") \
+	X(CAL_WRITE_FAILED, "Not written: %s")                                                                \
+	X(CAL_OPEN_FAILED, "The plate cannot be opened for set-up: %s")                                       \
+	X(CAL_LOST, "The plate went away: plug it in again, then Esc and C to start again.")                  \
 	/* home */                                                                                        \
 	X(HOME_ASSESS, "Assess")                                                                          \
 	X(HOME_TRAIN, "Train")                                                                            \

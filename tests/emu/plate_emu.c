@@ -29,6 +29,8 @@ struct emu_plate {
 	uint8_t flash[PP_CALIB_SIZE];
 	uint64_t adc_k;
 	dev *person;
+	int32_t hw_off[PP_CHANNELS]; /* the cells' truth: counts = off + force/gain */
+	double hw_gain[PP_CHANNELS];
 	mono_us boot_us;  /* host time at power-on: device clock zero */
 	uint64_t virt_us; /* fast mode: the device clock */
 	unsigned boots;
@@ -55,7 +57,7 @@ static int hal_adc_read(void *ctx, int32_t counts[PP_CHANNELS])
 		for (unsigned i = 0; i < 1000u / e->fw.rate_hz; i++)
 			e->person->ops->read(e->person, &f, 1, &n, 0);
 		for (unsigned c = 0; c < PP_CHANNELS; c++)
-			counts[c] = emu_offsets[c] + (int32_t)lround(f.force_n[c] / emu_gains[c]);
+			counts[c] = e->hw_off[c] + (int32_t)lround(f.force_n[c] / e->hw_gain[c]);
 	} else {
 		for (unsigned c = 0; c < PP_CHANNELS; c++) {
 			int32_t base = 100000 * (int32_t)(c + 1) * (c % 2 ? -1 : 1);
@@ -292,6 +294,11 @@ int emu_create(emu_plate **out, const emu_cfg *cfg)
 	if (cfg)
 		e->cfg = *cfg;
 	snprintf(e->serial, sizeof e->serial, "%s", e->cfg.serial ? e->cfg.serial : "EMU-0001");
+	for (unsigned c = 0; c < PP_CHANNELS; c++) {
+		e->hw_off[c] = cfg && cfg->hw ? cfg->hw->offset_counts[c] : emu_offsets[c];
+		e->hw_gain[c] = cfg && cfg->hw ? cfg->hw->gain_n_per_count[c] : emu_gains[c];
+	}
+	e->cfg.hw = NULL; /* the caller's: copied above */
 	e->log_cap = e->cfg.log_cap ? e->cfg.log_cap : (size_t)1 << 20;
 	e->log = malloc(e->log_cap * sizeof *e->log);
 	ufs_cfg uc = {.descriptors = descriptors, .descriptors_len = sizeof descriptors,
@@ -341,6 +348,14 @@ const char *emu_devnode(const emu_plate *e)
 const char *emu_root(const emu_plate *e)
 {
 	return ufs_root(e->usb);
+}
+
+int emu_steer(emu_plate *e, const dev_steer *s)
+{
+	ufs_lock(e->usb);
+	int rc = e->person ? e->person->ops->steer(e->person, s) : -1;
+	ufs_unlock(e->usb);
+	return rc == 0 ? 0 : -1;
 }
 
 void emu_inject(emu_plate *e, enum emu_fault f, unsigned n, unsigned channel)

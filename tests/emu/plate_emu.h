@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "device/device.h"
 #include "poise_proto.h"
 
 typedef struct emu_plate emu_plate;
@@ -49,6 +50,11 @@ typedef struct emu_cfg {
 	uint64_t seed;            /* EMU_PERSON's sway */
 	double clock_ppm;         /* realtime: the device crystal's error */
 	size_t log_cap;           /* frames remembered by emu_sent (0: 2^20) */
+	/* EMU_PERSON: the cells' true response, counts = offset + force/gain
+	 * (a negative gain: a cell wired the other way round). NULL: the
+	 * factory calibration in its flash (emu_calibration) is the truth.
+	 * Copied at create. */
+	const pp_calib *hw;
 } emu_cfg;
 
 /* What the plate put on the wire intact and the host reaped. */
@@ -80,6 +86,11 @@ void emu_destroy(emu_plate *e);
 
 /* Arms a fault for the next n frames (channel only for EMU_OVERRANGE). */
 void emu_inject(emu_plate *e, enum emu_fault f, unsigned n, unsigned channel);
+
+/* EMU_PERSON: steers the simulated person on the plate (dev_steer: step
+ * off, lean, or no person but a still mass of object_kg at x, y: a known
+ * mass placed on a spot). Returns 0, or -1 for a plate without a person. */
+int emu_steer(emu_plate *e, const dev_steer *s);
 
 /* Pulls the cable: transfers in flight end with -ESHUTDOWN (those already
  * complete are still reaped, as with the kernel), every later ioctl fails

@@ -8,10 +8,15 @@
  * the reconnection.
  *
  *   scripts/dev usb-demo [--unplug-at S] [--replug-at S] [--seed N]
+ *                        [--calibration good|blank|corrupt]
  *                        [--quit-after S --screenshot FILE] [--size WxH]
  *                        [--frame-stats] [--frame-log FILE] [--play GAME]
  * (--frame-log and --play are the benchmark's: sample-to-photon latency of
  * the USB plate, tests/bench/bench_frames.c.)
+ *
+ * --calibration blank (or corrupt): a plate Poise refuses until it is set
+ * up; the plate check offers the set-up (nobody can place a mass on the
+ * emulated plate from the window, so the demo shows the steps only).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -50,6 +55,7 @@ static void *cable(void *arg)
 static void usage(void)
 {
 	fputs("usage: poise-usb-demo [--unplug-at S] [--replug-at S] [--seed N]\n"
+	      "                      [--calibration good|blank|corrupt]\n"
 	      "                      [--quit-after S] [--screenshot FILE] [--size WxH]\n"
 	      "                      [--frame-stats] [--frame-log FILE] [--play GAME]\n",
 	      stderr);
@@ -78,6 +84,12 @@ int main(int argc, char **argv)
 			sc.replug_s = atof(v);
 		else if (!strcmp(argv[i], "--seed"))
 			ec.seed = strtoull(v, NULL, 10);
+		else if (!strcmp(argv[i], "--calibration") && !strcmp(v, "good"))
+			ec.calib = EMU_CALIB_GOOD;
+		else if (!strcmp(argv[i], "--calibration") && !strcmp(v, "blank"))
+			ec.calib = EMU_CALIB_BLANK;
+		else if (!strcmp(argv[i], "--calibration") && !strcmp(v, "corrupt"))
+			ec.calib = EMU_CALIB_CORRUPT;
 		else if (!strcmp(argv[i], "--quit-after"))
 			ac.quit_after_s = atof(v);
 		else if (!strcmp(argv[i], "--screenshot"))
