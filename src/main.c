@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		return cmd->run(&g, sub_argc, sub_argv);
 	}
 
-	app_cfg ac = {.device = g.device, .db = g.db, .seed = g.seed, .fullscreen = g.fullscreen,
+	app_cfg ac = {.device = g.device_set ? g.device : NULL, .db = g.db, .seed = g.seed, .fullscreen = g.fullscreen,
 	              .width = g.width, .height = g.height, .screenshot = g.screenshot,
 	              .quit_after_s = g.quit_after_s, .frame_stats = g.frame_stats,
 	              .frame_log = g.frame_log, .patient = g.patient, .operator_name = g.operator_name};

@@ -551,12 +551,58 @@ static void standard_tests_in_the_app(void **state)
 
 /* An argument picks the tests by name (a cmocka filter such as "a_*"):
  * ctest runs the clinic day and the standard tests side by side. */
+/* The plate check's state on the first home of a patient (P opens it). */
+static bool check_state_of_home(void *ctx, app_script_io *io)
+{
+	flow *f = ctx;
+	if (on(io, "home", NULL) && f->step == 0) {
+		key(SDLK_p);
+		f->step = 1;
+		f->step_t = io->t_s;
+		return false;
+	}
+	if (f->step == 1 && on(io, "check", NULL) && io->t_s - f->step_t > 0.3) {
+		snprintf(f->trail, sizeof f->trail, "%s", io->state);
+		return true;
+	}
+	return io->t_s > 20;
+}
+
+/* Without --device the app takes the station's plate setting: "sim" opens
+ * the simulated plate for a patient (the operator's choice); without the
+ * setting, auto finds no real plate here and says so. */
+static void a_station_device_setting_chooses_the_plate(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp();
+	char db[600], msg[512];
+	snprintf(db, sizeof db, "%s/dev.db", dir);
+	store *s;
+	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
+	store_patient p = {0};
+	snprintf(p.code, sizeof p.code, "D-1");
+	assert_int_equal(store_patient_add(s, &p, NULL), POISE_OK);
+	store_close(s);
+	flow f = {0};
+	app_cfg cfg = {.db = db, .patient = "D-1", .script = check_state_of_home, .script_ctx = &f};
+	assert_int_equal(app_run(&cfg, msg, sizeof msg), 0);
+	assert_string_equal(f.trail, "no-plate");
+	assert_int_equal(store_open(&s, db, 0, msg, sizeof msg), POISE_OK);
+	assert_int_equal(store_setting_set(s, "device", "sim"), POISE_OK);
+	store_close(s);
+	f = (flow){0};
+	assert_int_equal(app_run(&cfg, msg, sizeof msg), 0);
+	assert_string_equal(f.trail, "step-off");
+	tu_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_patient_on_the_command_line_opens_their_home),
+		cmocka_unit_test(a_station_device_setting_chooses_the_plate),
 		cmocka_unit_test(a_clinic_day_in_the_app),
 		cmocka_unit_test(standard_tests_in_the_app),
 	};

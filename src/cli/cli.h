@@ -18,6 +18,7 @@
  * subcommand's arguments before the subcommand sees them. */
 typedef struct cli_global {
 	const char *device; /* --device SPEC */
+	bool device_set;    /* --device given (else the app takes the station's setting) */
 	const char *db;     /* --db PATH */
 	unsigned long long seed;
 	bool seed_set;             /* --seed given (else each recording sways anew) */

@@ -35,6 +35,7 @@ int cli_global_set(cli_global *g, int code, const char *value)
 	switch (code) {
 	case 'd':
 		g->device = value;
+		g->device_set = true;
 		return CLI_OK;
 	case 'b':
 		if (!*value) {

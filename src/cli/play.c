@@ -409,7 +409,7 @@ int cli_play(const cli_global *g, int argc, char **argv)
 	}
 	store_close(pp.s); /* the app opens the database itself */
 	app_play_outcome outcome = {0};
-	app_cfg ac = {.device = g->device, .db = g->db, .seed = g->seed, .play = o.ops,
+	app_cfg ac = {.device = g->device_set ? g->device : NULL, .db = g->db, .seed = g->seed, .play = o.ops,
 	              .play_level = o.level_set ? o.level : 0, .play_seconds = o.seconds,
 	              .patient = o.patient, .operator_name = o.operator_name, .outcome = &outcome,
 	              .width = g->width, .height = g->height, .screenshot = g->screenshot,

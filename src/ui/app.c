@@ -152,6 +152,7 @@ static const struct {
 	{"effort_rating", offsetof(app_settings, effort_rating), 'b', 0},
 	{"export_dir", offsetof(app_settings, export_dir), 's', sizeof ((app_settings *)0)->export_dir},
 	{"clinic", offsetof(app_settings, clinic), 's', sizeof ((app_settings *)0)->clinic},
+	{"device", offsetof(app_settings, device), 's', sizeof ((app_settings *)0)->device},
 	{"units_cm", offsetof(app_settings, units_cm), 'b', 0},
 };
 
@@ -231,7 +232,9 @@ bool app_open_plate(app *a)
 		return true;
 	dev_open_cfg oc = {.seed = a->cfg.seed, .realtime = true, .answer_error_rate = a->cfg.sim_error_rate};
 	dev *d = NULL;
-	int rc = dev_open_choice(&d, a->cfg.device, a->have_patient ? DEV_AUTO_REAL_ONLY : 0, &oc, &a->fell_back,
+	/* The command line's --device, else the station's setting. */
+	const char *spec = a->cfg.device ? a->cfg.device : a->set.device[0] ? a->set.device : "auto";
+	int rc = dev_open_choice(&d, spec, a->have_patient ? DEV_AUTO_REAL_ONLY : 0, &oc, &a->fell_back,
 	                         a->plate_msg, sizeof a->plate_msg);
 	if (rc) {
 		fprintf(stderr, "poise: %s\n", a->plate_msg);

@@ -47,7 +47,8 @@ typedef struct app_script_io {
 typedef bool (*app_script_fn)(void *ctx, app_script_io *io);
 
 typedef struct app_cfg {
-	const char *device;     /* device spec ("auto", "sim", "usb", ...); NULL = auto */
+	const char *device;     /* device spec ("auto", "sim", "usb", ...); NULL: the station's
+	                         * setting "device" (Settings), "auto" without one */
 	const char *db;         /* --db PATH; NULL = store_default_path() */
 	bool fullscreen;
 	int width, height;      /* window size; 0 = 1280 × 720 */

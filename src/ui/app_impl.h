@@ -88,6 +88,7 @@ typedef struct app_settings {
 	bool effort_rating;   /* ask for the effort (Borg CR10) after each activity */
 	char export_dir[512]; /* where reports go ("" = ~/Documents/Poise) */
 	char clinic[128];     /* printed on reports */
+	char device[48];      /* the plate to use when --device is not given: "auto", a backend */
 	bool units_cm;        /* therapist numbers in cm instead of mm */
 } app_settings;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "device/device.h"
 #include "ui/app_impl.h"
 
 static void add_line(struct scr_history_state *h, bool sim, const char *fmt, ...)
@@ -134,7 +135,19 @@ const app_screen scr_history = {
 
 /* ---- settings ------------------------------------------------------------ */
 
-enum { SET_TEXT, SET_THEME, SET_REST, SET_REST_S, SET_EFFORT, SET_UNITS, SET_EXPORT, SET_CLINIC, SET_COUNT };
+enum { SET_TEXT, SET_THEME, SET_REST, SET_REST_S, SET_EFFORT, SET_UNITS, SET_DEVICE, SET_EXPORT, SET_CLINIC,
+       SET_COUNT };
+
+/* The plates the station can be set to: "auto" (the first real plate;
+ * the simulated one only for demos), then each backend by name. */
+static int device_choices(const char *out[], int max)
+{
+	int n = 0;
+	out[n++] = "auto";
+	for (const struct dev_ops *const *b = dev_backends(); *b && n < max; b++)
+		out[n++] = (*b)->name;
+	return n;
+}
 
 static void setting_text(const app *a, int i, char *buf, size_t len)
 {
@@ -168,6 +181,10 @@ static void setting_text(const app *a, int i, char *buf, size_t len)
 	case SET_CLINIC:
 		snprintf(buf, len, "Clinic name (on reports): %s", st->clinic[0] ? st->clinic : "—");
 		break;
+	case SET_DEVICE:
+		snprintf(buf, len, "Plate: %s%s", st->device[0] ? st->device : "auto",
+		         a->cfg.device ? " (this time --device chose it)" : " (used from the next start)");
+		break;
 	}
 }
 
@@ -197,6 +214,15 @@ static void change(app *a, int d)
 	case SET_UNITS:
 		st->units_cm = !st->units_cm;
 		break;
+	case SET_DEVICE: {
+		const char *names[16];
+		int n = device_choices(names, 16), i = 0;
+		while (i < n && strcmp(names[i], st->device[0] ? st->device : "auto") != 0)
+			i++;
+		i = i == n ? 0 : (i + n + d) % n;
+		snprintf(st->device, sizeof st->device, "%s", names[i]);
+		break;
+	}
 	}
 }
 
