@@ -862,6 +862,60 @@ static void destroying_an_open_recorder_ends_the_trial_aborted(void **state)
 	store_close(s);
 }
 
+/* Many tiny batches on the writer thread: every sample and event is
+ * stored exactly once, in order (the caller's batch is its own, never a
+ * slot the writer is still moving past). */
+static void the_writer_thread_keeps_every_tiny_batch_in_order(void **state)
+{
+	fx *f = *state;
+	store *s = open_ok(f->db, 0);
+	int64_t sid = add_session(s, add_patient(s, "P01"));
+	store_rec_cfg cfg;
+	store_rec_cfg_default(&cfg);
+	assert_true(cfg.writer_thread);
+	cfg.max_samples = 1; /* a hand-over per sample */
+	cfg.sync_s = 0;
+	store_rec *r;
+	assert_int_equal(store_rec_create(&r, s, &cfg), POISE_OK);
+	const size_t n = 20000;
+	int64_t tid;
+	assert_int_equal(store_rec_begin(r, sid, "quiet-eo", NULL, NULL, 1000, 0, &tid), POISE_OK);
+	for (size_t k = 0; k < n; k++) {
+		cop_sample x = circle_sample(0, k, 1000);
+		x.flags &= ~(uint32_t)SAMPLE_STEP_ON;
+		assert_int_equal(store_rec_push(r, &x), POISE_OK);
+		if (k % 7 == 0) {
+			char d[32];
+			snprintf(d, sizeof d, "%zu", k);
+			assert_int_equal(store_rec_event(r, x.t_us, "mark", d), POISE_OK);
+		}
+	}
+	assert_int_equal(store_rec_end(r, STORE_COMPLETE, NULL, NULL), POISE_OK);
+	store_sample *smp;
+	size_t got;
+	assert_int_equal(store_samples(s, tid, &smp, &got), POISE_OK);
+	assert_int_equal(got, n);
+	for (size_t k = 0; k < n; k++) {
+		cop_sample x = circle_sample(0, k, 1000);
+		if (smp[k].t_us != (int64_t)x.t_us || smp[k].x_mm != x.x_mm)
+			fail_msg("sample %zu differs", k);
+	}
+	free(smp);
+	store_event *ev;
+	assert_int_equal(store_events(s, tid, &ev, &got), POISE_OK);
+	assert_int_equal(got, (n + 6) / 7);
+	for (size_t k = 0; k < got; k++) {
+		char d[32];
+		snprintf(d, sizeof d, "%zu", 7 * k);
+		assert_string_equal(ev[k].kind, "mark");
+		assert_string_equal(ev[k].detail, d);
+		assert_int_equal(ev[k].t_us, (int64_t)(7 * k * 1000));
+	}
+	free(ev);
+	store_rec_destroy(r);
+	store_close(s);
+}
+
 /* The helper thread syncs the WAL after commits, and only then. */
 static void the_wal_is_synced_off_the_main_thread(void **state)
 {
@@ -1341,6 +1395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(recorder_events_off_plate_samples_and_undefined_cop, setup, teardown),
 		cmocka_unit_test_setup_teardown(destroying_an_open_recorder_ends_the_trial_aborted, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_wal_is_synced_off_the_main_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_writer_thread_keeps_every_tiny_batch_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_process_dying_mid_trial_leaves_it_crashed_with_its_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_full_disk_stops_the_trial_and_keeps_committed_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(deleting_a_patient_removes_all_of_their_data, setup, teardown),

@@ -55,11 +55,15 @@ struct store_rec {
 	sqlite3 *wdb;
 	sqlite3_stmt *ins_sample, *ins_event, *begin, *commit;
 	rec_batch slot[REC_SLOTS];
-	/* The queue: slots [q_head, q_head + q_len) (mod REC_SLOTS) are the
-	 * writer's; the slot after them is the caller's, being filled. */
+	/* The queue, under mu: slots [q_head, q_head + q_len) (mod REC_SLOTS)
+	 * are the writer's. The slot after them is the caller's, being filled:
+	 * its index is kept apart in fill, which only the caller's thread
+	 * touches, so that finding its batch never reads q_head and q_len
+	 * while the writer moves them. */
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
 	size_t q_head, q_len;
+	size_t fill;
 	bool quit;
 	pthread_t thread;
 	bool thread_running;
@@ -263,7 +267,7 @@ void store_rec_stats_get(const store_rec *r, store_rec_stats *out)
 
 static rec_batch *cur_batch(store_rec *r)
 {
-	return &r->slot[(r->q_head + r->q_len) % REC_SLOTS];
+	return &r->slot[r->fill];
 }
 
 static int64_t rel_us(const store_rec *r, mono_us t_us)
@@ -407,7 +411,7 @@ int store_rec_begin(store_rec *r, int64_t session_id, const char *kind, const ch
 	r->next_i = 0;
 	r->last_t_us = 0;
 	r->have_sample = false;
-	r->q_head = r->q_len = 0;
+	r->q_head = r->q_len = r->fill = 0;
 	r->quit = false;
 	cur_batch(r)->n = cur_batch(r)->n_ev = 0;
 	memset(&r->stats, 0, sizeof r->stats);
@@ -466,10 +470,12 @@ static int hand_over(store_rec *r)
 			r->stats.worst_wait_ms = ms;
 	}
 	r->q_len++;
-	rec_batch *next = cur_batch(r);
-	next->n = next->n_ev = 0;
 	pthread_cond_signal(&r->work);
 	pthread_mutex_unlock(&r->mu);
+	/* The next slot is free: the writer's are at most REC_SLOTS − 1. */
+	r->fill = (r->fill + 1) % REC_SLOTS;
+	rec_batch *next = cur_batch(r);
+	next->n = next->n_ev = 0;
 	return POISE_OK;
 }
 
