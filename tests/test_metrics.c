@@ -296,9 +296,18 @@ static void absurd_spans_are_refused(void **state)
 	assert_int_equal(ana_check_span(wrap, 4, &cfg, &m), POISE_E_RANGE);
 	ana_series s;
 	assert_int_equal(ana_prepare(wrap, wrap, wrap, 4, &cfg, &s), POISE_E_RANGE);
-	double sparse[] = {0, 1, 2, 3000}; /* 300 001 samples: bounded */
+	double sparse[] = {0, 1, 2, 900}; /* 90 001 samples: bounded */
 	assert_int_equal(ana_check_span(sparse, 4, &cfg, &m), POISE_OK);
-	assert_int_equal(m, 300001);
+	assert_int_equal(m, 90001);
+	double hour[] = {0, 1, 2, 3000}; /* 300 001 samples from 4 rows */
+	assert_int_equal(ana_check_span(hour, 4, &cfg, &m), POISE_E_RANGE);
+	static double many[4000]; /* a row a second: 100 samples per row */
+	for (size_t i = 0; i < 4000; i++)
+		many[i] = (double)i;
+	assert_int_equal(ana_check_span(many, 4000, &cfg, &m), POISE_OK);
+	assert_int_equal(m, 399901);
+	many[3999] = 4001; /* one row more than 100 samples apart */
+	assert_int_equal(ana_check_span(many, 4000, &cfg, &m), POISE_E_RANGE);
 	cfg.resample_hz = 0; /* nothing is made up */
 	assert_int_equal(ana_check_span(few, 4, &cfg, &m), POISE_OK);
 	assert_int_equal(m, 4);

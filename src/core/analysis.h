@@ -37,9 +37,12 @@ typedef struct ana_series {
 } ana_series;
 
 /* Resampling makes at most this many samples per input sample, or
- * ANA_GRID_MIN in all: the work of a recording is bounded by its size. */
+ * ANA_GRID_MIN in all: the work of a recording is bounded by its size, and
+ * a handful of rows is never stretched into a long "recording" (100 000
+ * samples are 1000 s at 100 Hz; beyond that, a file of rows that few is
+ * almost all interpolation, not measurement). */
 #define ANA_GRID_PER_SAMPLE 100
-#define ANA_GRID_MIN 1000000
+#define ANA_GRID_MIN 100000
 
 /* Checks that preparing (t_s)[0..n) under cfg is bounded work before any
  * of it is done, and puts the prepared length in *n_grid (n when not
