@@ -10,7 +10,7 @@
  *   scripts/dev usb-demo [--unplug-at S] [--replug-at S] [--seed N]
  *                        [--calibration good|blank|corrupt]
  *                        [--quit-after S --screenshot FILE] [--size WxH]
- *                        [--frame-stats] [--frame-log FILE] [--play GAME]
+ *                        [--frame-stats] [--frame-log FILE] [--play GAME | --live]
  * (--frame-log and --play are the benchmark's: sample-to-photon latency of
  * the USB plate, tests/bench/bench_frames.c.)
  *
@@ -57,7 +57,7 @@ static void usage(void)
 	fputs("usage: poise-usb-demo [--unplug-at S] [--replug-at S] [--seed N]\n"
 	      "                      [--calibration good|blank|corrupt]\n"
 	      "                      [--quit-after S] [--screenshot FILE] [--size WxH]\n"
-	      "                      [--frame-stats] [--frame-log FILE] [--play GAME]\n",
+	      "                      [--frame-stats] [--frame-log FILE] [--play GAME | --live]\n",
 	      stderr);
 }
 
@@ -65,12 +65,16 @@ int main(int argc, char **argv)
 {
 	if (!emu_ensure_preload(argv))
 		return 1;
-	app_cfg ac = {.device = "usb"};
+	app_cfg ac = {.device = "usb", .live = true}; /* the plate's live view (Esc: the demo's home) */
 	schedule sc = {.unplug_s = -1, .replug_s = -1};
 	emu_cfg ec = {.realtime = true, .source = EMU_PERSON, .serial = "DEMO-0001", .seed = 1};
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--frame-stats")) {
 			ac.frame_stats = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--live")) {
+			ac.live = true;
 			continue;
 		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -112,6 +116,7 @@ int main(int argc, char **argv)
 			usage();
 			return 2;
 		}
+		i++; /* the option's value */
 	}
 	emu_plate *emu;
 	if (emu_create(&emu, &ec) != 0)
