@@ -38,6 +38,8 @@ static void usage(FILE *f)
 	      "  --frame-stats      print frame-time percentiles when quitting\n"
 	      "  --frame-log FILE   a line per frame: when it was shown, the newest sample in\n"
 	      "                     it, what it cost (for the benchmark, scripts/dev bench)\n"
+	      "  --live             open on the live view (the patient's, or a demo's on the\n"
+	      "                     simulated plate without --patient); Esc leads home\n"
 	      "  --version, --help  (before the command)\n",
 	      f);
 }
@@ -95,7 +97,8 @@ int main(int argc, char **argv)
 	app_cfg ac = {.device = g.device_set ? g.device : NULL, .db = g.db, .seed = g.seed, .fullscreen = g.fullscreen,
 	              .width = g.width, .height = g.height, .screenshot = g.screenshot,
 	              .quit_after_s = g.quit_after_s, .frame_stats = g.frame_stats,
-	              .frame_log = g.frame_log, .patient = g.patient, .operator_name = g.operator_name};
+	              .frame_log = g.frame_log, .patient = g.patient, .operator_name = g.operator_name,
+	              .live = g.live};
 	char msg[512];
 	int code = app_run(&ac, msg, sizeof msg);
 	if (code)

@@ -314,6 +314,49 @@ static void the_app_runs_with_the_sim_and_saves_a_screenshot(void **state)
 	SDL_FreeSurface(raw);
 }
 
+/* Frames of a --frame-log that drew a sample newer than the frame before. */
+static int frames_with_new_samples(const char *log)
+{
+	char *text = tu_slurp(log);
+	assert_non_null(text);
+	int n = 0;
+	unsigned long long last = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned long long present, newest;
+		if (line[0] == '#' || sscanf(line, "%llu %llu", &present, &newest) != 2)
+			continue;
+		if (newest > last && last > 0)
+			n++;
+		if (newest > last)
+			last = newest;
+	}
+	free(text);
+	return n;
+}
+
+/* --live opens on the live view (a demo's, on the simulated plate): its
+ * frames draw the plate's newest samples, which the patient list, where
+ * the app opens without it, does not. */
+static void live_opens_on_the_live_view(void **state)
+{
+	fixture *f = *state;
+	char db[600], log[600], *err = NULL;
+	snprintf(db, sizeof db, "%s/live.db", f->dir);
+	snprintf(log, sizeof log, "%s/live.log", f->dir);
+	for (int live = 0; live <= 1; live++) {
+		int rc = tu_run(NULL, &err, "SDL_VIDEODRIVER=dummy %s --db %s --device sim --seed 3 %s --quit-after 2 "
+		                "--frame-log %s", POISE_BIN, db, live ? "--live" : "", log);
+		if (rc != 0)
+			fail_msg("poise exited %d: %s", rc, err);
+		free(err);
+		int fresh = frames_with_new_samples(log);
+		if (live)
+			assert_true(fresh >= 30); /* 2 s at 60 Hz of a 100 Hz plate, less the start */
+		else
+			assert_int_equal(fresh, 0);
+	}
+}
+
 static void a_game_in_the_window_is_recorded_for_the_patient(void **state)
 {
 	fixture *f = *state;
@@ -398,6 +441,7 @@ int main(void)
 		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
+		cmocka_unit_test(live_opens_on_the_live_view),
 		cmocka_unit_test(a_game_in_the_window_is_recorded_for_the_patient),
 		cmocka_unit_test(a_patient_without_a_plate_sees_why_and_nothing_is_recorded),
 		cmocka_unit_test(no_display_is_a_clear_message),

@@ -29,6 +29,7 @@ typedef struct cli_global {
 	double quit_after_s;
 	bool frame_stats;
 	const char *frame_log;     /* --frame-log FILE: a line per frame (benchmarks) */
+	bool live;                 /* --live: the app opens on the live view */
 	const char *patient;       /* --patient CODE: the app's patient (games recorded, report export) */
 	const char *operator_name; /* --operator NAME */
 } cli_global;

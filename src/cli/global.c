@@ -17,6 +17,7 @@ static const struct option global_opts[] = {
 	{"quit-after", required_argument, NULL, 'q'},
 	{"frame-stats", no_argument, NULL, 'F'},
 	{"frame-log", required_argument, NULL, 'L'},
+	{"live", no_argument, NULL, 'W'},
 	{"patient", required_argument, NULL, 'P'},
 	{"operator", required_argument, NULL, 'O'},
 	{"version", no_argument, NULL, 'V'},
@@ -78,6 +79,9 @@ int cli_global_set(cli_global *g, int code, const char *value)
 		return CLI_OK;
 	case 'L':
 		g->frame_log = value;
+		return CLI_OK;
+	case 'W':
+		g->live = true;
 		return CLI_OK;
 	case 'P':
 		g->patient = value;

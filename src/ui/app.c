@@ -904,7 +904,8 @@ static double refresh_hz(app *a)
 }
 
 /* Where the app starts: straight into a game (poise play), the patient's
- * home (--patient), or the patient list. */
+ * home (--patient), or the patient list; with --live, the live view over
+ * the patient's home or over a demo's (as F5 on the patient list). */
 static void first_screen(app *a)
 {
 	if (a->cfg.play) {
@@ -917,9 +918,18 @@ static void first_screen(app *a)
 	if (a->have_patient) {
 		app_open_plate(a);
 		app_push(a, &scr_home);
-		return;
+	} else {
+		app_push(a, &scr_patients);
+		if (!a->cfg.live)
+			return;
+		if (!app_open_plate(a)) {
+			app_push(a, &scr_check);
+			return;
+		}
+		app_push(a, &scr_home);
 	}
-	app_push(a, &scr_patients);
+	if (a->cfg.live)
+		app_push(a, &scr_live);
 }
 
 int app_run(const app_cfg *cfg, char *msg, size_t msg_len)

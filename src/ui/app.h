@@ -59,6 +59,8 @@ typedef struct app_cfg {
 	const char *frame_log;  /* for the benchmark: a line per frame to this file
 	                         * (ui/frame.h: when it was presented, the newest
 	                         * sample it showed, what it cost); NULL = none */
+	bool live;                   /* open on the live view, over the patient's home (or a
+	                              * demo's home without a patient, as F5) */
 	const struct game_ops *play; /* start straight into this game, quit after */
 	int play_level;              /* > 0: its start level instead of the plan's */
 	double play_seconds;         /* > 0: its playing time instead of the plan's */
@@ -75,7 +77,8 @@ typedef struct app_cfg {
 } app_cfg;
 
 /* Runs the GUI until the user quits. Opens on the patient list, or the
- * patient's home with cfg->patient, or straight into cfg->play. Returns a
+ * patient's home with cfg->patient, or the live view over either with
+ * cfg->live, or straight into cfg->play. Returns a
  * process exit code: 0, or 1 with a sentence for people in msg (no
  * display, no font, no such patient, no database...). */
 int app_run(const app_cfg *cfg, char *msg, size_t msg_len);

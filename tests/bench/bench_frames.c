@@ -224,7 +224,9 @@ static void app_args(char **av, const char *bin, bool usb, const char *size, con
 		av[k++] = "--frame-log";
 		av[k++] = (char *)log;
 	}
-	if (strcmp(screen, "live") != 0) {
+	if (strcmp(screen, "live") == 0) {
+		av[k++] = "--live";
+	} else {
 		av[k++] = usb ? "--play" : "play";
 		av[k++] = (char *)screen;
 		if (!usb) {
