@@ -206,6 +206,8 @@ static frame_figures run_app(char *const argv[], const xserver *x, double run_s,
 
 /* The command line of an app run: poise (or, usb, poise-usb-demo) for a
  * screen ("live" or a game), its size, how long, its frame log. */
+static bool live_flag; /* the app takes --live (older builds open on the live view) */
+
 static void app_args(char **av, const char *bin, bool usb, const char *size, const char *quit,
                      const char *log, const char *screen)
 {
@@ -225,7 +227,8 @@ static void app_args(char **av, const char *bin, bool usb, const char *size, con
 		av[k++] = (char *)log;
 	}
 	if (strcmp(screen, "live") == 0) {
-		av[k++] = "--live";
+		if (live_flag || usb)
+			av[k++] = "--live";
 	} else {
 		av[k++] = usb ? "--play" : "play";
 		av[k++] = (char *)screen;
@@ -250,10 +253,11 @@ static void s2p_results(const char *plate, const char *plate_label, const char *
 	bu_result(key, ff->s2p_p99, "ms", "<= 21.7", what);
 }
 
-static bool has_frame_log(const char *poise)
+/* The app's --help names this option. */
+static bool has_option(const char *poise, const char *opt)
 {
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "'%s' --help 2>&1 | grep -q -- --frame-log", poise);
+	snprintf(cmd, sizeof cmd, "'%s' --help 2>&1 | grep -q -- '%s'", poise, opt);
 	return system(cmd) == 0;
 }
 
@@ -268,7 +272,8 @@ int main(int argc, char **argv)
 	char err[512], log[512];
 	snprintf(err, sizeof err, "%s/poise-bench-frames.err", tmp);
 	snprintf(log, sizeof log, "%s/poise-bench-frames.log", tmp);
-	bool probe = has_frame_log(poise);
+	bool probe = has_option(poise, "--frame-log");
+	live_flag = has_option(poise, "--live");
 	static const int sizes[2][2] = {{1280, 720}, {1920, 1080}};
 	char quit[32];
 	snprintf(quit, sizeof quit, "%g", secs);
