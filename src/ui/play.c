@@ -162,7 +162,7 @@ static void veil(ui_play *p, gfx *g, SDL_FRect area, int l1, int l2, const char 
 	float s = g->scale;
 	float cx = area.x + area.w / 2, cy = area.y + area.h / 2;
 	float pw = fminf(area.w * 0.8f, 980 * s), ph = (instruction ? 420 : 330) * s;
-	gfx_fill(g, (SDL_FRect){cx - pw / 2, cy - 190 * s, pw, ph}, (SDL_Color){10, 12, 20, 225});
+	gfx_fill(g, (SDL_FRect){cx - pw / 2, cy - 190 * s, pw, ph}, (SDL_Color){10, 12, 20, 255});
 	gfx_label_draw(g, &p->lab[l1], FONT_HUGE, (SDL_Color){255, 255, 255, 255}, cx, cy + 30 * s, 1, "%s", big);
 	gfx_label_draw(g, &p->lab[l2], FONT_BODY, (SDL_Color){210, 215, 230, 255}, cx,
 	               cy + 40 * s + (float)g->font_px[FONT_HUGE] * 1.3f, 1, "%s", small);
