@@ -150,25 +150,16 @@ static void welch_by_autocorrelation(const double *x, const psd_plan *p, const p
 		psd[k] = re[k]; /* real: the sequence is symmetric */
 }
 
-int psd_welch(const double *x, const psd_plan *p, const psd_cfg *cfg, double *psd, double *work)
+/* psd[k] = Σ_s |Y_s[k]|², every segment transformed. re and im hold nfft
+ * points each. */
+static void welch_by_transforms(const double *x, const psd_plan *p, const psd_cfg *cfg,
+                                const double *win, const double *tw, double *re, double *im,
+                                double *psd)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (!isfinite(x[i]))
-			return POISE_E_INVALID;
-	double *re = work, *im = re + p->nfft, *tw = im + p->nfft, *win = tw + fft_twiddles_len(p->nfft);
-	make_window(win, p->nperseg, cfg->window);
-	fft_twiddles(tw, p->nfft);
-	double w2 = 0;
-	for (size_t k = 0; k < p->nperseg; k++)
-		w2 += win[k] * win[k];
-	memset(psd, 0, p->nbins * sizeof *psd);
-	bool by_autocorrelation = autocorrelation_cheaper(p);
-	if (by_autocorrelation)
-		welch_by_autocorrelation(x, p, cfg, win, tw, re, im, psd);
 	/* Two segments at a time in one transform, a in the real part and b in
 	 * the imaginary: A[k] = (Z[k] + Z*[N−k])/2, B[k] = (Z[k] − Z*[N−k])/2i,
 	 * so |A|² + |B|² = (|Z[k]|² + |Z[N−k]|²)/2. */
-	for (size_t s = 0; s < p->nseg && !by_autocorrelation; s += 2) {
+	for (size_t s = 0; s < p->nseg; s += 2) {
 		detrend(x + s * p->step, p->nperseg, cfg->detrend, re);
 		for (size_t k = 0; k < p->nperseg; k++)
 			re[k] *= win[k];
@@ -190,6 +181,24 @@ int psd_welch(const double *x, const psd_plan *p, const psd_cfg *cfg, double *ps
 			psd[k] += 0.5 * (re[k] * re[k] + im[k] * im[k] + re[j] * re[j] + im[j] * im[j]);
 		}
 	}
+}
+
+int psd_welch(const double *x, const psd_plan *p, const psd_cfg *cfg, double *psd, double *work)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!isfinite(x[i]))
+			return POISE_E_INVALID;
+	double *re = work, *im = re + p->nfft, *tw = im + p->nfft, *win = tw + fft_twiddles_len(p->nfft);
+	make_window(win, p->nperseg, cfg->window);
+	fft_twiddles(tw, p->nfft);
+	double w2 = 0;
+	for (size_t k = 0; k < p->nperseg; k++)
+		w2 += win[k] * win[k];
+	memset(psd, 0, p->nbins * sizeof *psd);
+	if (autocorrelation_cheaper(p))
+		welch_by_autocorrelation(x, p, cfg, win, tw, re, im, psd);
+	else
+		welch_by_transforms(x, p, cfg, win, tw, re, im, psd);
 	/* Density: |X|²/(fs·Σw²), averaged; one-sided, so every bin but DC
 	 * and Nyquist carries its negative-frequency twin too. */
 	double scale = 1.0 / (p->fs_hz * w2 * (double)p->nseg);
