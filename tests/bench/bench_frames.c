@@ -227,7 +227,7 @@ static void app_args(char **av, const char *bin, bool usb, const char *size, con
 		av[k++] = (char *)log;
 	}
 	if (strcmp(screen, "live") == 0) {
-		if (live_flag || usb)
+		if (live_flag && !usb) /* the USB demo opens on the live view */
 			av[k++] = "--live";
 	} else {
 		av[k++] = usb ? "--play" : "play";

@@ -10,7 +10,8 @@
  *   scripts/dev usb-demo [--unplug-at S] [--replug-at S] [--seed N]
  *                        [--calibration good|blank|corrupt]
  *                        [--quit-after S --screenshot FILE] [--size WxH]
- *                        [--frame-stats] [--frame-log FILE] [--play GAME | --live]
+ *                        [--frame-stats] [--frame-log FILE] [--play GAME]
+ * It opens on the plate's live view (Esc: the demo's home).
  * (--frame-log and --play are the benchmark's: sample-to-photon latency of
  * the USB plate, tests/bench/bench_frames.c.)
  *
@@ -57,7 +58,7 @@ static void usage(void)
 	fputs("usage: poise-usb-demo [--unplug-at S] [--replug-at S] [--seed N]\n"
 	      "                      [--calibration good|blank|corrupt]\n"
 	      "                      [--quit-after S] [--screenshot FILE] [--size WxH]\n"
-	      "                      [--frame-stats] [--frame-log FILE] [--play GAME | --live]\n",
+	      "                      [--frame-stats] [--frame-log FILE] [--play GAME]\n",
 	      stderr);
 }
 
@@ -71,10 +72,6 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--frame-stats")) {
 			ac.frame_stats = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "--live")) {
-			ac.live = true;
 			continue;
 		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
