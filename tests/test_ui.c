@@ -240,6 +240,55 @@ static void nobody_on_the_plate_draws_no_dot(void **state)
 	ses_history_destroy(h);
 }
 
+/* A trail that crosses its own past: where the newer part crosses the
+ * older, the newer is what shows (the trail is drawn oldest first, in
+ * opaque colours faded into the plate), not a blend of both; and a
+ * straight stretch of trail has no gaps. */
+static void the_newest_trail_lies_on_top_where_it_crosses_its_past(void **state)
+{
+	fixture *f = *state;
+	const cop_plate plate = {433, 238};
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, LIVE_HIST_S, 100), 0);
+	ui_live v;
+	ui_live_init(&v, &plate, 100, h);
+	ses_consumer *c = ses_history_consumer(h);
+	/* Older: up along x = 20 mm; newer: right along y = 0, crossing it. */
+	for (int i = 0; i < 100; i++) {
+		double x = i < 50 ? 20 : -40 + 80.0 * (i - 50) / 49, y = i < 50 ? -40 + 80.0 * i / 49 : 0;
+		cop_sample sm = {.t_us = (mono_us)i * 10000, .flags = SAMPLE_ON_PLATE, .x_mm = x, .y_mm = y,
+		                 .xf_mm = x, .yf_mm = y, .fz_n = 686.47};
+		assert_int_equal(c->ops->sample(c, &sm), 0);
+	}
+	SDL_FRect area = {16, 72, 1248, 600};
+	SDL_SetRenderDrawColor(f->r, 0, 0, 0, 255);
+	SDL_RenderClear(f->r);
+	ui_live_draw(&v, &f->g, area, 100);
+	live_layout L;
+	ui_live_layout(&v, area, &L);
+	float cx, cy, hx, hy, vx, vy;
+	live_map_to_px(&L.plate, 20, 0, &cx, &cy);  /* the crossing */
+	live_map_to_px(&L.plate, 14, 0, &hx, &hy);  /* the newer line beside it */
+	live_map_to_px(&L.plate, 20, 8, &vx, &vy);  /* the older line above it */
+	SDL_Color cross = pixel(f->surf, (int)cx, (int)cy), newer = pixel(f->surf, (int)hx, (int)hy),
+	          older = pixel(f->surf, (int)vx, (int)vy);
+	/* Both lines are drawn, the newer stronger, and the crossing is the newer's. */
+	SDL_Color plate_face = {236, 238, 242, 255};
+	assert_false(near_color(older, plate_face));
+	assert_false(near_color(older, newer));
+	assert_true(near_color(cross, newer));
+	/* A straight run is solid: no row of the older line shows the plate
+	 * (the rasteriser left gaps between abutting segments). */
+	float top, bottom, unused;
+	live_map_to_px(&L.plate, 20, 35, &unused, &top);
+	live_map_to_px(&L.plate, 20, -35, &unused, &bottom);
+	for (int y = (int)top; y <= (int)bottom; y++)
+		if (near_color(pixel(f->surf, (int)cx, y), plate_face))
+			fail_msg("row %d of the older line shows the plate", y);
+	ui_live_free(&v);
+	ses_history_destroy(h);
+}
+
 static void screenshots_are_private_pngs(void **state)
 {
 	fixture *f = *state;
@@ -439,6 +488,7 @@ int main(void)
 		cmocka_unit_test(the_history_keeps_a_test_mass_cop),
 		cmocka_unit_test(the_cop_dot_is_drawn_where_the_cop_is),
 		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),
+		cmocka_unit_test(the_newest_trail_lies_on_top_where_it_crosses_its_past),
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
 		cmocka_unit_test(live_opens_on_the_live_view),

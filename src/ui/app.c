@@ -133,8 +133,8 @@ void app_footer(app *a, const char *text)
 	gfx *g = &a->g;
 	float s = g->scale;
 	gfx_fill(g, (SDL_FRect){0, (float)h - FOOTER_H * s, (float)w, FOOTER_H * s}, g->theme.bg);
-	gfx_label_draw_fit(g, &a->lab_footer, FONT_SMALL, g->theme.ink_soft, 16 * s, (float)h - FOOTER_H * s + 8 * s, 0,
-	                   (float)w - 32 * s, "%s", text);
+	gfx_label_draw_fit_on(g, &a->lab_footer, FONT_SMALL, g->theme.ink_soft, g->theme.bg, 16 * s,
+	                      (float)h - FOOTER_H * s + 8 * s, 0, (float)w - 32 * s, "%s", text);
 }
 
 /* ---- settings --------------------------------------------------------- */
@@ -387,7 +387,9 @@ static void draw_header(app *a, int w)
 	float s = g->scale, bar_h = HEADER_H * s;
 	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
 	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
-	gfx_label_draw(g, &a->lab_header[0], FONT_TITLE, t->accent, 20 * s, 12 * s, 0, "%s", ui_str(UI_S_APP_NAME));
+	/* The labels are composed on the bar's colour: copied, not blended. */
+	gfx_label_draw_on(g, &a->lab_header[0], FONT_TITLE, t->accent, t->panel, 20 * s, 12 * s, 0, "%s",
+	                  ui_str(UI_S_APP_NAME));
 	float x = 20 * s + (float)a->lab_header[0].w + 24 * s;
 	char who[256] = "";
 	if (a->have_patient) {
@@ -397,21 +399,21 @@ static void draw_header(app *a, int w)
 	} else if (a->eng) {
 		snprintf(who, sizeof who, "%s", ui_str(a->fell_back ? UI_S_DEMO_FALLBACK : UI_S_DEMO));
 	}
-	gfx_label_draw(g, &a->lab_header[1], FONT_BODY, t->ink, x, 18 * s, 0, "%s", who);
+	gfx_label_draw_on(g, &a->lab_header[1], FONT_BODY, t->ink, t->panel, x, 18 * s, 0, "%s", who);
 	if (!a->eng)
 		return;
 	bool sim = ses_simulated(a->eng);
 	const dev_info *d = ses_device(a->eng);
 	bool on = ses_history_on_plate(a->hist);
-	gfx_label_draw(g, &a->lab_header[3], FONT_BODY, on ? t->ok : t->ink_soft, (float)w - 20 * s, 18 * s, 2, "%s",
-	               ui_str(on ? UI_S_ON_PLATE : UI_S_PLATE_EMPTY));
+	gfx_label_draw_on(g, &a->lab_header[3], FONT_BODY, on ? t->ok : t->ink_soft, t->panel, (float)w - 20 * s, 18 * s,
+	                  2, "%s", ui_str(on ? UI_S_ON_PLATE : UI_S_PLATE_EMPTY));
 	float rx = (float)w - 20 * s - (float)a->lab_header[3].w - 24 * s;
 	bool low = d->has_battery && d->battery_pct <= 20;
 	char battery[40] = "";
 	if (d->has_battery && !sim)
 		snprintf(battery, sizeof battery, " · battery %d %%%s", d->battery_pct, low ? ": change soon" : "");
-	gfx_label_draw(g, &a->lab_header[2], FONT_SMALL, sim || low ? t->warn : t->ink_soft, rx, 22 * s, 2, "%s%s",
-	               sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name, battery);
+	gfx_label_draw_on(g, &a->lab_header[2], FONT_SMALL, sim || low ? t->warn : t->ink_soft, t->panel, rx, 22 * s, 2,
+	                  "%s%s", sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name, battery);
 }
 
 static void draw_banner(app *a, int w)
@@ -428,8 +430,8 @@ static void draw_banner(app *a, int w)
 	else
 		snprintf(msg, sizeof msg, "%s", ui_str(UI_S_CHECK_NO_DATA));
 	gfx_fill(g, (SDL_FRect){0, bar_h, (float)w, 48 * s}, g->theme.warn);
-	gfx_label_draw(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, (float)w / 2, bar_h + 12 * s, 1,
-	               "%s", msg);
+	gfx_label_draw_on(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, g->theme.warn, (float)w / 2,
+	                  bar_h + 12 * s, 1, "%s", msg);
 }
 
 static void draw_toast(app *a, int w, int h)
@@ -439,12 +441,14 @@ static void draw_toast(app *a, int w, int h)
 	gfx *g = &a->g;
 	/* Above the footer and the screens' buttons. */
 	float s = g->scale, bottom = (float)h - 110 * s;
-	SDL_Color white = {255, 255, 255, 255};
-	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, -1000, -1000, 0, "%s", a->toast);
+	/* An opaque box, the text composed on it: blending a box this wide
+	 * cost the software renderer a quarter of a live view's frame. */
+	SDL_Color white = {255, 255, 255, 255}, box_c = {30, 34, 42, 255};
+	gfx_label_draw_on(g, &a->lab_toast, FONT_BODY, white, box_c, -1000, -1000, 0, "%s", a->toast);
 	float tw = fminf((float)a->lab_toast.w + 40 * s, (float)w - 20 * s), th = (float)a->lab_toast.h + 20 * s;
 	SDL_FRect box = {((float)w - tw) / 2, bottom - th, tw, th};
-	gfx_fill(g, box, (SDL_Color){30, 34, 42, 240});
-	gfx_label_draw(g, &a->lab_toast, FONT_BODY, white, (float)w / 2, box.y + 10 * s, 1, "%s", a->toast);
+	gfx_fill(g, box, box_c);
+	gfx_label_draw_on(g, &a->lab_toast, FONT_BODY, white, box_c, (float)w / 2, box.y + 10 * s, 1, "%s", a->toast);
 }
 
 enum { HIT_CONFIRM_YES = -100, HIT_CONFIRM_NO = -101 };

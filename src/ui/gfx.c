@@ -455,19 +455,27 @@ void gfx_strip(gfx *g, const SDL_FPoint *pts, const SDL_Color *cols, int n, floa
 {
 	float half = width * 0.5f;
 	int k = 0;
-	SDL_SetRenderDrawBlendMode(g->r, SDL_BLENDMODE_BLEND);
+	bool opaque = true; /* then copied, not blended: several times cheaper */
+	for (int i = 0; i + 1 < n; i++)
+		opaque = opaque && cols[i].a == 255;
+	SDL_SetRenderDrawBlendMode(g->r, opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 	for (int i = 0; i + 1 < n; i++) {
 		float dx = pts[i + 1].x - pts[i].x, dy = pts[i + 1].y - pts[i].y;
 		float len = sqrtf(dx * dx + dy * dy);
 		if (len < 1e-3f)
 			continue;
 		float nx = -dy / len * half, ny = dx / len * half;
+		/* Opaque segments get square caps: they overlap at the joints,
+		 * which closes the gaps the rasteriser leaves between abutting
+		 * quads and at bends (overlapping blended ones would darken). */
+		float ex = opaque ? dx / len * half : 0, ey = opaque ? dy / len * half : 0;
+		float x0 = pts[i].x - ex, y0 = pts[i].y - ey, x1 = pts[i + 1].x + ex, y1 = pts[i + 1].y + ey;
 		SDL_Vertex *v = &g->strip_v[4 * k];
 		SDL_Color c = cols[i];
-		v[0] = (SDL_Vertex){{pts[i].x + nx, pts[i].y + ny}, c, {0, 0}};
-		v[1] = (SDL_Vertex){{pts[i + 1].x + nx, pts[i + 1].y + ny}, c, {0, 0}};
-		v[2] = (SDL_Vertex){{pts[i + 1].x - nx, pts[i + 1].y - ny}, c, {0, 0}};
-		v[3] = (SDL_Vertex){{pts[i].x - nx, pts[i].y - ny}, c, {0, 0}};
+		v[0] = (SDL_Vertex){{x0 + nx, y0 + ny}, c, {0, 0}};
+		v[1] = (SDL_Vertex){{x1 + nx, y1 + ny}, c, {0, 0}};
+		v[2] = (SDL_Vertex){{x1 - nx, y1 - ny}, c, {0, 0}};
+		v[3] = (SDL_Vertex){{x0 - nx, y0 - ny}, c, {0, 0}};
 		int *ix = &g->strip_i[6 * k], b = 4 * k;
 		ix[0] = b, ix[1] = b + 1, ix[2] = b + 2, ix[3] = b, ix[4] = b + 2, ix[5] = b + 3;
 		if (++k == GFX_STRIP_SEGS) {
@@ -595,6 +603,28 @@ void gfx_label_draw_on(gfx *g, gfx_label *l, int font, SDL_Color c, SDL_Color bg
 	label_draw(g, l, font, c, &bg, x, y, align, buf);
 }
 
+/* Draws buf in font or the first smaller font whose text fits max_w,
+ * cutting whole characters (with an ellipsis) when even the smallest is
+ * too wide; bg as label_draw. */
+static void label_fit(gfx *g, gfx_label *l, int font, SDL_Color c, const SDL_Color *bg, float x, float y,
+                      int align, float max_w, char *buf, size_t size)
+{
+	int f = font, w = 0, h = 0;
+	for (; f > FONT_SMALL; f--)
+		if (TTF_SizeUTF8(g->font[f], buf, &w, &h) == 0 && (float)w <= max_w)
+			break;
+	size_t n = strlen(buf);
+	while (n > 0 && TTF_SizeUTF8(g->font[f], buf, &w, &h) == 0 && (float)w > max_w) {
+		do
+			n--;
+		while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
+		if (n + 4 > size)
+			break;
+		memcpy(buf + n, "…", 4); /* three bytes and the end */
+	}
+	label_draw(g, l, f, c, bg, x, y, align, buf);
+}
+
 void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, float y, int align, float max_w,
                         const char *fmt, ...)
 {
@@ -603,21 +633,18 @@ void gfx_label_draw_fit(gfx *g, gfx_label *l, int font, SDL_Color c, float x, fl
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	int f = font, w = 0, h = 0;
-	for (; f > FONT_SMALL; f--)
-		if (TTF_SizeUTF8(g->font[f], buf, &w, &h) == 0 && (float)w <= max_w)
-			break;
-	/* Even the smallest is too wide: cut whole characters and say so. */
-	size_t n = strlen(buf);
-	while (n > 0 && TTF_SizeUTF8(g->font[f], buf, &w, &h) == 0 && (float)w > max_w) {
-		do
-			n--;
-		while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
-		if (n + 4 > sizeof buf)
-			break;
-		memcpy(buf + n, "…", 4); /* three bytes and the end */
-	}
-	label_draw(g, l, f, c, NULL, x, y, align, buf);
+	label_fit(g, l, font, c, NULL, x, y, align, max_w, buf, sizeof buf);
+}
+
+void gfx_label_draw_fit_on(gfx *g, gfx_label *l, int font, SDL_Color c, SDL_Color bg, float x, float y, int align,
+                           float max_w, const char *fmt, ...)
+{
+	char buf[sizeof l->text];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	label_fit(g, l, font, c, &bg, x, y, align, max_w, buf, sizeof buf);
 }
 
 float gfx_label_wrap(gfx *g, gfx_label *labs, int n_labs, int font, SDL_Color c, float x, float y, int align,

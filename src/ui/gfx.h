@@ -114,7 +114,7 @@ void gfx_frame(gfx *g, SDL_FRect rc, SDL_Color c, int thickness);
 void gfx_line(gfx *g, float x0, float y0, float x1, float y1, SDL_Color c, int thickness);
 
 /* A thick polyline through pts[0..n), segment i (pts[i] → pts[i+1]) in
- * colour cols[i] (alpha allowed), width in pixels: one batch of
+ * colour cols[i] (alpha allowed; all opaque are copied, far cheaper), width in pixels: one batch of
  * quadrilaterals for SDL rather than a call per segment (a COP trail). */
 void gfx_strip(gfx *g, const SDL_FPoint *pts, const SDL_Color *cols, int n, float width);
 
@@ -155,6 +155,10 @@ float gfx_text_width(gfx *g, int font, const char *text);
  * under the label's box. */
 void gfx_label_draw_on(gfx *g, gfx_label *l, int font, SDL_Color c, SDL_Color bg, float x, float y,
                        int align, const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+/* gfx_label_draw_fit() on a known plain background bg, as gfx_label_draw_on. */
+void gfx_label_draw_fit_on(gfx *g, gfx_label *l, int font, SDL_Color c, SDL_Color bg, float x, float y, int align,
+                           float max_w, const char *fmt, ...) __attribute__((format(printf, 10, 11)));
 
 /* Frees the label's texture (it is made again at the next draw). */
 void gfx_label_free(gfx_label *l);

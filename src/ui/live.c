@@ -113,15 +113,23 @@ void ui_live_layout(const ui_live *v, SDL_FRect a, live_layout *o)
 	                     v->zoom_cx, v->zoom_cy};
 }
 
-static SDL_Color with_alpha(SDL_Color c, Uint8 a)
+/* The plate's own face, inside its outline. */
+#define PLATE_FILL ((SDL_Color){236, 238, 242, 255})
+
+/* c seen at alpha a over bg, as an opaque colour. */
+static SDL_Color over(SDL_Color c, Uint8 a, SDL_Color bg)
 {
-	c.a = a;
-	return c;
+	return (SDL_Color){(Uint8)((c.r * a + bg.r * (255 - a) + 127) / 255),
+	                   (Uint8)((c.g * a + bg.g * (255 - a) + 127) / 255),
+	                   (Uint8)((c.b * a + bg.b * (255 - a) + 127) / 255), 255};
 }
 
-/* The trail: the last LIVE_TRAIL_S seconds, fading toward the past, as
- * one batch of segments (an unbroken run of valid points each). */
-static void draw_trail(ui_live *v, gfx *g, const live_map *m, float width)
+/* The trail: the last LIVE_TRAIL_S seconds, fading toward the past into
+ * the plain background bg it is drawn on, as one batch of segments (an
+ * unbroken run of valid points each), oldest first so the newest lies on
+ * top. Opaque colours: the software renderer fills a blended segment at
+ * several times the cost. */
+static void draw_trail(ui_live *v, gfx *g, const live_map *m, float width, SDL_Color bg)
 {
 	size_t n = (size_t)(LIVE_TRAIL_S * v->rate_hz);
 	if (n > hist_count(v))
@@ -131,17 +139,32 @@ static void draw_trail(ui_live *v, gfx *g, const live_map *m, float width)
 	SDL_FPoint pts[LIVE_TRAIL_MAX];
 	SDL_Color cols[LIVE_TRAIL_MAX];
 	int k = 0;
-	for (size_t i = 0; i <= n; i++) {
-		const ses_point *p = i < n ? hist_at(v, i) : NULL;
+	for (size_t j = 0; j <= n; j++) { /* j = n: the end, after the newest */
+		size_t age = n - 1 - j;   /* 0 = the newest point */
+		const ses_point *p = j < n ? hist_at(v, age) : NULL;
 		if (!p || !p->valid) { /* the run ends here */
 			gfx_strip(g, pts, cols, k, width);
 			k = 0;
 			continue;
 		}
-		live_map_to_px(m, p->x_mm, p->y_mm, &pts[k].x, &pts[k].y);
-		/* segment k (this point to the next, older one) */
-		cols[k] = with_alpha(g->theme.trail, (Uint8)(200.0 * (1.0 - (double)(i + 1) / (double)n) + 20));
-		k++;
+		SDL_FPoint q;
+		live_map_to_px(m, p->x_mm, p->y_mm, &q.x, &q.y);
+		/* A point within a pixel of the last one kept adds nothing to
+		 * see, only a segment for the renderer to fill (at 100 Hz most
+		 * of a quiet stance's points on the whole-plate view); the
+		 * newest always ends the trail. */
+		if (k > 0) {
+			float dx = q.x - pts[k - 1].x, dy = q.y - pts[k - 1].y;
+			if (dx * dx + dy * dy < 1.0f) {
+				if (age == 0)
+					pts[k - 1] = q;
+				continue;
+			}
+			/* segment k - 1 (the point before to this, newer one) */
+			cols[k - 1] = over(g->theme.trail, (Uint8)(200.0 * (1.0 - (double)(age + 1) / (double)n) + 20),
+			                   bg);
+		}
+		pts[k++] = q;
 	}
 }
 
@@ -156,7 +179,7 @@ static void draw_plate_body(ui_live *v, gfx *g, const live_layout *L)
 	live_map_to_px(m, -hw * 1.12, hd * 1.25, &x0, &y0);
 	live_map_to_px(m, hw * 1.12, -hd * 1.25, &x1, &y1);
 	SDL_FRect outline = {x0, y0, x1 - x0, y1 - y0};
-	gfx_fill(g, outline, (SDL_Color){236, 238, 242, 255});
+	gfx_fill(g, outline, PLATE_FILL);
 	gfx_frame(g, outline, t->ink_soft, (int)fmaxf(2, 2 * g->scale));
 	float cx, cy;
 	live_map_to_px(m, 0, 0, &cx, &cy);
@@ -180,7 +203,7 @@ static void draw_plate_body(ui_live *v, gfx *g, const live_layout *L)
 			                   outline.w - 16 * g->scale, "Step onto the plate");
 		return;
 	}
-	draw_trail(v, g, m, 3 * g->scale);
+	draw_trail(v, g, m, 3 * g->scale, PLATE_FILL);
 	const ses_point *now = hist_at(v, 0);
 	if (hist_count(v) && now->valid) {
 		float px, py;
@@ -194,9 +217,9 @@ static void draw_plate_panel(ui_live *v, gfx *g, const live_layout *L)
 {
 	const gfx_theme *t = &g->theme;
 	gfx_fill(g, L->plate_panel, t->panel);
-	gfx_label_draw(g, &v->lab[LAB_PLATE], FONT_SMALL, t->ink_soft, L->plate_panel.x + 12 * g->scale,
-	               L->plate_panel.y + 8 * g->scale, 0, "Plate  %.0f × %.0f mm (front is up)",
-	               v->plate.width_mm, v->plate.depth_mm);
+	gfx_label_draw_on(g, &v->lab[LAB_PLATE], FONT_SMALL, t->ink_soft, t->panel, L->plate_panel.x + 12 * g->scale,
+	                  L->plate_panel.y + 8 * g->scale, 0, "Plate  %.0f × %.0f mm (front is up)",
+	                  v->plate.width_mm, v->plate.depth_mm);
 	draw_plate_body(v, g, L);
 }
 
@@ -232,7 +255,7 @@ static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
 	               "← left · right →");
 	if (!on_plate(v))
 		return;
-	draw_trail(v, g, m, 2 * g->scale);
+	draw_trail(v, g, m, 2 * g->scale, t->panel);
 	const ses_point *now = hist_at(v, 0);
 	if (hist_count(v) && now->valid) {
 		float px, py;
@@ -248,11 +271,12 @@ static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab
 	gfx_fill(g, r, t->panel);
 	float pad = 10 * g->scale;
 	SDL_FRect plot = {r.x + 90 * g->scale, r.y + pad, r.w - 100 * g->scale, r.h - 2 * pad};
-	gfx_label_draw(g, scale, FONT_SMALL, t->ink_soft, plot.x + plot.w - 6 * g->scale, plot.y + 2, 2,
-	               "±%.0f mm · last %.0f s", v->zoom_mm, LIVE_HIST_S);
 	double centre = axis == 0 ? v->zoom_cx : v->zoom_cy;
 	gfx_line(g, plot.x, plot.y + plot.h / 2, plot.x + plot.w, plot.y + plot.h / 2, t->grid, 1);
 	gfx_frame(g, plot, t->grid, 1);
+	/* Inside the frame's top line, clear of the centre line. */
+	gfx_label_draw_on(g, scale, FONT_SMALL, t->ink_soft, t->panel, plot.x + plot.w - 6 * g->scale, plot.y + 2, 2,
+	                  "±%.0f mm · last %.0f s", v->zoom_mm, LIVE_HIST_S);
 	gfx_label_draw_on(g, lab, FONT_SMALL, t->ink_soft, t->panel, r.x + 10 * g->scale, r.y + r.h / 2 - 9 * g->scale,
 	               0, "%s", name);
 	size_t n = (size_t)(LIVE_HIST_S * v->rate_hz);
