@@ -289,6 +289,27 @@ static void the_newest_trail_lies_on_top_where_it_crosses_its_past(void **state)
 	ses_history_destroy(h);
 }
 
+/* Train and Assess answer the same keys the same way. */
+static void the_pick_screens_share_their_keys(void **state)
+{
+	(void)state;
+	int n = -1;
+	assert_int_equal(ui_pick_key(SDLK_1, &n), UI_PICK_NUMBER);
+	assert_int_equal(n, 0);
+	assert_int_equal(ui_pick_key(SDLK_9, &n), UI_PICK_NUMBER);
+	assert_int_equal(n, 8);
+	assert_int_equal(ui_pick_key(SDLK_0, &n), UI_PICK_NONE);
+	assert_int_equal(ui_pick_key(SDLK_KP_PLUS, &n), UI_PICK_MORE);
+	assert_int_equal(ui_pick_key(SDLK_EQUALS, &n), UI_PICK_MORE);
+	assert_int_equal(ui_pick_key(SDLK_LEFT, &n), UI_PICK_LESS);
+	assert_int_equal(ui_pick_key(SDLK_KP_MINUS, &n), UI_PICK_LESS);
+	assert_int_equal(ui_pick_key(SDLK_LEFTBRACKET, &n), UI_PICK_SHORTER);
+	assert_int_equal(ui_pick_key(SDLK_RIGHTBRACKET, &n), UI_PICK_LONGER);
+	assert_int_equal(ui_pick_key(SDLK_KP_ENTER, &n), UI_PICK_START);
+	assert_int_equal(ui_pick_key(SDLK_UP, &n), UI_PICK_UP);
+	assert_int_equal(ui_pick_key(SDLK_c, &n), UI_PICK_NONE);
+}
+
 static void screenshots_are_private_pngs(void **state)
 {
 	fixture *f = *state;
@@ -489,6 +510,7 @@ int main(void)
 		cmocka_unit_test(the_cop_dot_is_drawn_where_the_cop_is),
 		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),
 		cmocka_unit_test(the_newest_trail_lies_on_top_where_it_crosses_its_past),
+		cmocka_unit_test(the_pick_screens_share_their_keys),
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
 		cmocka_unit_test(live_opens_on_the_live_view),

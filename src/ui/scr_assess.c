@@ -170,41 +170,38 @@ static void pick_action(app *a, int id)
 static bool pick_key(app *a, SDL_Keycode k, Uint16 mod)
 {
 	(void)mod;
-	if (k >= SDLK_1 && k < SDLK_1 + ATEST_TESTS) {
-		choose(a, (int)(k - SDLK_1));
+	int n = 0;
+	switch (ui_pick_key(k, &n)) {
+	case UI_PICK_NUMBER:
+		if (n >= ATEST_TESTS)
+			return false;
+		choose(a, n);
 		return true;
-	}
-	switch (k) {
-	case SDLK_UP:
+	case UI_PICK_UP:
 		choose(a, (a->assess.sel + ATEST_TESTS - 1) % ATEST_TESTS);
 		return true;
-	case SDLK_DOWN:
+	case UI_PICK_DOWN:
 		choose(a, (a->assess.sel + 1) % ATEST_TESTS);
 		return true;
-	case SDLK_LEFT:
-	case SDLK_MINUS:
-	case SDLK_KP_MINUS:
+	case UI_PICK_LESS:
 		pick_action(a, ACT_FEWER);
 		return true;
-	case SDLK_RIGHT:
-	case SDLK_PLUS:
-	case SDLK_EQUALS:
-	case SDLK_KP_PLUS:
+	case UI_PICK_MORE:
 		pick_action(a, ACT_MORE);
 		return true;
-	case SDLK_LEFTBRACKET:
+	case UI_PICK_SHORTER:
 		pick_action(a, ACT_SHORTER);
 		return true;
-	case SDLK_RIGHTBRACKET:
+	case UI_PICK_LONGER:
 		pick_action(a, ACT_LONGER);
 		return true;
-	case SDLK_RETURN:
-	case SDLK_KP_ENTER:
+	case UI_PICK_START:
 		start_test(a);
 		return true;
-	default:
-		return false;
+	case UI_PICK_NONE:
+		break;
 	}
+	return false;
 }
 
 static void pick_draw(app *a, SDL_FRect area)

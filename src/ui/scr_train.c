@@ -96,17 +96,23 @@ static void change_level(app *a, int d)
 	t->level = l < 1 ? 1 : l > 10 ? 10 : l;
 }
 
+/* Picks game i (its level and duration start from its own). */
+static void pick_game(app *a, int i)
+{
+	struct scr_train_state *t = &a->train;
+	t->sel = i;
+	t->level = 0;
+	t->seconds = 0;
+}
+
 static void train_action(app *a, int id)
 {
 	struct scr_train_state *t = &a->train;
 	if (id >= ACT_GAME0 && id < ACT_GAME0 + a->n_games) {
-		if (t->sel == id - ACT_GAME0) {
+		if (t->sel == id - ACT_GAME0)
 			start(a);
-		} else {
-			t->sel = id - ACT_GAME0;
-			t->level = 0;
-			t->seconds = 0;
-		}
+		else
+			pick_game(a, id - ACT_GAME0);
 		return;
 	}
 	switch (id) {
@@ -135,50 +141,42 @@ static bool train_key(app *a, SDL_Keycode k, Uint16 mod)
 {
 	(void)mod;
 	struct scr_train_state *t = &a->train;
-	if (k >= SDLK_1 && k <= SDLK_9 && k - SDLK_1 < a->n_games) {
-		t->sel = (int)(k - SDLK_1);
-		t->level = 0;
-		t->seconds = 0;
-		return true;
-	}
-	switch (k) {
-	case SDLK_UP:
-		t->sel = (t->sel + a->n_games - 1) % a->n_games;
-		t->level = 0;
-		t->seconds = 0;
-		return true;
-	case SDLK_DOWN:
-		t->sel = (t->sel + 1) % a->n_games;
-		t->level = 0;
-		t->seconds = 0;
-		return true;
-	case SDLK_LEFT:
-	case SDLK_MINUS:
-	case SDLK_KP_MINUS:
-		change_level(a, -1);
-		return true;
-	case SDLK_RIGHT:
-	case SDLK_PLUS:
-	case SDLK_EQUALS:
-	case SDLK_KP_PLUS:
-		change_level(a, +1);
-		return true;
-	case SDLK_c:
+	if (k == SDLK_c) {
 		train_action(a, ACT_CENTRE);
 		return true;
-	case SDLK_LEFTBRACKET:
+	}
+	int n = 0;
+	switch (ui_pick_key(k, &n)) {
+	case UI_PICK_NUMBER:
+		if (n >= a->n_games)
+			return false;
+		pick_game(a, n);
+		return true;
+	case UI_PICK_UP:
+		pick_game(a, (t->sel + a->n_games - 1) % a->n_games);
+		return true;
+	case UI_PICK_DOWN:
+		pick_game(a, (t->sel + 1) % a->n_games);
+		return true;
+	case UI_PICK_LESS:
+		change_level(a, -1);
+		return true;
+	case UI_PICK_MORE:
+		change_level(a, +1);
+		return true;
+	case UI_PICK_SHORTER:
 		train_action(a, ACT_SHORTER);
 		return true;
-	case SDLK_RIGHTBRACKET:
+	case UI_PICK_LONGER:
 		train_action(a, ACT_LONGER);
 		return true;
-	case SDLK_RETURN:
-	case SDLK_KP_ENTER:
+	case UI_PICK_START:
 		start(a);
 		return true;
-	default:
-		return false;
+	case UI_PICK_NONE:
+		break;
 	}
+	return false;
 }
 
 static void train_draw(app *a, SDL_FRect area)

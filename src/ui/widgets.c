@@ -178,3 +178,37 @@ double ui_lean_fill(const ui_lean *l)
 		return 0;
 	return fmin(1, l->held_s / l->hold_s);
 }
+
+/* ---- a list to pick from ----------------------------------------------- */
+
+enum ui_pick_key ui_pick_key(SDL_Keycode k, int *number)
+{
+	if (k >= SDLK_1 && k <= SDLK_9) {
+		*number = (int)(k - SDLK_1);
+		return UI_PICK_NUMBER;
+	}
+	switch (k) {
+	case SDLK_UP:
+		return UI_PICK_UP;
+	case SDLK_DOWN:
+		return UI_PICK_DOWN;
+	case SDLK_LEFT:
+	case SDLK_MINUS:
+	case SDLK_KP_MINUS:
+		return UI_PICK_LESS;
+	case SDLK_RIGHT:
+	case SDLK_PLUS:
+	case SDLK_EQUALS:
+	case SDLK_KP_PLUS:
+		return UI_PICK_MORE;
+	case SDLK_LEFTBRACKET:
+		return UI_PICK_SHORTER;
+	case SDLK_RIGHTBRACKET:
+		return UI_PICK_LONGER;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+		return UI_PICK_START;
+	default:
+		return UI_PICK_NONE;
+	}
+}

@@ -91,4 +91,22 @@ int ui_lean_update(ui_lean *l, const ses_history *h);
 /* 0..1: how far the hover option's fill has grown. */
 double ui_lean_fill(const ui_lean *l);
 
+/* ---- a list to pick from, with settings to adjust ------------------------ */
+
+/* What a key means on a screen that lists things to pick (Train, Assess),
+ * the same keys on each: number keys pick, up/down move, left/right and
+ * -/+ adjust the setting, [ and ] the duration, Enter starts. */
+enum ui_pick_key {
+	UI_PICK_NONE = 0,
+	UI_PICK_NUMBER, /* *number: 0 for key 1, ... 8 for key 9 */
+	UI_PICK_UP,
+	UI_PICK_DOWN,
+	UI_PICK_LESS,
+	UI_PICK_MORE,
+	UI_PICK_SHORTER,
+	UI_PICK_LONGER,
+	UI_PICK_START,
+};
+enum ui_pick_key ui_pick_key(SDL_Keycode k, int *number);
+
 #endif
