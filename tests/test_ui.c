@@ -273,7 +273,7 @@ static void the_newest_trail_lies_on_top_where_it_crosses_its_past(void **state)
 	SDL_Color cross = pixel(f->surf, (int)cx, (int)cy), newer = pixel(f->surf, (int)hx, (int)hy),
 	          older = pixel(f->surf, (int)vx, (int)vy);
 	/* Both lines are drawn, the newer stronger, and the crossing is the newer's. */
-	SDL_Color plate_face = {236, 238, 242, 255};
+	SDL_Color plate_face = f->g.theme.plate;
 	assert_false(near_color(older, plate_face));
 	assert_false(near_color(older, newer));
 	assert_true(near_color(cross, newer));
@@ -286,6 +286,53 @@ static void the_newest_trail_lies_on_top_where_it_crosses_its_past(void **state)
 		if (near_color(pixel(f->surf, (int)cx, y), plate_face))
 			fail_msg("row %d of the older line shows the plate", y);
 	ui_live_free(&v);
+	ses_history_destroy(h);
+}
+
+/* WCAG 2 relative luminance and contrast ratio. */
+static double luminance(SDL_Color c)
+{
+	double v[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
+	for (int i = 0; i < 3; i++)
+		v[i] = v[i] <= 0.03928 ? v[i] / 12.92 : pow((v[i] + 0.055) / 1.055, 2.4);
+	return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+
+static double contrast(SDL_Color a, SDL_Color b)
+{
+	double la = luminance(a), lb = luminance(b);
+	return (fmax(la, lb) + 0.05) / (fmin(la, lb) + 0.05);
+}
+
+/* In both themes the drawn plate's face follows the theme, and its cells,
+ * outline (ink_soft) and the COP stand out from it by at least 3:1 (WCAG's
+ * figure for graphics). High contrast had kept the light face of the
+ * normal theme, on which its light cells all but vanished. */
+static void the_plate_and_its_cells_stand_out_in_both_themes(void **state)
+{
+	fixture *f = *state;
+	const cop_plate plate = {433, 238};
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, LIVE_HIST_S, 100), 0);
+	feed(h, 0, 0, SAMPLE_ON_PLATE, 50);
+	for (int hc = 0; hc <= 1; hc++) {
+		gfx_set_theme(&f->g, hc);
+		const gfx_theme *t = &f->g.theme;
+		assert_true(contrast(t->ink_soft, t->plate) >= 3.0);
+		assert_true(contrast(t->cop, t->plate) >= 3.0);
+		ui_live v;
+		ui_live_init(&v, &plate, 100, h);
+		SDL_FRect area = {16, 72, 1248, 600};
+		ui_live_draw(&v, &f->g, area, 100);
+		live_layout L;
+		ui_live_layout(&v, area, &L);
+		float px, py; /* between the centre and the front right cell */
+		live_map_to_px(&L.plate, 60, 40, &px, &py);
+		SDL_Color face = pixel(f->surf, (int)px, (int)py);
+		assert_true(near_color(face, t->plate));
+		ui_live_free(&v);
+	}
+	gfx_set_theme(&f->g, false);
 	ses_history_destroy(h);
 }
 
@@ -511,6 +558,7 @@ int main(void)
 		cmocka_unit_test(nobody_on_the_plate_draws_no_dot),
 		cmocka_unit_test(the_newest_trail_lies_on_top_where_it_crosses_its_past),
 		cmocka_unit_test(the_pick_screens_share_their_keys),
+		cmocka_unit_test(the_plate_and_its_cells_stand_out_in_both_themes),
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
 		cmocka_unit_test(live_opens_on_the_live_view),

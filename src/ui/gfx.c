@@ -133,6 +133,7 @@ void gfx_set_theme(gfx *g, bool high_contrast)
 			.target = {0, 230, 140, 255},
 			.warn = {255, 96, 96, 255},
 			.ok = {90, 255, 140, 255},
+			.plate = {44, 44, 44, 255},
 		};
 	else
 		g->theme = (gfx_theme){
@@ -147,6 +148,7 @@ void gfx_set_theme(gfx *g, bool high_contrast)
 			.target = {0, 122, 80, 255},
 			.warn = {180, 20, 30, 255},
 			.ok = {0, 122, 80, 255},
+			.plate = {236, 238, 242, 255},
 		};
 }
 

@@ -21,6 +21,7 @@ enum gfx_font {
 /* High-contrast light theme (readable for low vision; prints well). */
 typedef struct gfx_theme {
 	SDL_Color bg, panel, ink, ink_soft, grid, accent, cop, trail, target, warn, ok;
+	SDL_Color plate; /* the face of a drawn force plate */
 } gfx_theme;
 
 #define GFX_DISC_CACHE 24

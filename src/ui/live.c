@@ -113,9 +113,6 @@ void ui_live_layout(const ui_live *v, SDL_FRect a, live_layout *o)
 	                     v->zoom_cx, v->zoom_cy};
 }
 
-/* The plate's own face, inside its outline. */
-#define PLATE_FILL ((SDL_Color){236, 238, 242, 255})
-
 /* c seen at alpha a over bg, as an opaque colour. */
 static SDL_Color over(SDL_Color c, Uint8 a, SDL_Color bg)
 {
@@ -179,7 +176,7 @@ static void draw_plate_body(ui_live *v, gfx *g, const live_layout *L)
 	live_map_to_px(m, -hw * 1.12, hd * 1.25, &x0, &y0);
 	live_map_to_px(m, hw * 1.12, -hd * 1.25, &x1, &y1);
 	SDL_FRect outline = {x0, y0, x1 - x0, y1 - y0};
-	gfx_fill(g, outline, PLATE_FILL);
+	gfx_fill(g, outline, t->plate);
 	gfx_frame(g, outline, t->ink_soft, (int)fmaxf(2, 2 * g->scale));
 	float cx, cy;
 	live_map_to_px(m, 0, 0, &cx, &cy);
@@ -203,7 +200,7 @@ static void draw_plate_body(ui_live *v, gfx *g, const live_layout *L)
 			                   outline.w - 16 * g->scale, "Step onto the plate");
 		return;
 	}
-	draw_trail(v, g, m, 3 * g->scale, PLATE_FILL);
+	draw_trail(v, g, m, 3 * g->scale, t->plate);
 	const ses_point *now = hist_at(v, 0);
 	if (hist_count(v) && now->valid) {
 		float px, py;
