@@ -15,6 +15,8 @@
 #include "test_util.h"
 #include "ui/gfx.h"
 #include "ui/live.h"
+#include "core/error.h"
+#include "store/store.h"
 #include "ui/widgets.h"
 
 typedef struct fixture {
@@ -451,6 +453,47 @@ static int frames_with_new_samples(const char *log)
 	return n;
 }
 
+/* At the largest text size the header's and the footer's text stay inside
+ * their bars: nothing of the title below the header's line, and the
+ * footer's last row is the footer's own background (no glyph cut off at
+ * the window's edge, as there was before the bars followed the text). */
+static void the_largest_text_stays_inside_header_and_footer(void **state)
+{
+	fixture *f = *state;
+	char path[600], db[600], msg[256], *err = NULL;
+	snprintf(path, sizeof path, "%s/xl.png", f->dir);
+	snprintf(db, sizeof db, "%s/xl.db", f->dir);
+	assert_int_equal(tu_run(NULL, NULL, "%s --db %s patient add XL-1", POISE_BIN, db), 0);
+	store *st;
+	assert_int_equal(store_open(&st, db, 0, msg, sizeof msg), POISE_OK);
+	assert_int_equal(store_setting_set(st, "text_size", "2"), POISE_OK);
+	store_close(st);
+	int rc = tu_run(NULL, &err, "SDL_VIDEODRIVER=dummy %s --db %s --patient XL-1 --device sim --seed 3 "
+	                "--size 1280x720 --quit-after 1.5 --screenshot %s", POISE_BIN, db, path);
+	if (rc != 0)
+		fail_msg("poise exited %d: %s", rc, err);
+	free(err);
+	SDL_Surface *raw = IMG_Load(path);
+	assert_non_null(raw);
+	SDL_Surface *s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+	const gfx_theme *t = &f->g.theme;
+	/* The header's line: the first row of the grid colour at the left edge. */
+	int line = -1;
+	for (int y = 0; y < s->h / 4 && line < 0; y++)
+		if (near_color(pixel(s, 2, y), t->grid))
+			line = y;
+	assert_true(line > 0);
+	for (int y = line + 1; y < line + 12; y++)
+		for (int x = 0; x < s->w / 3; x++)
+			if (near_color(pixel(s, x, y), t->accent))
+				fail_msg("the title spills below the header's line (%d) at %d,%d", line, x, y);
+	for (int x = 0; x < s->w; x++)
+		if (!near_color(pixel(s, x, s->h - 1), t->bg))
+			fail_msg("the footer's text is cut at the window's bottom edge (x %d)", x);
+	SDL_FreeSurface(s);
+	SDL_FreeSurface(raw);
+}
+
 /* --live opens on the live view (a demo's, on the simulated plate): its
  * frames draw the plate's newest samples, which the patient list, where
  * the app opens without it, does not. */
@@ -561,6 +604,7 @@ int main(void)
 		cmocka_unit_test(the_plate_and_its_cells_stand_out_in_both_themes),
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
+		cmocka_unit_test(the_largest_text_stays_inside_header_and_footer),
 		cmocka_unit_test(live_opens_on_the_live_view),
 		cmocka_unit_test(a_game_in_the_window_is_recorded_for_the_patient),
 		cmocka_unit_test(a_patient_without_a_plate_sees_why_and_nothing_is_recorded),

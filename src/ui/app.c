@@ -27,6 +27,24 @@
 #define HEADER_H 56
 #define FOOTER_H 34
 
+/* The header bar and footer: their design heights, or taller when the
+ * text size needs it (large text must not spill out of its bar). */
+static float header_h(const gfx *g)
+{
+	return fmaxf(HEADER_H * g->scale, (float)TTF_FontHeight(g->font[FONT_TITLE]) + 16 * g->scale);
+}
+
+static float footer_h(const gfx *g)
+{
+	return fmaxf(FOOTER_H * g->scale, (float)TTF_FontHeight(g->font[FONT_SMALL]) + 14 * g->scale);
+}
+
+/* The y that centres a line of font in a bar of height bar_h from top. */
+static float centred_y(const gfx *g, int font, float top, float bar_h)
+{
+	return top + (bar_h - (float)TTF_FontHeight(g->font[font])) / 2;
+}
+
 static Uint64 now_ticks(void)
 {
 	return SDL_GetPerformanceCounter();
@@ -132,9 +150,10 @@ void app_footer(app *a, const char *text)
 	SDL_GetRendererOutputSize(a->ren, &w, &h);
 	gfx *g = &a->g;
 	float s = g->scale;
-	gfx_fill(g, (SDL_FRect){0, (float)h - FOOTER_H * s, (float)w, FOOTER_H * s}, g->theme.bg);
+	float fh = footer_h(g);
+	gfx_fill(g, (SDL_FRect){0, (float)h - fh, (float)w, fh}, g->theme.bg);
 	gfx_label_draw_fit_on(g, &a->lab_footer, FONT_SMALL, g->theme.ink_soft, g->theme.bg, 16 * s,
-	                      (float)h - FOOTER_H * s + 8 * s, 0, (float)w - 32 * s, "%s", text);
+	                      centred_y(g, FONT_SMALL, (float)h - fh, fh), 0, (float)w - 32 * s, "%s", text);
 }
 
 /* ---- settings --------------------------------------------------------- */
@@ -384,11 +403,12 @@ static void draw_header(app *a, int w)
 {
 	gfx *g = &a->g;
 	const gfx_theme *t = &g->theme;
-	float s = g->scale, bar_h = HEADER_H * s;
+	float s = g->scale, bar_h = header_h(g);
 	gfx_fill(g, (SDL_FRect){0, 0, (float)w, bar_h}, t->panel);
 	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
 	/* The labels are composed on the bar's colour: copied, not blended. */
-	gfx_label_draw_on(g, &a->lab_header[0], FONT_TITLE, t->accent, t->panel, 20 * s, 12 * s, 0, "%s",
+	gfx_label_draw_on(g, &a->lab_header[0], FONT_TITLE, t->accent, t->panel, 20 * s,
+	                  centred_y(g, FONT_TITLE, 0, bar_h), 0, "%s",
 	                  ui_str(UI_S_APP_NAME));
 	float x = 20 * s + (float)a->lab_header[0].w + 24 * s;
 	char who[256] = "";
@@ -399,21 +419,22 @@ static void draw_header(app *a, int w)
 	} else if (a->eng) {
 		snprintf(who, sizeof who, "%s", ui_str(a->fell_back ? UI_S_DEMO_FALLBACK : UI_S_DEMO));
 	}
-	gfx_label_draw_on(g, &a->lab_header[1], FONT_BODY, t->ink, t->panel, x, 18 * s, 0, "%s", who);
+	gfx_label_draw_on(g, &a->lab_header[1], FONT_BODY, t->ink, t->panel, x, centred_y(g, FONT_BODY, 0, bar_h), 0,
+	                  "%s", who);
 	if (!a->eng)
 		return;
 	bool sim = ses_simulated(a->eng);
 	const dev_info *d = ses_device(a->eng);
 	bool on = ses_history_on_plate(a->hist);
-	gfx_label_draw_on(g, &a->lab_header[3], FONT_BODY, on ? t->ok : t->ink_soft, t->panel, (float)w - 20 * s, 18 * s,
-	                  2, "%s", ui_str(on ? UI_S_ON_PLATE : UI_S_PLATE_EMPTY));
+	gfx_label_draw_on(g, &a->lab_header[3], FONT_BODY, on ? t->ok : t->ink_soft, t->panel, (float)w - 20 * s,
+	                  centred_y(g, FONT_BODY, 0, bar_h), 2, "%s", ui_str(on ? UI_S_ON_PLATE : UI_S_PLATE_EMPTY));
 	float rx = (float)w - 20 * s - (float)a->lab_header[3].w - 24 * s;
 	bool low = d->has_battery && d->battery_pct <= 20;
 	char battery[40] = "";
 	if (d->has_battery && !sim)
 		snprintf(battery, sizeof battery, " · battery %d %%%s", d->battery_pct, low ? ": change soon" : "");
-	gfx_label_draw_on(g, &a->lab_header[2], FONT_SMALL, sim || low ? t->warn : t->ink_soft, t->panel, rx, 22 * s, 2,
-	                  "%s%s", sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name, battery);
+	gfx_label_draw_on(g, &a->lab_header[2], FONT_SMALL, sim || low ? t->warn : t->ink_soft, t->panel, rx,
+	                  centred_y(g, FONT_SMALL, 0, bar_h), 2, "%s%s", sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name, battery);
 }
 
 static void draw_banner(app *a, int w)
@@ -423,15 +444,16 @@ static void draw_banner(app *a, int w)
 	if (st != SES_LOST && st != SES_NO_DATA)
 		return;
 	gfx *g = &a->g;
-	float s = g->scale, bar_h = HEADER_H * s;
+	float s = g->scale, bar_h = header_h(g);
 	char msg[320];
 	if (st == SES_LOST)
 		snprintf(msg, sizeof msg, ui_str(UI_S_CHECK_LOST), poise_strerror(err));
 	else
 		snprintf(msg, sizeof msg, "%s", ui_str(UI_S_CHECK_NO_DATA));
-	gfx_fill(g, (SDL_FRect){0, bar_h, (float)w, 48 * s}, g->theme.warn);
+	float band_h = fmaxf(48 * s, (float)TTF_FontHeight(g->font[FONT_BODY]) + 16 * s);
+	gfx_fill(g, (SDL_FRect){0, bar_h, (float)w, band_h}, g->theme.warn);
 	gfx_label_draw_on(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, g->theme.warn, (float)w / 2,
-	                  bar_h + 12 * s, 1, "%s", msg);
+	                  centred_y(g, FONT_BODY, bar_h, band_h), 1, "%s", msg);
 }
 
 static void draw_toast(app *a, int w, int h)
@@ -482,7 +504,7 @@ static void draw_overlay(app *a, int w)
 	if (!a->overlay || !a->eng)
 		return;
 	gfx *g = &a->g;
-	float s = g->scale, pw = 420 * s, x = (float)w - pw - 12 * s, y = HEADER_H * s + 12 * s;
+	float s = g->scale, pw = 420 * s, x = (float)w - pw - 12 * s, y = header_h(g) + 12 * s;
 	int lines = 0;
 	char line[8][160];
 	double fz = ses_history_fz_n(a->hist);
@@ -532,12 +554,11 @@ static void draw(app *a)
 	int w, h;
 	SDL_GetRendererOutputSize(a->ren, &w, &h);
 	gfx *g = &a->g;
-	float s = g->scale;
 	a->n_hits = 0;
 	const app_screen *top = app_top(a);
 	bool full = top && top->for_patient; /* the patient's screens use every pixel */
 	SDL_FRect area = full ? (SDL_FRect){0, 0, (float)w, (float)h}
-	                      : (SDL_FRect){0, HEADER_H * s, (float)w, (float)h - HEADER_H * s - FOOTER_H * s};
+	                      : (SDL_FRect){0, header_h(g), (float)w, (float)h - header_h(g) - footer_h(g)};
 	if (!full)
 		gfx_fill(g, (SDL_FRect){0, 0, (float)w, (float)h}, g->theme.bg);
 	if (top)
