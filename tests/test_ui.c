@@ -201,7 +201,7 @@ static void the_cop_dot_is_drawn_where_the_cop_is(void **state)
 	ui_live_draw(&v, &f->g, area, 100);
 	SDL_RenderPresent(f->r);
 	live_layout L;
-	ui_live_layout(&v, area, &L);
+	ui_live_layout(&v, &f->g, area, &L);
 	float px, py, cx, cy;
 	live_map_to_px(&L.plate, 100, 50, &px, &py);
 	live_map_to_px(&L.plate, 0, 0, &cx, &cy);
@@ -267,7 +267,7 @@ static void the_newest_trail_lies_on_top_where_it_crosses_its_past(void **state)
 	SDL_RenderClear(f->r);
 	ui_live_draw(&v, &f->g, area, 100);
 	live_layout L;
-	ui_live_layout(&v, area, &L);
+	ui_live_layout(&v, &f->g, area, &L);
 	float cx, cy, hx, hy, vx, vy;
 	live_map_to_px(&L.plate, 20, 0, &cx, &cy);  /* the crossing */
 	live_map_to_px(&L.plate, 14, 0, &hx, &hy);  /* the newer line beside it */
@@ -287,6 +287,87 @@ static void the_newest_trail_lies_on_top_where_it_crosses_its_past(void **state)
 	for (int y = (int)top; y <= (int)bottom; y++)
 		if (near_color(pixel(f->surf, (int)cx, y), plate_face))
 			fail_msg("row %d of the older line shows the plate", y);
+	ui_live_free(&v);
+	ses_history_destroy(h);
+}
+
+static bool inside(SDL_FRect a, SDL_FRect outer)
+{
+	return a.x >= outer.x - 0.5f && a.y >= outer.y - 0.5f && a.x + a.w <= outer.x + outer.w + 0.5f &&
+	       a.y + a.h <= outer.y + outer.h + 0.5f;
+}
+
+static bool apart(SDL_FRect a, SDL_FRect b)
+{
+	return a.x + a.w <= b.x + 0.5f || b.x + b.w <= a.x + 0.5f || a.y + a.h <= b.y + 0.5f ||
+	       b.y + b.h <= a.y + 0.5f;
+}
+
+#define CHECK_LAYOUT(cond, what)                                                                   \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			fail_msg("%dx%d, text ×%.2f: %s", sizes[i][0], sizes[i][1], factors[k], what);  \
+	} while (0)
+
+/* At 1280×720 and 1920×1080, in every text size, no label of the live view
+ * overlaps another or the drawing it names, and each stays in its panel.
+ * (At the largest text the captions sat under the readings, "front" on the
+ * zoom title and the zoom's two bottom labels on each other.) */
+static void the_live_view_keeps_its_labels_apart_in_every_text_size(void **state)
+{
+	fixture *f = *state;
+	const cop_plate plate = {433, 238};
+	ses_history *h;
+	assert_int_equal(ses_history_create(&h, LIVE_HIST_S, 100), 0);
+	ui_live v;
+	ui_live_init(&v, &plate, 100, h);
+	static const int sizes[2][2] = {{1280, 720}, {1920, 1080}};
+	static const float factors[3] = {1.0f, 1.35f, 1.7f};
+	for (int i = 0; i < 2; i++) {
+		for (int k = 0; k < 3; k++) {
+			gfx_set_text_factor(&f->g, factors[k]);
+			assert_int_equal(gfx_rescale(&f->g, sizes[i][1]), 0);
+			/* The app's area for a screen: under the header, above the footer. */
+			float s = f->g.scale;
+			SDL_FRect area = {0, 70 * s, (float)sizes[i][0], (float)sizes[i][1] - 120 * s};
+			live_layout L;
+			ui_live_layout(&v, &f->g, area, &L);
+			float ox0, oy0, ox1, oy1; /* the plate's outline */
+			live_map_to_px(&L.plate, -plate.width_mm / 2 * 1.12, plate.depth_mm / 2 * 1.25, &ox0, &oy0);
+			live_map_to_px(&L.plate, plate.width_mm / 2 * 1.12, -plate.depth_mm / 2 * 1.25, &ox1, &oy1);
+			SDL_FRect outline = {ox0, oy0, ox1 - ox0, oy1 - oy0};
+			CHECK_LAYOUT(inside(L.plate_title, L.plate_panel), "plate title outside its panel");
+			CHECK_LAYOUT(inside(outline, L.plate_panel), "plate outside its panel");
+			CHECK_LAYOUT(apart(L.plate_title, outline), "plate title on the plate");
+			const SDL_FRect read[4] = {L.weight_cap, L.weight_val, L.rate_cap, L.rate_val};
+			for (int a = 0; a < 4; a++) {
+				CHECK_LAYOUT(inside(read[a], L.readouts), "a reading outside its column");
+				CHECK_LAYOUT(apart(read[a], outline), "a reading on the plate");
+				for (int b = a + 1; b < 4; b++)
+					CHECK_LAYOUT(apart(read[a], read[b]), "readings on each other");
+			}
+			const SDL_FRect zl[5] = {L.zoom_title, L.zoom_front, L.zoom_grid, L.zoom_sides, L.zoom_step};
+			for (int a = 0; a < 5; a++) {
+				CHECK_LAYOUT(inside(zl[a], L.zoom_panel), "a zoom label outside its panel");
+				for (int b = a + 1; b < 5; b++)
+					CHECK_LAYOUT(apart(zl[a], zl[b]), "zoom labels or grid on each other");
+			}
+			CHECK_LAYOUT(L.zoom_grid.w > 100 * s, "the zoom grid too small");
+			for (int ax = 0; ax < 2; ax++) {
+				SDL_FRect strip = ax == 0 ? L.ml_strip : L.ap_strip, p = L.plot[ax], sc = L.scale[ax];
+				CHECK_LAYOUT(inside(p, strip) && inside(sc, strip) && inside(L.name[ax], strip),
+				             "a strip's plot or label outside the strip");
+				CHECK_LAYOUT(apart(L.name[ax], p), "a strip's name on its plot");
+				/* The scale may sit in the plot, but clear of its centre line. */
+				CHECK_LAYOUT(sc.y + sc.h <= p.y + p.h / 2 || sc.y + sc.h <= p.y + 0.5f,
+				             "a strip's scale on its centre line");
+				CHECK_LAYOUT(p.h > 20 * s, "a strip's plot too thin");
+			}
+			CHECK_LAYOUT(L.plot[0].x == L.plot[1].x, "the two strips' plots not aligned");
+		}
+	}
+	gfx_set_text_factor(&f->g, 1.0f);
+	assert_int_equal(gfx_rescale(&f->g, 720), 0);
 	ui_live_free(&v);
 	ses_history_destroy(h);
 }
@@ -327,7 +408,7 @@ static void the_plate_and_its_cells_stand_out_in_both_themes(void **state)
 		SDL_FRect area = {16, 72, 1248, 600};
 		ui_live_draw(&v, &f->g, area, 100);
 		live_layout L;
-		ui_live_layout(&v, area, &L);
+		ui_live_layout(&v, &f->g, area, &L);
 		float px, py; /* between the centre and the front right cell */
 		live_map_to_px(&L.plate, 60, 40, &px, &py);
 		SDL_Color face = pixel(f->surf, (int)px, (int)py);
@@ -602,6 +683,7 @@ int main(void)
 		cmocka_unit_test(the_newest_trail_lies_on_top_where_it_crosses_its_past),
 		cmocka_unit_test(the_pick_screens_share_their_keys),
 		cmocka_unit_test(the_plate_and_its_cells_stand_out_in_both_themes),
+		cmocka_unit_test(the_live_view_keeps_its_labels_apart_in_every_text_size),
 		cmocka_unit_test(screenshots_are_private_pngs),
 		cmocka_unit_test(the_app_runs_with_the_sim_and_saves_a_screenshot),
 		cmocka_unit_test(the_largest_text_stays_inside_header_and_footer),

@@ -85,8 +85,41 @@ static void update_zoom(ui_live *v)
 	v->zoom_mm = fmin(fmax(25.0, ceil(need * 1.15 / 25.0) * 25.0), 250.0);
 }
 
-void ui_live_layout(const ui_live *v, SDL_FRect a, live_layout *o)
+/* The box of text in font with its top-left corner at (x, y). */
+static SDL_FRect text_box(gfx *g, int font, float x, float y, const char *text)
 {
+	return (SDL_FRect){x, y, gfx_text_width(g, font, text), (float)TTF_FontHeight(g->font[font])};
+}
+
+static double grid_step(const ui_live *v)
+{
+	return v->zoom_mm > 50 ? 25 : v->zoom_mm > 25 ? 10 : 5;
+}
+
+/* A strip: its name centred in a column col wide on the left, the plot in
+ * the rest. */
+static void strip_layout(gfx *g, const ui_live *v, SDL_FRect r, float col, const char *name, SDL_FRect *plot,
+                         SDL_FRect *name_box, SDL_FRect *scale_box)
+{
+	float s = g->scale, pad = 10 * s, sh = (float)TTF_FontHeight(g->font[FONT_SMALL]);
+	*name_box = text_box(g, FONT_SMALL, r.x + 10 * s, r.y + (r.h - sh) / 2, name);
+	*plot = (SDL_FRect){r.x + col, r.y + pad, r.w - col - 10 * s, r.h - 2 * pad};
+	/* The scale inside the plot's top right corner when it clears the
+	 * centre line, else in a line of its own above the plot. */
+	char text[64];
+	snprintf(text, sizeof text, "±%.0f mm · last %.0f s", v->zoom_mm, LIVE_HIST_S);
+	*scale_box = text_box(g, FONT_SMALL, 0, plot->y + 2, text);
+	if (scale_box->y + scale_box->h + 2 > plot->y + plot->h / 2) {
+		scale_box->y = r.y + pad / 2;
+		plot->y = scale_box->y + sh + 2 * s;
+		plot->h = r.y + r.h - pad / 2 - plot->y;
+	}
+	scale_box->x = plot->x + plot->w - 6 * s - scale_box->w;
+}
+
+void ui_live_layout(const ui_live *v, gfx *g, SDL_FRect a, live_layout *o)
+{
+	float s = g->scale, sh = (float)TTF_FontHeight(g->font[FONT_SMALL]);
 	float gap = a.h * 0.025f;
 	float strips_h = a.h * 0.32f;
 	float top_h = a.h - strips_h - gap;
@@ -97,20 +130,56 @@ void ui_live_layout(const ui_live *v, SDL_FRect a, live_layout *o)
 	o->ml_strip = (SDL_FRect){a.x, a.y + top_h + gap, a.w, strip_h};
 	o->ap_strip = (SDL_FRect){a.x, a.y + top_h + gap + strip_h + gap, a.w, strip_h};
 
-	/* Plate panel: a column of readouts on the left, the whole plate in
-	 * the rest with a margin for its outline. */
+	/* Plate panel: its title along the top, a column of readouts on the
+	 * left, the whole plate (its outline reaches 1.12 × its width and
+	 * 1.25 × its depth) in the rest, under the title. */
 	const SDL_FRect *p = &o->plate_panel;
+	char text[96];
+	snprintf(text, sizeof text, "Plate  %.0f × %.0f mm (front is up)", v->plate.width_mm, v->plate.depth_mm);
+	o->plate_title = text_box(g, FONT_SMALL, p->x + 12 * s, p->y + 8 * s, text);
 	float col = p->w * 0.27f;
 	o->readouts = (SDL_FRect){p->x, p->y, col, p->h};
-	float pw = p->w - col;
+	float pw = p->w - col, band_top = o->plate_title.y + sh + 6 * s, band_h = p->y + p->h - 8 * s - band_top;
 	float sx = pw * 0.84f / (float)v->plate.width_mm;
-	float sy = p->h * 0.70f / (float)v->plate.depth_mm;
-	o->plate = (live_map){p->x + col + pw / 2, p->y + p->h * 0.54f, fminf(sx, sy), 0, 0};
+	float sy = band_h / (1.25f * (float)v->plate.depth_mm);
+	o->plate = (live_map){p->x + col + pw / 2, band_top + band_h / 2, fminf(sx, sy), 0, 0};
+	float th = (float)TTF_FontHeight(g->font[FONT_TITLE]), x = p->x + 16 * s, y = p->y + p->h * 0.30f;
+	o->weight_cap = text_box(g, FONT_SMALL, x, y, "Weight");
+	o->weight_val = text_box(g, FONT_TITLE, x, y + sh + 2 * s, "000.0 kg");
+	y = o->weight_val.y + th + 16 * s;
+	o->rate_cap = text_box(g, FONT_SMALL, x, y, "Sample rate");
+	o->rate_val = text_box(g, FONT_TITLE, x, y + sh + 2 * s, "0000 Hz");
 
+	/* Zoom panel: title, "front", the grid square, and under it the
+	 * sides and the grid's step: in one line when both fit, else two. */
 	const SDL_FRect *z = &o->zoom_panel;
-	float side = fminf(z->w, z->h) * 0.84f;
-	o->zoom = (live_map){z->x + z->w / 2, z->y + z->h * 0.53f, side / (float)(2 * v->zoom_mm),
-	                     v->zoom_cx, v->zoom_cy};
+	snprintf(text, sizeof text, "Sway, zoomed (±%.0f mm)", v->zoom_mm);
+	o->zoom_title = text_box(g, FONT_SMALL, z->x + 12 * s, z->y + 8 * s, text);
+	o->zoom_sides = text_box(g, FONT_SMALL, 0, 0, "← left · right →");
+	snprintf(text, sizeof text, "grid %.0f mm", grid_step(v));
+	o->zoom_step = text_box(g, FONT_SMALL, 0, 0, text);
+	bool one_line = o->zoom_sides.w + o->zoom_step.w + 16 * s <= z->w - 24 * s;
+	float under = 4 * s + (one_line ? sh : 2 * sh + 2 * s) + 8 * s;
+	float grid_top = o->zoom_title.y + sh + 2 * s + sh + 2 * s; /* title, then "front" */
+	float band = z->y + z->h - under - grid_top;
+	float side = fmaxf(fminf(z->w * 0.84f, band), 0);
+	grid_top += (band - side) / 2;
+	float cx = z->x + z->w / 2;
+	o->zoom_grid = (SDL_FRect){cx - side / 2, grid_top, side, side};
+	o->zoom_front = text_box(g, FONT_SMALL, 0, grid_top - 2 * s - sh, "front");
+	o->zoom_front.x = cx - o->zoom_front.w / 2;
+	float below = grid_top + side + 4 * s;
+	o->zoom_sides.x = z->x + 12 * s;
+	o->zoom_sides.y = below;
+	o->zoom_step.x = one_line ? z->x + z->w - 12 * s - o->zoom_step.w : z->x + 12 * s;
+	o->zoom_step.y = one_line ? below : below + sh + 2 * s;
+	o->zoom = (live_map){cx, grid_top + side / 2, side / (float)(2 * v->zoom_mm), v->zoom_cx, v->zoom_cy};
+
+	/* The strips: one name column, as wide as the wider name needs. */
+	float names = fmaxf(gfx_text_width(g, FONT_SMALL, "ML (mm)"), gfx_text_width(g, FONT_SMALL, "AP (mm)"));
+	float name_col = fmaxf(90 * s, names + 20 * s);
+	strip_layout(g, v, o->ml_strip, name_col, "ML (mm)", &o->plot[0], &o->name[0], &o->scale[0]);
+	strip_layout(g, v, o->ap_strip, name_col, "AP (mm)", &o->plot[1], &o->name[1], &o->scale[1]);
 }
 
 /* c seen at alpha a over bg, as an opaque colour. */
@@ -214,9 +283,8 @@ static void draw_plate_panel(ui_live *v, gfx *g, const live_layout *L)
 {
 	const gfx_theme *t = &g->theme;
 	gfx_fill(g, L->plate_panel, t->panel);
-	gfx_label_draw_on(g, &v->lab[LAB_PLATE], FONT_SMALL, t->ink_soft, t->panel, L->plate_panel.x + 12 * g->scale,
-	                  L->plate_panel.y + 8 * g->scale, 0, "Plate  %.0f × %.0f mm (front is up)",
-	                  v->plate.width_mm, v->plate.depth_mm);
+	gfx_label_draw_on(g, &v->lab[LAB_PLATE], FONT_SMALL, t->ink_soft, t->panel, L->plate_title.x, L->plate_title.y,
+	                  0, "Plate  %.0f × %.0f mm (front is up)", v->plate.width_mm, v->plate.depth_mm);
 	draw_plate_body(v, g, L);
 }
 
@@ -226,10 +294,10 @@ static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
 	const live_map *m = &L->zoom;
 	const SDL_FRect *p = &L->zoom_panel;
 	gfx_fill(g, *p, t->panel);
-	gfx_label_draw_on(g, &v->lab[LAB_ZOOM], FONT_SMALL, t->ink_soft, t->panel, p->x + 12 * g->scale,
-	               p->y + 8 * g->scale, 0, "Sway, zoomed (±%.0f mm)", v->zoom_mm);
-	/* Grid every 5 mm (10 mm when zoomed out), stronger every 4th line. */
-	double step = v->zoom_mm > 50 ? 25 : v->zoom_mm > 25 ? 10 : 5;
+	gfx_label_draw_on(g, &v->lab[LAB_ZOOM], FONT_SMALL, t->ink_soft, t->panel, L->zoom_title.x, L->zoom_title.y, 0,
+	                  "Sway, zoomed (±%.0f mm)", v->zoom_mm);
+	/* Grid every 5 mm (10 or 25 mm when zoomed out), the axes stronger. */
+	double step = grid_step(v);
 	float left, top, right, bottom;
 	live_map_to_px(m, m->ox - v->zoom_mm, m->oy + v->zoom_mm, &left, &top);
 	live_map_to_px(m, m->ox + v->zoom_mm, m->oy - v->zoom_mm, &right, &bottom);
@@ -244,12 +312,12 @@ static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
 		gfx_line(g, left, py, right, py, fabs(mm) < 1e-9 ? t->ink_soft : t->grid, 1);
 	}
 	gfx_frame(g, (SDL_FRect){left, top, right - left, bottom - top}, t->grid, 1);
-	gfx_label_draw_on(g, &v->lab[LAB_SCALE], FONT_SMALL, t->ink_soft, t->panel, right, bottom + 4 * g->scale, 2,
-	               "grid %.0f mm", step);
-	gfx_label_draw(g, &v->lab[LAB_FRONT], FONT_SMALL, t->ink_soft, /* its box meets the title's */ (left + right) / 2,
-	               top - 19 * g->scale, 1, "front");
-	gfx_label_draw_on(g, &v->lab[LAB_LEFT], FONT_SMALL, t->ink_soft, t->panel, left, bottom + 4 * g->scale, 0,
-	               "← left · right →");
+	gfx_label_draw_on(g, &v->lab[LAB_SCALE], FONT_SMALL, t->ink_soft, t->panel, L->zoom_step.x, L->zoom_step.y, 0,
+	                  "grid %.0f mm", step);
+	gfx_label_draw_on(g, &v->lab[LAB_FRONT], FONT_SMALL, t->ink_soft, t->panel, L->zoom_front.x, L->zoom_front.y, 0,
+	                  "front");
+	gfx_label_draw_on(g, &v->lab[LAB_LEFT], FONT_SMALL, t->ink_soft, t->panel, L->zoom_sides.x, L->zoom_sides.y, 0,
+	                  "← left · right →");
 	if (!on_plate(v))
 		return;
 	draw_trail(v, g, m, 2 * g->scale, t->panel);
@@ -261,21 +329,18 @@ static void draw_zoom_panel(ui_live *v, gfx *g, const live_layout *L)
 	}
 }
 
-static void draw_strip(ui_live *v, gfx *g, SDL_FRect r, int axis, gfx_label *lab, gfx_label *scale,
+static void draw_strip(ui_live *v, gfx *g, const live_layout *L, int axis, gfx_label *lab, gfx_label *scale,
                        const char *name)
 {
 	const gfx_theme *t = &g->theme;
+	SDL_FRect r = axis == 0 ? L->ml_strip : L->ap_strip, plot = L->plot[axis];
 	gfx_fill(g, r, t->panel);
-	float pad = 10 * g->scale;
-	SDL_FRect plot = {r.x + 90 * g->scale, r.y + pad, r.w - 100 * g->scale, r.h - 2 * pad};
 	double centre = axis == 0 ? v->zoom_cx : v->zoom_cy;
 	gfx_line(g, plot.x, plot.y + plot.h / 2, plot.x + plot.w, plot.y + plot.h / 2, t->grid, 1);
 	gfx_frame(g, plot, t->grid, 1);
-	/* Inside the frame's top line, clear of the centre line. */
-	gfx_label_draw_on(g, scale, FONT_SMALL, t->ink_soft, t->panel, plot.x + plot.w - 6 * g->scale, plot.y + 2, 2,
+	gfx_label_draw_on(g, scale, FONT_SMALL, t->ink_soft, t->panel, L->scale[axis].x, L->scale[axis].y, 0,
 	                  "±%.0f mm · last %.0f s", v->zoom_mm, LIVE_HIST_S);
-	gfx_label_draw_on(g, lab, FONT_SMALL, t->ink_soft, t->panel, r.x + 10 * g->scale, r.y + r.h / 2 - 9 * g->scale,
-	               0, "%s", name);
+	gfx_label_draw_on(g, lab, FONT_SMALL, t->ink_soft, t->panel, L->name[axis].x, L->name[axis].y, 0, "%s", name);
 	size_t n = (size_t)(LIVE_HIST_S * v->rate_hz);
 	if (n > hist_count(v))
 		n = hist_count(v);
@@ -310,23 +375,23 @@ void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
 	ui_live_sync(v);
 	update_zoom(v);
 	live_layout L;
-	ui_live_layout(v, area, &L);
+	ui_live_layout(v, g, area, &L);
 	draw_plate_panel(v, g, &L);
 	draw_zoom_panel(v, g, &L);
-	draw_strip(v, g, L.ml_strip, 0, &v->lab[LAB_ML], &v->lab[LAB_ML_SCALE], "ML (mm)");
-	draw_strip(v, g, L.ap_strip, 1, &v->lab[LAB_AP], &v->lab[LAB_AP_SCALE], "AP (mm)");
+	draw_strip(v, g, &L, 0, &v->lab[LAB_ML], &v->lab[LAB_ML_SCALE], "ML (mm)");
+	draw_strip(v, g, &L, 1, &v->lab[LAB_AP], &v->lab[LAB_AP_SCALE], "AP (mm)");
 
 	/* Weight and rate in the readout column. */
 	const gfx_theme *t = &g->theme;
-	const SDL_FRect *r = &L.readouts;
-	float s = g->scale, x = r->x + 16 * s, y = r->y + r->h * 0.30f;
-	gfx_label_draw_on(g, &v->lab[LAB_WEIGHT_CAP], FONT_SMALL, t->ink_soft, t->panel, x, y, 0, "Weight");
-	gfx_label_draw_on(g, &v->lab[LAB_WEIGHT], FONT_TITLE, on_plate(v) ? t->ink : t->ink_soft, t->panel, x,
-	               y + 20 * s, 0, on_plate(v) ? "%.1f kg" : "– kg", ses_history_fz_n(v->h) / 9.80665);
-	y += 84 * s;
-	gfx_label_draw_on(g, &v->lab[LAB_RATE_CAP], FONT_SMALL, t->ink_soft, t->panel, x, y, 0, "Sample rate");
-	gfx_label_draw_on(g, &v->lab[LAB_RATE], FONT_TITLE, t->ink, t->panel, x, y + 20 * s, 0, "%.0f Hz",
-	               frame_rate_hz);
+	gfx_label_draw_on(g, &v->lab[LAB_WEIGHT_CAP], FONT_SMALL, t->ink_soft, t->panel, L.weight_cap.x, L.weight_cap.y, 0,
+	                  "Weight");
+	gfx_label_draw_on(g, &v->lab[LAB_WEIGHT], FONT_TITLE, on_plate(v) ? t->ink : t->ink_soft, t->panel,
+	                  L.weight_val.x, L.weight_val.y, 0, on_plate(v) ? "%.1f kg" : "– kg",
+	                  ses_history_fz_n(v->h) / 9.80665);
+	gfx_label_draw_on(g, &v->lab[LAB_RATE_CAP], FONT_SMALL, t->ink_soft, t->panel, L.rate_cap.x, L.rate_cap.y, 0,
+	                  "Sample rate");
+	gfx_label_draw_on(g, &v->lab[LAB_RATE], FONT_TITLE, t->ink, t->panel, L.rate_val.x, L.rate_val.y, 0, "%.0f Hz",
+	                  frame_rate_hz);
 }
 
 void ui_live_draw_plate(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)

@@ -28,9 +28,18 @@ typedef struct live_map {
 	double ox, oy;  /* millimetres at (cx, cy) */
 } live_map;
 
+/* Where everything of the view goes; the boxes of the labels with fixed
+ * words are their exact extents in the fonts of the moment (so a test can
+ * check at every text size that none overlaps another or leaves its
+ * panel). */
 typedef struct live_layout {
 	SDL_FRect plate_panel, readouts, zoom_panel, ml_strip, ap_strip;
 	live_map plate, zoom;
+	SDL_FRect plate_title;                             /* "Plate 433 × 238 mm ..." */
+	SDL_FRect weight_cap, weight_val, rate_cap, rate_val; /* values: room for "000.0 kg" */
+	SDL_FRect zoom_title, zoom_front, zoom_grid;      /* zoom_grid: the grid square */
+	SDL_FRect zoom_sides, zoom_step;                 /* "← left · right →", "grid 5 mm" */
+	SDL_FRect plot[2], name[2], scale[2];             /* the ML [0] and AP [1] strips */
 } live_layout;
 
 typedef struct ui_live {
@@ -57,9 +66,9 @@ void ui_live_free(ui_live *v);
  * ui_live_draw, and by the app before it maps the mouse. */
 void ui_live_sync(ui_live *v);
 
-/* Computes where the panels go inside area. Pure: used by draw and by the
- * app to turn mouse positions into millimetres. */
-void ui_live_layout(const ui_live *v, SDL_FRect area, live_layout *out);
+/* Computes where the panels and labels go inside area, in g's fonts of
+ * the moment (text size). Pure: used by draw and by tests. */
+void ui_live_layout(const ui_live *v, gfx *g, SDL_FRect area, live_layout *out);
 
 /* Pixel ↔ millimetre through a map. */
 void live_map_to_px(const live_map *m, double x_mm, double y_mm, float *px, float *py);
