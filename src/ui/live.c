@@ -374,8 +374,18 @@ void ui_live_draw(ui_live *v, gfx *g, SDL_FRect area, double frame_rate_hz)
 {
 	ui_live_sync(v);
 	update_zoom(v);
-	live_layout L;
-	ui_live_layout(v, g, area, &L);
+	/* The layout changes with the area, the fonts and the zoom only. */
+	if (v->layout_generation != g->generation || v->layout_zoom_mm != v->zoom_mm ||
+	    memcmp(&v->layout_area, &area, sizeof area) != 0) {
+		ui_live_layout(v, g, area, &v->layout);
+		v->layout_area = area;
+		v->layout_generation = g->generation;
+		v->layout_zoom_mm = v->zoom_mm;
+	}
+	live_layout L = v->layout;
+	/* ...and the zoom's centre, which follows the sway every frame. */
+	L.zoom.ox = v->zoom_cx;
+	L.zoom.oy = v->zoom_cy;
 	draw_plate_panel(v, g, &L);
 	draw_zoom_panel(v, g, &L);
 	draw_strip(v, g, &L, 0, &v->lab[LAB_ML], &v->lab[LAB_ML_SCALE], "ML (mm)");

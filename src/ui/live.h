@@ -53,6 +53,12 @@ typedef struct ui_live {
 	double target_x, target_y;
 	bool quiet;              /* no "step onto the plate" (a test mass on it) */
 	gfx_label lab[16];
+	/* The last layout and what it was made for: measuring the labels'
+	 * text costs more than drawing them, so a frame reuses it. */
+	live_layout layout;
+	SDL_FRect layout_area;
+	unsigned layout_generation; /* gfx.generation; 0: none yet */
+	double layout_zoom_mm;
 } ui_live;
 
 /* A view of history h (not owned; at least LIVE_HIST_S long) of a plate
