@@ -27,16 +27,22 @@
 #define HEADER_H 56
 #define FOOTER_H 34
 
-/* The header bar and footer: their design heights, or taller when the
- * text size needs it (large text must not spill out of its bar). */
+/* A bar holding a line of font: its design height, or taller when the
+ * text size needs it (large text must not spill out of its bar). Design
+ * height and margin in pixels at 720p. */
+static float bar_height(const gfx *g, int font, float design, float margin)
+{
+	return fmaxf(design * g->scale, (float)TTF_FontHeight(g->font[font]) + margin * g->scale);
+}
+
 static float header_h(const gfx *g)
 {
-	return fmaxf(HEADER_H * g->scale, (float)TTF_FontHeight(g->font[FONT_TITLE]) + 16 * g->scale);
+	return bar_height(g, FONT_TITLE, HEADER_H, 16);
 }
 
 static float footer_h(const gfx *g)
 {
-	return fmaxf(FOOTER_H * g->scale, (float)TTF_FontHeight(g->font[FONT_SMALL]) + 14 * g->scale);
+	return bar_height(g, FONT_SMALL, FOOTER_H, 14);
 }
 
 /* The y that centres a line of font in a bar of height bar_h from top. */
@@ -408,8 +414,7 @@ static void draw_header(app *a, int w)
 	gfx_line(g, 0, bar_h, (float)w, bar_h, t->grid, 1);
 	/* The labels are composed on the bar's colour: copied, not blended. */
 	gfx_label_draw_on(g, &a->lab_header[0], FONT_TITLE, t->accent, t->panel, 20 * s,
-	                  centred_y(g, FONT_TITLE, 0, bar_h), 0, "%s",
-	                  ui_str(UI_S_APP_NAME));
+	                  centred_y(g, FONT_TITLE, 0, bar_h), 0, "%s", ui_str(UI_S_APP_NAME));
 	float x = 20 * s + (float)a->lab_header[0].w + 24 * s;
 	char who[256] = "";
 	if (a->have_patient) {
@@ -434,7 +439,8 @@ static void draw_header(app *a, int w)
 	if (d->has_battery && !sim)
 		snprintf(battery, sizeof battery, " · battery %d %%%s", d->battery_pct, low ? ": change soon" : "");
 	gfx_label_draw_on(g, &a->lab_header[2], FONT_SMALL, sim || low ? t->warn : t->ink_soft, t->panel, rx,
-	                  centred_y(g, FONT_SMALL, 0, bar_h), 2, "%s%s", sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name, battery);
+	                  centred_y(g, FONT_SMALL, 0, bar_h), 2, "%s%s",
+	                  sim && a->have_patient ? ui_str(UI_S_SIMULATED) : d->name, battery);
 }
 
 static void draw_banner(app *a, int w)
@@ -444,13 +450,13 @@ static void draw_banner(app *a, int w)
 	if (st != SES_LOST && st != SES_NO_DATA)
 		return;
 	gfx *g = &a->g;
-	float s = g->scale, bar_h = header_h(g);
+	float bar_h = header_h(g);
 	char msg[320];
 	if (st == SES_LOST)
 		snprintf(msg, sizeof msg, ui_str(UI_S_CHECK_LOST), poise_strerror(err));
 	else
 		snprintf(msg, sizeof msg, "%s", ui_str(UI_S_CHECK_NO_DATA));
-	float band_h = fmaxf(48 * s, (float)TTF_FontHeight(g->font[FONT_BODY]) + 16 * s);
+	float band_h = bar_height(g, FONT_BODY, 48, 16);
 	gfx_fill(g, (SDL_FRect){0, bar_h, (float)w, band_h}, g->theme.warn);
 	gfx_label_draw_on(g, &a->lab_banner, FONT_BODY, (SDL_Color){255, 255, 255, 255}, g->theme.warn, (float)w / 2,
 	                  centred_y(g, FONT_BODY, bar_h, band_h), 1, "%s", msg);
